@@ -1,2 +1,4 @@
 export * from "./errors.js";
 export * from "./resolve.js";
+export * from "./annotation-codes.js";
+export * from "./annotation.js";
