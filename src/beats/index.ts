@@ -1,1 +1,11 @@
-export {};
+// Beats: label schemes, splits, beat windows, RR features, class balancing and the beat dataset builder.
+export * from "./balance.js";
+export * from "./dataset.js";
+export * from "./fnv1a.js";
+export * from "./labels.js";
+export * from "./record-beats.js";
+export * from "./rng.js";
+export * from "./rr.js";
+export * from "./source.js";
+export * from "./split.js";
+export * from "./window.js";

@@ -1,0 +1,46 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { classCounts, classWeights, oversampleIndices } from "./balance.js";
+import { mulberry32 } from "./rng.js";
+
+const labels = (counts: number[]) => Int32Array.from(counts.flatMap((n, c) => new Array<number>(n).fill(c)));
+
+test("oversampling tops minority classes up to ratio x majority and keeps every original once", () => {
+  const y = labels([1000, 10, 300, 0, 1]);
+  const idx = oversampleIndices(y, 5, { ratio: 0.25, rng: mulberry32(1) });
+  const counts = classCounts(
+    Array.from(idx, (i) => y[i]),
+    5,
+  );
+  assert.deepEqual(counts, [1000, 250, 300, 0, 250]);
+  assert.deepEqual([...idx.subarray(0, y.length)], [...y.keys()]);
+  for (const i of idx) assert.ok(i >= 0 && i < y.length);
+});
+
+test("oversampling is reproducible per seed and differs between seeds (fresh draw per epoch)", () => {
+  const y = labels([500, 20, 30]);
+  const a = oversampleIndices(y, 3, { rng: mulberry32(7) });
+  const b = oversampleIndices(y, 3, { rng: mulberry32(7) });
+  const c = oversampleIndices(y, 3, { rng: mulberry32(8) });
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+  const rng = mulberry32(7);
+  assert.notDeepEqual(oversampleIndices(y, 3, { rng }), oversampleIndices(y, 3, { rng }));
+});
+
+test("ratio 0 or a balanced set adds nothing; a negative ratio is rejected", () => {
+  const y = labels([50, 50]);
+  assert.equal(oversampleIndices(y, 2, { rng: mulberry32(1) }).length, 100);
+  assert.equal(oversampleIndices(labels([90, 1]), 2, { ratio: 0, rng: mulberry32(1) }).length, 91);
+  assert.throws(() => oversampleIndices(y, 2, { ratio: -1, rng: mulberry32(1) }), /ratio/);
+});
+
+test("balanced class weights: weighted mean 1, inverse to frequency, 0 for absent classes", () => {
+  const y = labels([600, 300, 0, 100]);
+  const w = classWeights(y, 4);
+  assert.equal(w[2], 0);
+  let mean = 0;
+  for (const c of y) mean += w[c] / y.length;
+  assert.ok(Math.abs(mean - 1) < 1e-6);
+  assert.ok(Math.abs(w[0] * 600 - w[3] * 100) < 1e-3);
+});

@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { RR_DIM, RR_FEATURES, rrFeatures } from "./rr.js";
+
+const row = (f: Float32Array, i: number) => {
+  const o: Record<string, number> = {};
+  RR_FEATURES.forEach((name, k) => (o[name] = f[i * RR_DIM + k]));
+  return o;
+};
+const close = (a: number, b: number, msg?: string) =>
+  assert.ok(Math.abs(a - b) < 1e-5, `${msg}: ${a} vs ${b}`);
+
+test("a regular rhythm gives equal intervals and ratios of 1", () => {
+  const samples = Array.from({ length: 30 }, (_, i) => 100 + i * 288); // 0.8 s at 360 Hz
+  const f = rrFeatures(samples, 360);
+  assert.equal(f.length, 30 * RR_DIM);
+  for (let i = 0; i < 30; i++) {
+    const r = row(f, i);
+    for (const k of ["preRR", "postRR", "localRR", "recordRR"]) close(r[k], 0.8, k);
+    for (const k of RR_FEATURES.slice(4)) close(r[k], 1, k);
+  }
+});
+
+test("a premature beat has a short pre-RR and a long post-RR relative to its neighbourhood", () => {
+  const samples: number[] = [];
+  for (let i = 0, t = 0; i < 21; i++) samples.push((t += i === 10 ? 180 : i === 11 ? 396 : 360));
+  const f = rrFeatures(samples, 360);
+  const r = row(f, 10);
+  close(r.preRR, 0.5, "pre");
+  close(r.postRR, 1.1, "post");
+  // local: pre-RRs of beats 6..15 = 8 x 1.0 + 0.5 + 1.1
+  close(r.localRR, 9.6 / 10, "local");
+  const recordRR = (samples[20] - samples[0]) / 360 / 20;
+  close(r.recordRR, recordRR, "record");
+  close(r["preRR/localRR"], 0.5 / 0.96, "ratio");
+  close(r["postRR/recordRR"], 1.1 / recordRR, "ratio");
+  assert.ok(r["preRR/localRR"] < 0.85 && row(f, 5)["preRR/localRR"] > 0.99);
+});
+
+test("first and last beats borrow their one known interval; windows are clipped at the edges", () => {
+  const f = rrFeatures([0, 360, 1080], 360);
+  assert.deepEqual([row(f, 0).preRR, row(f, 0).postRR], [1, 1]);
+  assert.deepEqual([row(f, 2).preRR, row(f, 2).postRR], [2, 2]);
+  close(row(f, 0).localRR, (1 + 1 + 2) / 3, "local clipped");
+  close(row(f, 1).recordRR, 1.5, "record mean");
+});
+
+test("fewer than two beats gives finite values", () => {
+  assert.equal(rrFeatures([], 360).length, 0);
+  const f = rrFeatures([500], 360);
+  assert.ok(f.every(Number.isFinite));
+});

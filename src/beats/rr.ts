@@ -1,0 +1,66 @@
+/**
+ * RR-interval features of each beat, an optional extra input beside the waveform window.
+ * Times are seconds; the ratios are unit-free and normalised per patient (record), the form the
+ * inter-patient literature recommends (de Chazal 2004; Mondéjar-Guerra 2019).
+ */
+export const RR_FEATURES = [
+  "preRR", // s, this beat's R minus the previous beat's R (first beat: its post-RR)
+  "postRR", // s, next beat's R minus this one (last beat: its pre-RR)
+  "localRR", // s, mean of the 10 RR intervals centred on the beat (pre-RRs of beats i-4 .. i+5)
+  "recordRR", // s, mean RR interval of the whole record
+  "preRR/localRR",
+  "postRR/localRR",
+  "preRR/recordRR",
+  "postRR/recordRR",
+  "localRR/recordRR",
+] as const;
+
+export const RR_DIM = RR_FEATURES.length;
+
+/** Half-width of the local window: intervals i-LOCAL_BEFORE .. i+LOCAL_AFTER of the pre-RR series. */
+const LOCAL_BEFORE = 4;
+const LOCAL_AFTER = 5;
+
+/**
+ * RR features for every beat of a record. `samples` are the R-peak sample indices of ALL beats of the
+ * record in ascending order (every beat annotation, also those a label scheme excludes), `fs` their rate.
+ * Returns samples.length rows of RR_DIM values. A record with fewer than two beats gets zeros and ratios 1.
+ */
+export function rrFeatures(samples: ArrayLike<number>, fs: number): Float32Array {
+  const n = samples.length;
+  const out = new Float32Array(n * RR_DIM);
+  if (n < 2) {
+    for (let i = 0; i < n; i++) out.set([0, 0, 0, 0, 1, 1, 1, 1, 1], i * RR_DIM);
+    return out;
+  }
+  // pre[i]: interval ending at beat i; pre[0] borrows pre[1].
+  const pre = new Float64Array(n);
+  for (let i = 1; i < n; i++) pre[i] = (samples[i] - samples[i - 1]) / fs;
+  pre[0] = pre[1];
+  const recordRR = pre.subarray(1).reduce((a, b) => a + b, 0) / (n - 1);
+  // Prefix sums give each local mean in O(1).
+  const cum = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + pre[i];
+  for (let i = 0; i < n; i++) {
+    const preRR = pre[i];
+    const postRR = i + 1 < n ? pre[i + 1] : pre[i];
+    const lo = Math.max(0, i - LOCAL_BEFORE);
+    const hi = Math.min(n - 1, i + LOCAL_AFTER);
+    const localRR = (cum[hi + 1] - cum[lo]) / (hi - lo + 1);
+    out.set(
+      [
+        preRR,
+        postRR,
+        localRR,
+        recordRR,
+        preRR / localRR,
+        postRR / localRR,
+        preRR / recordRR,
+        postRR / recordRR,
+        localRR / recordRR,
+      ],
+      i * RR_DIM,
+    );
+  }
+  return out;
+}
