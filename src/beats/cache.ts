@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../wfdb/index.js";
 import { RR_DIM } from "./rr.js";
 import type { RecordSettings, RecordTable } from "./record-beats.js";
 import type { BeatSource } from "./source.js";
@@ -84,9 +85,7 @@ async function writeCache(dir: string, file: string, tables: RecordTable[]): Pro
     chunks.push(Buffer.from(t.x.buffer, t.x.byteOffset, t.x.byteLength));
   }
   await mkdir(dir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, Buffer.concat(chunks));
-  await rename(tmp, file);
+  await writeFileAtomic(file, Buffer.concat(chunks));
 }
 
 /** Reads a cache file; undefined if absent or not a valid cache of this layout (it is then rebuilt). */

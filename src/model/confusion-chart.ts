@@ -1,5 +1,5 @@
 // A confusion matrix drawn as a heat map: SVG by echarts' server-side renderer, PNG by resvg.
-import { rename, writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "../wfdb/index.js";
 import type { ConfusionMatrix } from "./metrics.js";
 
 export interface ConfusionChartOptions {
@@ -88,13 +88,7 @@ export async function writeConfusionChart(
   const svg = await confusionChartSvg(cm, classes, opts);
   const png = await svgToPng(svg);
   const out = { svg: `${base}.svg`, png: `${base}.png` };
-  await atomicWrite(out.svg, svg);
-  await atomicWrite(out.png, png);
+  await writeFileAtomic(out.svg, svg);
+  await writeFileAtomic(out.png, png);
   return out;
-}
-
-async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
 }
