@@ -9,9 +9,17 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = JSON.parse(readFileSync(join(here, "../../../package.json"), "utf8")) as { version: string };
 
+// The program's version flag is honoured only before any command, so that a command may have its own
+// --version option (e.g. `download mitdb --version 1.0.0`).
+const first = process.argv[2];
+if (first === "-V" || first === "--version") {
+  process.stdout.write(pkg.version + "\n");
+  process.exit(0);
+}
+
 const program = new Command("arrhythmia-vision")
   .description("Read ECG records (WFDB), detect and classify heartbeats, explain the decisions.")
-  .version(pkg.version)
+  .addHelpText("after", "\nRun `arrhythmia-vision --version` to print the version.")
   .option("--data-dir <dir>", "where record names are looked up (default: $ARRHYTHMIA_VISION_DATA or .)")
   .showHelpAfterError("(add --help for usage)")
   .configureOutput({ outputError: (str, write) => write(str.split("\n")[0] + "\n") });

@@ -4,3 +4,5 @@ export * from "./annotation-codes.js";
 export * from "./annotation.js";
 export * from "./annotation-write.js";
 export * from "./atomic.js";
+export * from "./download.js";
+export * from "./download-file.js";
