@@ -138,8 +138,8 @@ async function listFromRecords(base: string): Promise<RemoteFile[]> {
       const res = await fetch(`${base}${rec}.${ann}`, {
         method: "HEAD",
         signal: AbortSignal.timeout(30_000),
-      }).catch((err: Error) => {
-        throw new WfdbError("io", `cannot fetch ${base}${rec}.${ann}: ${err.message}`);
+      }).catch((err: unknown) => {
+        throw new WfdbError("io", `cannot fetch ${base}${rec}.${ann}: ${describeFetchError(err)}`);
       });
       if (res.ok) add(`${rec}.${ann}`);
     }
