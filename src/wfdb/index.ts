@@ -6,3 +6,6 @@ export * from "./annotation-write.js";
 export * from "./atomic.js";
 export * from "./download.js";
 export * from "./download-file.js";
+export * from "./header.js";
+export * from "./record.js";
+export { SUPPORTED_FORMATS, formatBits, invalidValue } from "./formats/index.js";
