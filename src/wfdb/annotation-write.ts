@@ -4,10 +4,11 @@
 // CHN and NUM when they differ from the previous annotation's, AUX when there is auxiliary text (padded to
 // an even length with a zero byte), and a zero word at the end.
 import type { Annotation } from "./annotation.js";
-import { AUX, CHN, NUM, SKIP, SUB } from "./annotation.js";
+import { PSEUDO } from "./annotation.js";
 import { writeFileAtomic } from "./atomic.js";
 import { WfdbError } from "./errors.js";
 
+const { SKIP, NUM, SUB, CHN, AUX } = PSEUDO;
 const MAX_STEP = 0x7fffffff;
 
 class ByteSink {

@@ -27,11 +27,9 @@ export interface ParseAnnotationOptions {
   keepAll?: boolean;
 }
 
-export const SKIP = 59;
-export const NUM = 60;
-export const SUB = 61;
-export const CHN = 62;
-export const AUX = 63;
+/** The pseudo-codes of the MIT annotation format. */
+export const PSEUDO = { SKIP: 59, NUM: 60, SUB: 61, CHN: 62, AUX: 63 } as const;
+const { SKIP, NUM, SUB, CHN } = PSEUDO;
 const NOTE = 22;
 
 const int8 = (v: number): number => ((v & 0xff) << 24) >> 24;

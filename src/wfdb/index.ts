@@ -9,3 +9,4 @@ export * from "./download-file.js";
 export * from "./header.js";
 export * from "./record.js";
 export { SUPPORTED_FORMATS, formatBits, invalidValue } from "./formats/index.js";
+export * from "./write-record.js";
