@@ -65,13 +65,21 @@ const FORMAT_FIELD = /^(\d+)(?:x(\d+))?(?::(\d+))?(?:\+(\d+))?$/;
 const GAIN_FIELD = new RegExp(`^(${NUM})(?:\\((${NUM})\\))?(?:/(.*))?$`);
 const INT_FIELD = /^[+-]?\d+$/;
 
+/** Segment counts declared by record lines (segments are pushed as their lines are read). */
+const declaredCount = new WeakMap<Segment[], number>();
+function declaredSegments(segments: Segment[]): number {
+  return declaredCount.get(segments) ?? segments.length;
+}
+
 function fail(lineNo: number, what: string, line: string): never {
   throw new WfdbError("header", `header line ${lineNo}: ${what}: ${JSON.stringify(line.slice(0, 80))}`);
 }
 
 function int(text: string, lineNo: number, what: string, line: string): number {
   if (!INT_FIELD.test(text)) fail(lineNo, `bad ${what} ${JSON.stringify(text)}`, line);
-  return Number(text);
+  const v = Number(text);
+  if (!Number.isSafeInteger(v)) fail(lineNo, `${what} ${text} is out of range`, line);
+  return v;
 }
 
 function parseRecordLine(
@@ -88,7 +96,11 @@ function parseRecordLine(
     fs: DEFAULT_FS,
   };
   if (h.nSignals < 0) fail(lineNo, "negative number of signals", line);
-  if (name[2] !== undefined) h.segments = new Array<Segment>(Number(name[2]));
+  // The segment count is checked against the segment lines (not used to size an array: it may be absurd).
+  if (name[2] !== undefined) {
+    h.segments = [];
+    declaredCount.set(h.segments, Number(name[2]));
+  }
   if (fields.length > 2) {
     const f = FS_FIELD.exec(fields[2]);
     if (!f) fail(lineNo, `bad sampling frequency ${JSON.stringify(fields[2])}`, line);
@@ -113,6 +125,9 @@ function parseSignalLine(fields: string[], rest: string, lineNo: number, line: s
   const f = FORMAT_FIELD.exec(fields[1]);
   if (!f) fail(lineNo, `bad format field ${JSON.stringify(fields[1])}`, line);
   const format = Number(f[1]);
+  for (const part of [f[1], f[2], f[3], f[4]])
+    if (part !== undefined && !Number.isSafeInteger(Number(part)))
+      fail(lineNo, `format field ${JSON.stringify(fields[1])} is out of range`, line);
   const spec: SignalSpec = {
     fileName: fields[0],
     format,
@@ -135,6 +150,7 @@ function parseSignalLine(fields: string[], rest: string, lineNo: number, line: s
     const g = GAIN_FIELD.exec(fields[2]);
     if (!g) fail(lineNo, `bad gain field ${JSON.stringify(fields[2])}`, line);
     const gain = Number(g[1]);
+    if (!Number.isFinite(gain)) fail(lineNo, `bad gain ${JSON.stringify(g[1])}`, line);
     spec.gain = gain === 0 ? DEFAULT_GAIN : gain;
     if (g[2] !== undefined) baseline = int(g[2], lineNo, "baseline", line);
     if (g[3] !== undefined) spec.units = g[3];
@@ -190,14 +206,13 @@ export function parseHeader(text: string): Header {
       continue;
     }
     if (head.segments) {
-      if (nSegments >= head.segments.length)
+      if (nSegments >= declaredSegments(head.segments))
         fail(lineNo, "more segment lines than the record line says", line);
       const fields = trimmed.split(/\s+/);
       if (fields.length !== 2) fail(lineNo, "a segment line is `name length`", line);
-      head.segments[nSegments++] = {
-        name: fields[0],
-        nSamples: int(fields[1], lineNo, "segment length", line),
-      };
+      const nSamples = int(fields[1], lineNo, "segment length", line);
+      if (nSamples < 0) fail(lineNo, "negative segment length", line);
+      head.segments[nSegments++] = { name: fields[0], nSamples };
       continue;
     }
     if (signals.length >= head.nSignals) fail(lineNo, "more signal lines than the record line says", line);
@@ -206,8 +221,9 @@ export function parseHeader(text: string): Header {
   }
   if (!head) throw new WfdbError("header", "header has no record line");
   if (head.segments) {
-    if (nSegments !== head.segments.length)
-      throw new WfdbError("header", `header names ${head.segments.length} segments but lists ${nSegments}`);
+    const declared = declaredSegments(head.segments);
+    if (nSegments !== declared)
+      throw new WfdbError("header", `header names ${declared} segments but lists ${nSegments}`);
   } else if (signals.length !== head.nSignals) {
     throw new WfdbError("header", `header names ${head.nSignals} signals but describes ${signals.length}`);
   }
