@@ -24,6 +24,8 @@ export async function decodeFlac(bytes: Uint8Array, what: string): Promise<FlacS
         "truncated",
         `${what}: FLAC stream damaged (${out.errors[0].message ?? "decode error"})`,
       );
+    if (out.samplesDecoded === 0 || out.channelData.length === 0)
+      throw new WfdbError("truncated", `${what}: FLAC stream yields no samples (truncated or damaged)`);
     const scale = 2 ** (out.bitDepth - 1) - 1;
     const channels = out.channelData.map((ch) => {
       const ints = new Int32Array(out.samplesDecoded);

@@ -15,19 +15,40 @@ interface Part {
   nSamples: number;
 }
 
-/** The merged record's signals: the layout header's, or the first real segment's (fixed layout). */
+/** Finds, in a segment, the signal standing for merged signal `j` (by position if fixed, else by name). */
+function signalIn(h: Header, j: number, name: string, fixed: boolean): number {
+  return fixed ? (j < h.nSignals ? j : -1) : h.signals.findIndex((t) => t.description === name);
+}
+
+/**
+ * The merged record's signals: the layout header's (variable layout) or the first real segment's (fixed).
+ * Where every segment stores a signal with the same format, gain and baseline, those are the merged ones and
+ * samples are copied exactly. Where segments disagree, samples are rescaled to the layout's (or first
+ * segment's) gain and baseline and held as format 32, wide enough for any of them.
+ */
 function mergedSpecs(parts: Part[], layout: Header | null): SignalSpec[] {
-  const first = parts.find((p) => p.header)?.header ?? null;
-  const source = layout ?? first;
+  const fixed = layout === null;
+  const source = layout ?? parts.find((p) => p.header)?.header ?? null;
   if (!source) return [];
-  return source.signals.map((s) => {
-    // Layout lines have no file and format 0: take format and frame layout from the first segment with the signal.
-    const inSegment = parts
-      .map((p) => p.header?.signals.find((t) => t.description === s.description))
-      .find((t) => t !== undefined);
-    return inSegment && s.format === 0
-      ? { ...s, format: inSegment.format, samplesPerFrame: inSegment.samplesPerFrame }
-      : s;
+  return source.signals.map((s, j) => {
+    const inSegments = parts.flatMap((p) => {
+      const k = p.header ? signalIn(p.header, j, s.description, fixed) : -1;
+      return k >= 0 ? [(p.header as Header).signals[k]] : [];
+    });
+    if (inSegments.length === 0) return s;
+    const t = inSegments[0];
+    const agree = inSegments.every(
+      (u) => u.format === t.format && u.gain === t.gain && u.baseline === t.baseline,
+    );
+    if (agree)
+      return {
+        ...s,
+        format: t.format,
+        gain: t.gain,
+        baseline: t.baseline,
+        samplesPerFrame: t.samplesPerFrame,
+      };
+    return { ...s, format: 32, samplesPerFrame: t.samplesPerFrame };
   });
 }
 

@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { readRecord, toPhysical } from "./record.js";
 import { WfdbError } from "./errors.js";
-import { MITDB, needShared } from "../../test/shared.js";
+import { CONFORMANCE, MITDB, needShared } from "../../test/shared.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "av-record-"));
 const int16 = (values: number[]) => Buffer.from(Int16Array.from(values).buffer);
@@ -71,5 +71,32 @@ test(
     const part = await readRecord(join(MITDB, "100"), { from: 123457, to: 130001 });
     for (const [i, s] of part.signals.entries())
       assert.deepEqual(s.digital, all.signals[i].digital.slice(123457, 130001));
+  },
+);
+
+test(
+  "truncated copies of conformance files (212, 311, FLAC) fail with a truncated WfdbError",
+  { skip: needShared() },
+  async () => {
+    const dir = tmp();
+    const cut = (file: string, keep: number) =>
+      writeFileSync(join(dir, file), readFileSync(join(CONFORMANCE, file)).subarray(0, keep));
+    for (const f of [
+      "100_3chan.hea",
+      "311derive_4.hea",
+      "flacformats.hea",
+      "flacformats.d0",
+      "flacformats.d2",
+    ])
+      copyFileSync(join(CONFORMANCE, f), join(dir, f));
+    cut("100_3chan.dat", 3000);
+    cut("311derive_4.dat", 1357);
+    cut("flacformats.d1", 700);
+    for (const rec of ["100_3chan", "311derive_4", "flacformats"])
+      await assert.rejects(readRecord(join(dir, rec)), isKind("truncated"), rec);
+    // the part of a truncated file that is there still reads
+    const head = await readRecord(join(dir, "100_3chan"), { to: 666 });
+    const full = await readRecord(join(CONFORMANCE, "100_3chan"), { to: 666 });
+    assert.deepEqual(head.signals, full.signals);
   },
 );

@@ -3,7 +3,8 @@ import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { WfdbError } from "./errors.js";
 import type { SignalSpec } from "./header.js";
-import { FLAC_FORMATS, datCodec, decodeDifference8 } from "./formats/index.js";
+import { FLAC_FORMATS, datCodec, decodeDifference8, invalidValue } from "./formats/index.js";
+import { decode212Pairs } from "./formats/packed.js";
 import { bytesFor, samplesIn, type BlockSize } from "./formats/codec.js";
 import { decodeFlac, type FlacSamples } from "./flac.js";
 
@@ -68,7 +69,15 @@ export interface OpenGroup {
   read(start: number, end: number): Promise<Int32Array[]>;
 }
 
+/** The file name "~" stands for no file (layout headers): its signals read as invalid samples. */
+export const NULL_FILE = "~";
+
 export async function openGroup(g: SignalGroup): Promise<OpenGroup> {
+  if (g.fileName === NULL_FILE) {
+    const read = async (start: number, end: number) =>
+      g.spf.map((k) => new Int32Array((end - start) * k).fill(invalidValue(g.format)));
+    return { group: g, frames: Infinity, read };
+  }
   if (FLAC_FORMATS.has(g.format)) return openFlac(g);
   let size: number;
   try {
@@ -89,6 +98,8 @@ export async function openGroup(g: SignalGroup): Promise<OpenGroup> {
     const byteStart = g.byteOffset + block * codec.bytesPerBlock;
     const nBytes = Math.min(bytesFor(codec, n), size - byteStart);
     const bytes = await readBytes(g, byteStart, nBytes);
+    if (g.format === 212 && g.frameSize === 2 && g.signals.length === 2 && skip === 0)
+      return decode212Pairs(bytes, end - start);
     const raw = new Int32Array(n);
     if (g.format === 8) decodeDifference8(bytes, n, slotOwners(g), g.init, raw);
     else datCodec(g.format).decode(bytes, n, raw);

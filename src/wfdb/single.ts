@@ -39,7 +39,8 @@ export async function readSingleSegment(
   // Open the files that hold wanted signals (all of them when the header does not give the length).
   const needed = groups.filter((g) => header.nSamples === undefined || g.signals.some((s) => wanted.has(s)));
   const opened = await Promise.all(needed.map(openGroup));
-  const nFrames = header.nSamples ?? (opened.length ? Math.min(...opened.map((o) => o.frames)) : 0);
+  const fileFrames = opened.map((o) => o.frames).filter(Number.isFinite);
+  const nFrames = header.nSamples ?? (fileFrames.length ? Math.min(...fileFrames) : 0);
   const [from, to] = frameRange(opts, nFrames, header.recordName);
   const verify = (opts.verifyChecksum ?? true) && from === 0 && to === nFrames;
 
@@ -96,8 +97,13 @@ function skewed(stream: Int32Array, n: number, shift: number, invalid: number): 
 }
 
 function checkSum(stream: Int32Array, n: number, want: number, path: string, name: string): void {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum = (sum + stream[i]) | 0;
+  let sum = 0; // exact: partial sums of 2^20 int32 values stay below 2^53
+  for (let i0 = 0; i0 < n; i0 += 1 << 20) {
+    const end = Math.min(n, i0 + (1 << 20));
+    let part = 0;
+    for (let i = i0; i < end; i++) part += stream[i];
+    sum = (sum + part) % 65536;
+  }
   if ((sum & 0xffff) !== (want & 0xffff))
     throw new WfdbError(
       "checksum",

@@ -51,6 +51,10 @@ export function register(program: Command): void {
     .option("--json", "print the Header object as JSON")
     .action(
       action(async (record: string, opts: { json?: boolean }) => {
+        process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+          if (err.code === "EPIPE") process.exit(0);
+          throw err;
+        });
         const h = await readHeader(resolveRecord(record, program.opts().dataDir));
         if (opts.json) printJson(h);
         else process.stdout.write(describeHeader(h) + "\n");

@@ -61,3 +61,18 @@ export const PACKED_CODECS: Record<number, DatCodec> = {
   310: { samplesPerBlock: 3, bytesPerBlock: 4, decode: decode310 },
   311: { samplesPerBlock: 3, bytesPerBlock: 4, decode: decode311 },
 };
+
+/**
+ * Format 212 with two one-sample-per-frame signals (the MIT-BIH layout): each 3-byte block is one frame, so
+ * decoding straight into the two signals skips the interleaved buffer (about twice as fast).
+ */
+export function decode212Pairs(b: Uint8Array, nFrames: number): [Int32Array, Int32Array] {
+  const a = new Int32Array(nFrames);
+  const c = new Int32Array(nFrames);
+  for (let f = 0, j = 0; f < nFrames; f++, j += 3) {
+    const mid = b[j + 1];
+    a[f] = ((b[j] | ((mid & 0x0f) << 8)) << 20) >> 20;
+    c[f] = ((b[j + 2] | ((mid & 0xf0) << 4)) << 20) >> 20;
+  }
+  return [a, c];
+}
