@@ -77,7 +77,8 @@ export async function readMultiSegment(
   const merged: Header = { ...header, signals: specs, nSignals: specs.length };
   const selected = selectSignals(merged, opts.signals);
   const nFrames = header.nSamples ?? start;
-  const [from, to] = frameRange(opts, Math.min(nFrames, start), header.recordName);
+  const maxSpf = Math.max(1, ...selected.map((i) => specs[i].samplesPerFrame));
+  const [from, to] = frameRange(opts, Math.min(nFrames, start), header.recordName, maxSpf);
   const out = selected.map((i): SignalData => {
     const s = specs[i];
     const invalid = invalidValue(s.format);

@@ -100,3 +100,12 @@ test(
     assert.deepEqual(head.signals, full.signals);
   },
 );
+
+test("absurd lengths fail with a range WfdbError, not an allocation crash", async () => {
+  const dir = tmp();
+  writeFileSync(join(dir, "n.hea"), "n 1 100 900000000000\n~ 16x4 200 16 0 0 0 0 x\n");
+  await assert.rejects(readRecord(join(dir, "n")), isKind("range"));
+  writeFileSync(join(dir, "m.hea"), "m/1 1 100\nn 900000000000\n");
+  await assert.rejects(readRecord(join(dir, "m")), isKind("range"));
+  assert.equal((await readRecord(join(dir, "n"), { from: 5, to: 7 })).signals[0].digital.length, 8);
+});

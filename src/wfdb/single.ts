@@ -18,12 +18,20 @@ export function selectSignals(header: Header, wanted?: number[]): number[] {
   return wanted;
 }
 
-/** Validates a frame range against a record length. */
-export function frameRange(opts: ReadOptions, nFrames: number, record: string): [number, number] {
+/** Most samples of one signal read at once (an Int32Array of 2 GiB). */
+export const MAX_SAMPLES = 2 ** 29;
+
+/** Validates a frame range against a record length and the largest samples-per-frame read. */
+export function frameRange(opts: ReadOptions, nFrames: number, record: string, maxSpf = 1): [number, number] {
   const from = opts.from ?? 0;
   const to = opts.to ?? nFrames;
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > nFrames)
     throw new WfdbError("range", `frames [${from}, ${to}) are outside record ${record} (0 to ${nFrames})`);
+  if ((to - from) * maxSpf > MAX_SAMPLES)
+    throw new WfdbError(
+      "range",
+      `frames [${from}, ${to}) of ${record} are too many to read at once: read a shorter range`,
+    );
   return [from, to];
 }
 
@@ -41,7 +49,8 @@ export async function readSingleSegment(
   const opened = await Promise.all(needed.map(openGroup));
   const fileFrames = opened.map((o) => o.frames).filter(Number.isFinite);
   const nFrames = header.nSamples ?? (fileFrames.length ? Math.min(...fileFrames) : 0);
-  const [from, to] = frameRange(opts, nFrames, header.recordName);
+  const maxSpf = Math.max(1, ...selected.map((i) => header.signals[i].samplesPerFrame));
+  const [from, to] = frameRange(opts, nFrames, header.recordName, maxSpf);
   const verify = (opts.verifyChecksum ?? true) && from === 0 && to === nFrames;
 
   const bySignal = new Map<number, SignalData>();
