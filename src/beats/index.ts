@@ -9,3 +9,4 @@ export * from "./rr.js";
 export * from "./source.js";
 export * from "./split.js";
 export * from "./window.js";
+export * from "./wfdb-source.js";
