@@ -70,6 +70,12 @@ export async function readMultiSegment(
       layout = h;
       continue;
     }
+    // Checked before any allocation: a segment cannot be longer than its own header says.
+    if (h?.nSamples !== undefined && h.nSamples < seg.nSamples)
+      throw new WfdbError(
+        "truncated",
+        `segment ${h.recordName} has ${h.nSamples} frames, its record says ${seg.nSamples}`,
+      );
     parts.push({ header: h, start, nSamples: seg.nSamples });
     start += seg.nSamples;
   }

@@ -81,8 +81,11 @@ export async function openGroup(g: SignalGroup): Promise<OpenGroup> {
   if (FLAC_FORMATS.has(g.format)) return openFlac(g);
   let size: number;
   try {
-    size = (await stat(g.path)).size;
+    const st = await stat(g.path);
+    if (!st.isFile()) throw new WfdbError("not-found", `signal file ${g.path} is not a regular file`);
+    size = st.size;
   } catch (err) {
+    if (err instanceof WfdbError) throw err;
     throw notFound(g, err);
   }
   const codec: BlockSize = g.format === 8 ? { samplesPerBlock: 1, bytesPerBlock: 1 } : datCodec(g.format);
@@ -119,7 +122,9 @@ async function readBytes(g: SignalGroup, position: number, length: number): Prom
     const buf = new Uint8Array(length);
     let got = 0;
     while (got < length) {
-      const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+      const { bytesRead } = await fh.read(buf, got, length - got, position + got).catch((err: unknown) => {
+        throw notFound(g, err);
+      });
       if (bytesRead === 0)
         throw new WfdbError("truncated", `${g.path} ended early (file changed while reading?)`);
       got += bytesRead;

@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseHeader, type Header } from "../../src/wfdb/header.js";
+import { decodeText, parseHeader, type Header } from "../../src/wfdb/header.js";
 import { WfdbError } from "../../src/wfdb/errors.js";
 import { CONFORMANCE } from "../shared.js";
 import { wfdbErrorOrValue, type FuzzProperty } from "./check.js";
@@ -125,6 +125,18 @@ export function headerProperties(): FuzzProperty[] {
         fc.assert(
           fc.property(arbMutatedHeader(seeds), (text) => {
             const r = wfdbErrorOrValue(() => parseHeader(text));
+            if (!(r instanceof WfdbError)) checkHeader(r);
+          }),
+          { numRuns: n, ...(seed === undefined ? {} : { seed }) },
+        ),
+    },
+    {
+      name: "header: random bytes (as read from a .hea file) parse to a sane Header or a WfdbError",
+      parser: "header",
+      run: async (n, seed) =>
+        fc.assert(
+          fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+            const r = wfdbErrorOrValue(() => parseHeader(decodeText(bytes)));
             if (!(r instanceof WfdbError)) checkHeader(r);
           }),
           { numRuns: n, ...(seed === undefined ? {} : { seed }) },
