@@ -88,7 +88,8 @@ export async function openGroup(g: SignalGroup): Promise<OpenGroup> {
     if (err instanceof WfdbError) throw err;
     throw notFound(g, err);
   }
-  const codec: BlockSize = g.format === 8 ? { samplesPerBlock: 1, bytesPerBlock: 1 } : datCodec(g.format);
+  const codec: BlockSize =
+    g.format === 8 ? { samplesPerBlock: 1, bytesPerBlock: 1, partialBytes: [0] } : datCodec(g.format);
   const dataBytes = Math.max(0, size - g.byteOffset);
   const frames = Math.floor(samplesIn(codec, dataBytes) / g.frameSize);
   const read = async (start: number, end: number): Promise<Int32Array[]> => {

@@ -4,6 +4,7 @@ import type { DatCodec } from "./codec.js";
 const fmt80: DatCodec = {
   samplesPerBlock: 1,
   bytesPerBlock: 1,
+  partialBytes: [0],
   decode(b, n, out) {
     for (let i = 0; i < n; i++) out[i] = b[i] - 128;
   },
@@ -12,6 +13,7 @@ const fmt80: DatCodec = {
 const fmt16: DatCodec = {
   samplesPerBlock: 1,
   bytesPerBlock: 2,
+  partialBytes: [0],
   decode(b, n, out) {
     for (let i = 0, j = 0; i < n; i++, j += 2) out[i] = ((b[j] | (b[j + 1] << 8)) << 16) >> 16;
   },
@@ -20,6 +22,7 @@ const fmt16: DatCodec = {
 const fmt61: DatCodec = {
   samplesPerBlock: 1,
   bytesPerBlock: 2,
+  partialBytes: [0],
   decode(b, n, out) {
     for (let i = 0, j = 0; i < n; i++, j += 2) out[i] = ((b[j + 1] | (b[j] << 8)) << 16) >> 16;
   },
@@ -28,6 +31,7 @@ const fmt61: DatCodec = {
 const fmt160: DatCodec = {
   samplesPerBlock: 1,
   bytesPerBlock: 2,
+  partialBytes: [0],
   decode(b, n, out) {
     for (let i = 0, j = 0; i < n; i++, j += 2) out[i] = (b[j] | (b[j + 1] << 8)) - 32768;
   },
@@ -36,6 +40,7 @@ const fmt160: DatCodec = {
 const fmt24: DatCodec = {
   samplesPerBlock: 1,
   bytesPerBlock: 3,
+  partialBytes: [0],
   decode(b, n, out) {
     for (let i = 0, j = 0; i < n; i++, j += 3)
       out[i] = ((b[j] | (b[j + 1] << 8) | (b[j + 2] << 16)) << 8) >> 8;
@@ -45,6 +50,7 @@ const fmt24: DatCodec = {
 const fmt32: DatCodec = {
   samplesPerBlock: 1,
   bytesPerBlock: 4,
+  partialBytes: [0],
   decode(b, n, out) {
     for (let i = 0, j = 0; i < n; i++, j += 4)
       out[i] = b[j] | (b[j + 1] << 8) | (b[j + 2] << 16) | (b[j + 3] << 24);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { datCodec, decodeDifference8, invalidValue } from "./index.js";
-import { bytesFor } from "./codec.js";
+import { bytesFor, samplesIn } from "./codec.js";
 
 const decode = (format: number, bytes: number[], n: number) => {
   const out = new Int32Array(n);
@@ -53,4 +53,29 @@ test("invalid sample values follow the format width", () => {
 
 test("an unknown format is a format WfdbError", () => {
   assert.throws(() => datCodec(999), /unsupported signal format 999/);
+});
+
+test("bytes needed for a trailing partial block, and whole samples in a byte count", () => {
+  const c310 = datCodec(310);
+  const c311 = datCodec(311);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((n) => bytesFor(c310, n)),
+    [2, 4, 4, 6],
+  );
+  assert.deepEqual(
+    [1, 2, 3, 4].map((n) => bytesFor(c311, n)),
+    [2, 3, 4, 6],
+  );
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((b) => samplesIn(c310, b)),
+    [0, 1, 1, 3, 3],
+  );
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((b) => samplesIn(c311, b)),
+    [0, 1, 2, 3, 3],
+  );
+  assert.deepEqual(
+    [2, 3, 4, 5].map((b) => samplesIn(datCodec(212), b)),
+    [1, 2, 2, 3],
+  );
 });

@@ -8,6 +8,7 @@ const at = (b: Uint8Array, j: number): number => (j < b.length ? b[j] : 0);
 const fmt212: DatCodec = {
   samplesPerBlock: 2,
   bytesPerBlock: 3,
+  partialBytes: [0, 2], // sample 0: byte 0 and the low nibble of byte 1
   decode(b, n, out) {
     const pairs = n >> 1;
     let j = 0;
@@ -58,8 +59,9 @@ function decode311(b: Uint8Array, n: number, out: Int32Array): void {
 
 export const PACKED_CODECS: Record<number, DatCodec> = {
   212: fmt212,
-  310: { samplesPerBlock: 3, bytesPerBlock: 4, decode: decode310 },
-  311: { samplesPerBlock: 3, bytesPerBlock: 4, decode: decode311 },
+  // 310: sample 1 sits in the second 16-bit word (bytes 2-3); 311: sample 1 in bits 10-19 (bytes 1-2)
+  310: { samplesPerBlock: 3, bytesPerBlock: 4, partialBytes: [0, 2, 4], decode: decode310 },
+  311: { samplesPerBlock: 3, bytesPerBlock: 4, partialBytes: [0, 2, 3], decode: decode311 },
 };
 
 /**
