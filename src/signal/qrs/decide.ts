@@ -116,7 +116,8 @@ export class Decider {
     const dt = c.r - last.r;
     const slope = c.slope / median(this.slopes);
     const amp = c.amp / median(this.amps);
-    const near = Math.max(this.o.tWaveWindow, this.o.tWaveRrRatio * Math.sqrt(this.rrMean / this.fs)) * this.fs;
+    const near =
+      Math.max(this.o.tWaveWindow, this.o.tWaveRrRatio * Math.sqrt(this.rrMean / this.fs)) * this.fs;
     if (dt < near && slope < this.o.tWaveSlopeRatio && amp < this.o.tWaveAmpRatio) return true;
     const far = this.o.tWaveFarRatio;
     return dt < this.o.tWaveFarWindow * this.fs && slope < far && amp < far;

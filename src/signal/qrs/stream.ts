@@ -52,7 +52,10 @@ export class QrsStream {
     this.suppress = Math.max(1, Math.round(o.suppression * fs));
     this.before = Math.round(o.refine[0] * fs);
     // The refinement window must already be in the ring when a candidate is final (suppress samples later).
-    this.after = Math.min(Math.round(o.refine[1] * fs), Math.floor(this.delayF - this.delayLp) + this.suppress);
+    this.after = Math.min(
+      Math.round(o.refine[1] * fs),
+      Math.floor(this.delayF - this.delayLp) + this.suppress,
+    );
     let size = 1;
     while (size < 4 * fs + 2 * this.lw + 64) size *= 2;
     this.mask = size - 1;
