@@ -1,1 +1,10 @@
-export {};
+export * from "./window.js";
+export * from "./fir-design.js";
+export * from "./stream.js";
+export * from "./fir-stream.js";
+export * from "./moving-average.js";
+export * from "./bandpass.js";
+export * from "./notch.js";
+export * from "./baseline.js";
+export * from "./resample.js";
+export * from "./qrs/index.js";

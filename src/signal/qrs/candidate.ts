@@ -6,6 +6,8 @@ export interface Candidate {
   amp: number;
   /** Lowest envelope amplitude within the suppression distance on either side (prominence). */
   floor: number;
+  /** RMS envelope level over the last levelWindow seconds (how much the peak stands out). */
+  level: number;
   /** Largest absolute derivative inside the integration window (T-wave discrimination). */
   slope: number;
   /** Peak-to-peak height of the low-passed signal around the R peak. */

@@ -29,6 +29,8 @@ export class Decider {
   /** Slopes and amplitudes of the last 8 beats. */
   private slopes: number[] = [];
   private amps: number[] = [];
+  /** Peak / envelope level ratios of the last 8 beats. */
+  private ratios: number[] = [];
 
   /** Diagnostics: called with every decision ("beat", "searchback", "noise", "t", "p", "refractory"). */
   trace?: (c: Candidate, verdict: string) => void;
@@ -92,7 +94,7 @@ export class Decider {
       return;
     }
     const verdict =
-      c.amp <= this.threshold()
+      c.amp <= this.threshold() || c.amp + c.floor < this.o.minProminence * c.floor || this.isNoise(c)
         ? "noise"
         : this.isTWave(c, last)
           ? "t"
@@ -107,6 +109,12 @@ export class Decider {
       this.noise(c);
       this.relearn(c.r, ahead, out);
     }
+  }
+
+  /** The recent beats and this candidate all hardly stand out of the envelope: noise, not ECG. */
+  private isNoise(c: Candidate): boolean {
+    const limit = this.o.noiseLevelRatio;
+    return this.ratios.length > 0 && ratio(c) < limit && Math.max(...this.ratios) < this.o.noiseMaxRatio;
   }
 
   /** Close after the previous beat, with a small slope and amplitude against recent beats. */
@@ -147,9 +155,11 @@ export class Decider {
     }
     this.slopes.push(c.slope);
     this.amps.push(c.amp);
+    this.ratios.push(ratio(c));
     if (this.slopes.length > 8) {
       this.slopes.shift();
       this.amps.shift();
+      this.ratios.shift();
     }
     this.spk = weight * c.amp + (1 - weight) * this.spk;
     this.last = c;
@@ -195,4 +205,9 @@ export class Decider {
     for (let i = 0; i < gap.length; i++) this.decide(gap[i], [...gap.slice(i + 1), ...ahead], out);
     this.relearning = false;
   }
+}
+
+/** How far a candidate's envelope peak stands above the envelope's running level. */
+function ratio(c: Candidate): number {
+  return c.level > 0 ? (c.amp + c.floor) / c.level : Infinity;
 }

@@ -34,6 +34,17 @@ export interface QrsOptions {
   relearnGap: number;
   /** Re-learned signal level never below this fraction of the old one. */
   relearnFloor: number;
+  /** A candidate's envelope peak must reach this multiple of the envelope floor around it (noise). */
+  minProminence: number;
+  /** Window of the envelope's running mean (s). */
+  levelWindow: number;
+  /**
+   * Noise gate: when the recent beats stand less than this above the envelope's running RMS level (the
+   * median of their peak / level ratios), candidates that do not stand out more are noise.
+   */
+  noiseLevelRatio: number;
+  /** ...and none of the last 8 beats reached this ratio. */
+  noiseMaxRatio: number;
   /** Threshold = noise + thresholdRatio * (signal - noise). */
   thresholdRatio: number;
   /** Search back when no beat for searchBackRatio * mean RR. */
@@ -62,6 +73,10 @@ export const DEFAULT_QRS_OPTIONS: QrsOptions = {
   pWaveRatio: 0.9,
   relearnGap: 1000,
   relearnFloor: 0.1,
+  minProminence: 2.5,
+  levelWindow: 2,
+  noiseLevelRatio: 1.75,
+  noiseMaxRatio: 2,
   thresholdRatio: 0.3,
   searchBackRatio: 1.66,
   searchBackThreshold: 0.5,

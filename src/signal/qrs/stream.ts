@@ -26,6 +26,9 @@ export class QrsStream {
   private sumA = 0;
   private sumB = 0;
   private sumW = 0;
+  /** Running sum of the envelope over the level window. */
+  private sumL = 0;
+  private readonly ll: number;
   private n = 0;
   private last = 0;
   private pendT = -1;
@@ -50,6 +53,7 @@ export class QrsStream {
     this.delayLp = (this.la - 1) / 2 + (this.lb - 1) / 2;
     this.delayF = this.delayLp + this.ld / 2 + (this.lw - 1) / 2;
     this.suppress = Math.max(1, Math.round(o.suppression * fs));
+    this.ll = Math.max(1, Math.round(o.levelWindow * fs));
     this.before = Math.round(o.refine[0] * fs);
     // The refinement window must already be in the ring when a candidate is final (suppress samples later).
     this.after = Math.min(
@@ -57,7 +61,7 @@ export class QrsStream {
       Math.floor(this.delayF - this.delayLp) + this.suppress,
     );
     let size = 1;
-    while (size < 4 * fs + 2 * this.lw + 64) size *= 2;
+    while (size < 4 * fs + this.ll + 2 * this.lw + 64) size *= 2;
     this.mask = size - 1;
     this.rawRing = new Float64Array(size);
     this.aRing = new Float64Array(size);
@@ -72,7 +76,8 @@ export class QrsStream {
   push(chunk: ArrayLike<number>): number[] {
     const out: number[] = [];
     const { la, lb, ld, lw, mask, rawRing, aRing, lpRing, dRing, eRing, fRing } = this;
-    let { sumA, sumB, sumW, n, last } = this;
+    let { sumA, sumB, sumW, sumL, n, last } = this;
+    const ll = this.ll;
     for (let k = 0; k < chunk.length; k++) {
       let v = chunk[k];
       if (Number.isFinite(v)) last = v;
@@ -99,6 +104,7 @@ export class QrsStream {
       sumW += e - eRing[(n - lw) & mask];
       eRing[i] = e;
       const f = sumW > 0 ? sumW : 0;
+      sumL += f - fRing[(n - ll) & mask];
       fRing[i] = f;
       // Local maximum of the envelope at n-1, then non-maximum suppression within `suppress` samples.
       if (n >= 2) {
@@ -110,18 +116,19 @@ export class QrsStream {
               this.pendV = fPrev;
             }
           } else {
-            if (this.pendT >= 0) this.finalize(out, n);
+            if (this.pendT >= 0) this.finalize(out, n, sumL);
             this.pendT = n - 1;
             this.pendV = fPrev;
           }
         }
       }
-      if (this.pendT >= 0 && n - this.pendT > this.suppress) this.finalize(out, n);
+      if (this.pendT >= 0 && n - this.pendT > this.suppress) this.finalize(out, n, sumL);
       n++;
     }
     this.sumA = sumA;
     this.sumB = sumB;
     this.sumW = sumW;
+    this.sumL = sumL;
     this.n = n;
     this.last = last;
     return out;
@@ -130,7 +137,7 @@ export class QrsStream {
   /** Ends the stream: decides the last candidates; returns the beats that became final. */
   flush(): number[] {
     const out: number[] = [];
-    if (this.pendT >= 0) this.finalize(out, this.n - 1);
+    if (this.pendT >= 0) this.finalize(out, this.n - 1, this.sumL);
     this.decider.end(Math.max(0, this.n - 1 - this.delayF), out);
     return out;
   }
@@ -141,7 +148,7 @@ export class QrsStream {
   }
 
   /** `now`: index of the newest sample in the rings. */
-  private finalize(out: number[], now: number): void {
+  private finalize(out: number[], now: number, sumL: number): void {
     const t = this.pendT;
     const v = this.pendV;
     this.pendT = -1;
@@ -183,6 +190,7 @@ export class QrsStream {
       r,
       amp: Math.sqrt(v / this.lw) - Math.sqrt(floor / this.lw),
       floor: Math.sqrt(floor / this.lw),
+      level: Math.sqrt(sumL / Math.min(this.ll, now + 1) / this.lw),
       slope,
       height: hi >= lo ? max - min : 0,
     };

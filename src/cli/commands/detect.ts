@@ -1,0 +1,106 @@
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { action, printJson } from "../run.js";
+import { UserError } from "../errors.js";
+import {
+  isBeatCode,
+  readAnnotations,
+  readHeader,
+  readRecord,
+  resolveRecord,
+  toPhysical,
+  writeAnnotations,
+  type Annotation,
+} from "../../wfdb/index.js";
+import { detectQrs, scoreBeats, vfEpisodes } from "../../signal/index.js";
+
+interface DetectCliOptions {
+  outExt: string;
+  lead: string;
+  json?: boolean;
+  summary?: boolean;
+  write: boolean;
+}
+
+/** R peaks of one lead of a record, as frame numbers (multi-frequency signals mapped to frames). */
+export async function detectRecord(
+  path: string,
+  lead: number,
+): Promise<{ samples: number[]; fs: number; frames: number }> {
+  const header = await readHeader(path);
+  if (lead >= header.nSignals)
+    throw new UserError(
+      `${path}: --lead ${lead} but the record has ${header.nSignals} signal(s) (0..${header.nSignals - 1})`,
+    );
+  const rec = await readRecord(path, { signals: [lead], verifyChecksum: false });
+  const sig = rec.signals[0];
+  const spf = sig.samplesPerFrame;
+  const beats = detectQrs(toPhysical(sig), rec.fs * spf);
+  const samples = spf === 1 ? beats : beats.map((b) => Math.floor(b / spf));
+  return { samples, fs: rec.fs, frames: rec.to - rec.from };
+}
+
+function toAnnotations(samples: number[], lead: number): Annotation[] {
+  return samples.map((sample) => ({ sample, code: 1, symbol: "N", subtype: 0, chan: lead, num: 0, aux: "" }));
+}
+
+/** The human summary of `npm start`: beats, heart rate, and Se/+P against .atr when it exists. */
+async function summary(
+  name: string,
+  path: string,
+  r: { samples: number[]; fs: number; frames: number },
+): Promise<string> {
+  const minutes = r.frames / r.fs / 60;
+  const lines = [`${name}: ${r.samples.length} beats in ${minutes.toFixed(1)} min`];
+  if (r.samples.length > 1) {
+    const span = (r.samples[r.samples.length - 1] - r.samples[0]) / r.fs;
+    lines.push(`  mean heart rate ${((60 * (r.samples.length - 1)) / span).toFixed(1)} bpm`);
+  }
+  if (existsSync(`${path}.atr`)) {
+    const anns = await readAnnotations(path, "atr");
+    const ref = anns.filter((a) => isBeatCode(a.code)).map((a) => a.sample);
+    const s = scoreBeats(ref, r.samples, r.fs);
+    lines.push(
+      `  against ${name}.atr (${ref.length} beats, 150 ms window): Se ${s.se.toFixed(2)} %, +P ${s.ppv.toFixed(2)} % ` +
+        `(${s.fn} missed, ${s.fp} false)`,
+    );
+    const vf = vfEpisodes(anns);
+    if (vf.length)
+      lines.push(`  (${vf.length} ventricular flutter/fibrillation episode(s) included in that score)`);
+  }
+  return lines.join("\n");
+}
+
+export function register(program: Command): void {
+  program
+    .command("detect <record...>")
+    .description("detect QRS complexes (R peaks) and write them as a WFDB annotation file beside each record")
+    .option("--out-ext <ext>", "annotation file extension to write", "qrs")
+    .option("--lead <n>", "signal number to analyse", "0")
+    .option("--json", 'print one line per record: {"record":...,"samples":[...]}')
+    .option(
+      "--summary",
+      "print beats found, mean heart rate and, if <record>.atr exists, Se/+P against it (writes no file)",
+    )
+    .option("--no-write", "do not write annotation files")
+    .action(
+      action(async (records: string[], opts: DetectCliOptions) => {
+        if (!/^\d+$/.test(opts.lead)) throw new UserError(`--lead must be a signal number, not ${opts.lead}`);
+        if (!/^[A-Za-z0-9_]+$/.test(opts.outExt))
+          throw new UserError(`--out-ext must be a plain extension, not ${opts.outExt}`);
+        const lead = Number(opts.lead);
+        for (const arg of records) {
+          const path = resolveRecord(arg, program.opts().dataDir);
+          const r = await detectRecord(path, lead);
+          if (opts.write && !opts.summary)
+            await writeAnnotations(`${path}.${opts.outExt}`, toAnnotations(r.samples, lead));
+          if (opts.json) printJson({ record: arg, fs: r.fs, lead, samples: r.samples });
+          else if (opts.summary) process.stdout.write((await summary(arg, path, r)) + "\n");
+          else
+            process.stdout.write(
+              `${arg}: ${r.samples.length} beats${opts.write ? ` -> ${path}.${opts.outExt}` : ""}\n`,
+            );
+        }
+      }),
+    );
+}
