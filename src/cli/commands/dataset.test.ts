@@ -1,6 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { MITDB, needShared } from "../../../test/shared.js";
 
 const run = (...args: string[]) =>
@@ -39,13 +42,25 @@ test(
   },
 );
 
-test("dataset prints a table by default", { skip: needShared() }, () => {
-  const r = run("dataset", "--scheme", "paper", "--split", "intra", "--data-dir", MITDB, "--no-cache");
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^part\s+N\s+L\s+R\s+A\s+V\s+total$/m);
-  assert.match(r.stdout, /^train oversampled\s+\d+/m);
-  assert.match(r.stdout, /48 records/);
-});
+test(
+  "dataset prints a table by default, and lists the records of a directory without RECORDS",
+  { skip: needShared() },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), "av-ds-"));
+    try {
+      for (const r of ["100", "118"])
+        for (const ext of ["hea", "dat", "atr"])
+          symlinkSync(join(MITDB, `${r}.${ext}`), join(dir, `${r}.${ext}`));
+      const r = run("dataset", "--scheme", "paper", "--split", "intra", "--data-dir", dir, "--no-cache");
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^part\s+N\s+L\s+R\s+A\s+V\s+total$/m);
+      assert.match(r.stdout, /^train oversampled\s+\d+/m);
+      assert.match(r.stdout, /2 records/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  },
+);
 
 test("dataset rejects a bad scheme or split with one line and a non-zero exit", () => {
   for (const args of [
