@@ -26,6 +26,12 @@ export async function decodeFlac(bytes: Uint8Array, what: string): Promise<FlacS
       );
     if (out.samplesDecoded === 0 || out.channelData.length === 0)
       throw new WfdbError("truncated", `${what}: FLAC stream yields no samples (truncated or damaged)`);
+    const total = streamInfoSamples(bytes);
+    if (total > 0 && out.samplesDecoded !== total)
+      throw new WfdbError(
+        "truncated",
+        `${what}: FLAC stream decodes to ${out.samplesDecoded} samples per channel, its header says ${total} (truncated or damaged)`,
+      );
     const scale = 2 ** (out.bitDepth - 1) - 1;
     const channels = out.channelData.map((ch) => {
       const ints = new Int32Array(out.samplesDecoded);
@@ -36,4 +42,16 @@ export async function decodeFlac(bytes: Uint8Array, what: string): Promise<FlacS
   } finally {
     decoder.free();
   }
+}
+
+/** Total samples per channel from the STREAMINFO block (36 bits at bit 108 of it); 0 if unknown or absent. */
+export function streamInfoSamples(bytes: Uint8Array): number {
+  // "fLaC", then the first metadata block header (type 0 = STREAMINFO, 34 bytes), then STREAMINFO itself.
+  if (bytes.length < 8 + 34 || (bytes[4] & 0x7f) !== 0) return 0;
+  const si = 8;
+  return (
+    ((bytes[si + 13] & 0x0f) * 2 ** 32 +
+      ((bytes[si + 14] << 24) | (bytes[si + 15] << 16) | (bytes[si + 16] << 8) | bytes[si + 17])) >>>
+    0
+  );
 }

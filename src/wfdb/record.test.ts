@@ -109,3 +109,22 @@ test("absurd lengths fail with a range WfdbError, not an allocation crash", asyn
   await assert.rejects(readRecord(join(dir, "m")), isKind("range"));
   assert.equal((await readRecord(join(dir, "n"), { from: 5, to: 7 })).signals[0].digital.length, 8);
 });
+
+test(
+  "a damaged FLAC frame fails clearly even when the header gives no length",
+  { skip: needShared() },
+  async () => {
+    const dir = tmp();
+    const bytes = readFileSync(join(CONFORMANCE, "flac_3_constant.dat"));
+    bytes[bytes.length >> 1] ^= 0x10;
+    writeFileSync(join(dir, "f.dat"), bytes);
+    writeFileSync(
+      join(dir, "f.hea"),
+      "f 3 250\nf.dat 508 200 8 0 25\nf.dat 508 200 8 0 50\nf.dat 508 200 8 0 75\n",
+    );
+    await assert.rejects(
+      readRecord(join(dir, "f")),
+      (e: unknown) => isKind("truncated")(e) && /FLAC/.test(String(e)),
+    );
+  },
+);
