@@ -104,25 +104,48 @@ test("beats whose window leaves the record are dropped and counted", async () =>
   assert.ok(!all.includes(10) && !all.includes(19_990));
 });
 
-test("a record at another rate needs a resampler; with one, peaks are moved to the new rate", async () => {
-  await assert.rejects(
-    buildBeatDataset({ source: fakeSource(["100"], 250), scheme: "paper", split: "intra" }),
-    /250 Hz/,
-  );
-  const calls: number[][] = [];
-  const resample = (x: Float64Array, from: number, to: number) => {
-    calls.push([from, to]);
-    const n = Math.floor((x.length * to) / from);
-    return Float64Array.from({ length: n }, (_, i) => x[Math.min(x.length - 1, Math.round((i * from) / to))]);
-  };
-  const d = await buildBeatDataset({
-    source: fakeSource(["100"], 250),
-    scheme: "paper",
-    split: "intra",
-    resample,
+test("a record at another rate is resampled to 360 Hz; its R peaks stay at window index 90", async () => {
+  const spikes = (fs: number): BeatSource => ({
+    records: async () => ["100"],
+    read: async () => {
+      const signal = new Float64Array(fs * 20);
+      const beats = [];
+      for (let t = 1; t < 19; t += 0.8) {
+        const s = Math.round(t * fs);
+        for (let k = -3; k <= 3; k++) signal[s + k] = Math.exp(-(k * k) / 2); // a smooth R wave
+        beats.push({ sample: s, symbol: "N" });
+      }
+      return { fs, signal, beats };
+    },
   });
-  assert.deepEqual(calls, [[250, 360]]);
-  assert.ok(d.parts.train.y.length > 0);
+  const calls: number[][] = [];
+  const nearest = (x: Float64Array, from: number, to: number) => {
+    calls.push([from, to]);
+    return Float64Array.from(
+      { length: Math.round((x.length * to) / from) },
+      (_, i) => x[Math.round((i * from) / to)] ?? 0,
+    );
+  };
+  for (const [fs, d] of [
+    [250, await buildBeatDataset({ source: spikes(250), scheme: "paper", split: "intra" })],
+    [
+      500,
+      await buildBeatDataset({ source: spikes(500), scheme: "paper", split: "intra", resample: nearest }),
+    ],
+  ] as const) {
+    const p = d.parts.train;
+    assert.ok(p.y.length > 5);
+    for (let r = 0; r < p.y.length; r++) {
+      let argmax = 0;
+      for (let k = 1; k < 256; k++) if (p.x[r * 256 + k] > p.x[r * 256 + argmax]) argmax = k;
+      assert.ok(Math.abs(argmax - 90) <= 1, `beat ${r}: R at ${argmax}`);
+    }
+    // Samples (the split key) stay at the record's own rate.
+    const own = new Set<number>();
+    for (let t = 1; t < 19; t += 0.8) own.add(Math.round(t * fs));
+    assert.ok(p.sample.every((s) => own.has(s)));
+  }
+  assert.deepEqual(calls, [[500, 360]]);
 });
 
 test("the cache returns the same dataset without reading the source again", async () => {

@@ -13,6 +13,7 @@ import {
 import { DEFAULT_WINDOW, windowLength, type WindowSpec } from "./window.js";
 import { extractRecordBeats, type Resampler, type RecordTable } from "./record-beats.js";
 import { loadTables } from "./cache.js";
+import { resample as sincResample } from "../signal/index.js";
 
 /** One part of a dataset: n beats, row-major. */
 export interface BeatPart {
@@ -51,8 +52,9 @@ export interface BuildOptions {
   /** Lead index, default 0 (MLII in mitdb). */
   lead?: number;
   window?: WindowSpec;
-  /** Rate the windows are cut at; other records are resampled (needs `resample`). Default 360. */
+  /** Rate the windows are cut at; records at another rate are resampled to it first. Default 360. */
   fs?: number;
+  /** Default: src/signal's polyphase windowed-sinc resampler. */
   resample?: Resampler;
   /** Validation records of the inter split (all in DS1). */
   valRecords?: readonly string[];
@@ -70,6 +72,8 @@ export function emptyPart(len: number, n = 0): BeatPart {
   };
 }
 
+const defaultResample: Resampler = (x, fromHz, toHz) => sincResample(x, fromHz, toHz);
+
 /** Builds the beat dataset of a label scheme and split; see the module README for every rule. */
 export async function buildBeatDataset(opts: BuildOptions): Promise<BeatDataset> {
   const scheme = SCHEMES[opts.scheme];
@@ -78,7 +82,8 @@ export async function buildBeatDataset(opts: BuildOptions): Promise<BeatDataset>
   const valRecords = opts.valRecords ?? INTER_VAL_RECORDS;
   checkInterValRecords(valRecords);
   const all = opts.records ?? (await opts.source.records());
-  const settings = { lead: opts.lead ?? 0, window: spec, fs: opts.fs ?? 360, resample: opts.resample };
+  const resample = opts.resample ?? defaultResample;
+  const settings = { lead: opts.lead ?? 0, window: spec, fs: opts.fs ?? 360, resample };
   // Extract (or load from the cache) every record, whatever the scheme: one cache serves both schemes.
   const tables = (await loadTables(opts.source, all, settings, opts.cacheDir, extractRecordBeats)).filter(
     (t) => !scheme.excludedRecords.includes(t.record),
