@@ -1,0 +1,22 @@
+// Softmax cross-entropy with class weights, averaged like PyTorch's weighted CrossEntropyLoss:
+// loss = sum_i s_i * nll_i / sum_i s_i, with s_i = sum_k w_k y_ik (y one-hot or soft labels).
+import type { Graph, Tensor } from "../graph.js";
+
+/** logits (N, K), targets y (N, K), class weights w (K) -> scalar loss. Only logits get a gradient. */
+export function softmaxCrossEntropy(g: Graph, logits: Tensor, y: Tensor, w: Tensor): Tensor {
+  const [n, k] = logits.shape;
+  const lsm = g.op("LogSoftmax", [logits], [n, k], { axis: 1 });
+  const s = g.op("MatMul", [y, g.op("Unsqueeze", [w, g.ints([1])], [k, 1])], [n, 1]);
+  const picked = g.op("ReduceSum", [g.op("Mul", [y, lsm], [n, k]), g.ints([1])], [n, 1]);
+  const num = g.op("ReduceSum", [g.op("Mul", [picked, s], [n, 1])], [], { keepdims: 0 });
+  const den = g.op("ReduceSum", [s], [], { keepdims: 0 });
+  const loss = g.op("Neg", [g.op("Div", [num, den], [])], []);
+  return g.record([logits, y, w], loss, (gy) => {
+    // d/dlogits = (softmax * rowsum(y) - y) * s_i / den * gy
+    const p = g.op("Exp", [lsm], [n, k]);
+    const rowsum = g.op("ReduceSum", [y, g.ints([1])], [n, 1]);
+    const diff = g.op("Sub", [g.op("Mul", [p, rowsum], [n, k]), y], [n, k]);
+    const scale = g.op("Mul", [s, g.op("Div", [gy, den], [])], [n, 1]);
+    return [g.op("Mul", [diff, scale], [n, k]), undefined, undefined];
+  });
+}

@@ -1,0 +1,86 @@
+// Batch normalisation over (N, C, L) per channel, as one fused op with its own backward.
+// Training: statistics in one read each (mean, mean of squares), the normalisation itself one
+// ONNX BatchNormalization (a per-channel affine pass); backward in three full passes.
+import type { Graph, Tensor } from "../graph.js";
+import { float } from "../graph.js";
+import { reshape } from "./shape.js";
+
+export interface BatchNormOptions {
+  readonly eps?: number;
+}
+
+/** y = x * scale + bias per channel (C), in one pass (BatchNormalization with mean 0, var 1). */
+export function channelAffine(g: Graph, x: Tensor, scale: Tensor, bias: Tensor): Tensor {
+  const c = x.shape[1];
+  const zeros = g.constant(new Float32Array(c), [c], "zeros");
+  const ones = g.constant(new Float32Array(c).fill(1), [c], "ones");
+  return g.op("BatchNormalization", [x, scale, bias, zeros, ones], x.shape, { epsilon: float(0) });
+}
+
+export interface BatchNormTrainResult {
+  readonly y: Tensor;
+  /** batch mean and biased variance (C), for the running statistics */
+  readonly mean: Tensor;
+  readonly variance: Tensor;
+}
+
+/** Training-mode batch norm: normalise with the batch statistics of x (N, C, L) (static shape). */
+export function batchNormTrain(
+  g: Graph,
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  o: BatchNormOptions = {},
+): BatchNormTrainResult {
+  const [n, c, l] = x.shape;
+  const m = n * l;
+  const eps = o.eps ?? 1e-5;
+  const axes = { axes: [0, 2], keepdims: 0 };
+  const mean = g.op("ReduceMean", [x], [c], axes);
+  const sq = g.op("ReduceSumSquare", [x], [c], axes);
+  const ex2 = g.op("Mul", [sq, g.constant([1 / m], [], "inv_m")], [c]);
+  const raw = g.op("Sub", [ex2, g.op("Mul", [mean, mean], [c])], [c]);
+  const variance = g.op("Max", [raw, g.constant([0], [], "zero")], [c]);
+  const y0 = g.op("BatchNormalization", [x, gamma, beta, mean, variance], x.shape, { epsilon: float(eps) });
+  const y = g.record([x, gamma, beta], y0, (gy, needs) => {
+    const rstd = g.op(
+      "Reciprocal",
+      [g.op("Sqrt", [g.op("Add", [variance, g.constant([eps], [])], [c])], [c])],
+      [c],
+    );
+    const dbeta = g.op("ReduceSum", [gy, g.ints([0, 2])], [c], { keepdims: 0 });
+    const sxy = g.op("ReduceSum", [g.op("Mul", [gy, x], x.shape), g.ints([0, 2])], [c], { keepdims: 0 });
+    const dgRaw = g.op("Sub", [sxy, g.op("Mul", [mean, dbeta], [c])], [c]); // sum gy * (x - mean)
+    const dgamma = g.op("Mul", [dgRaw, rstd], [c]);
+    let dx: Tensor | undefined;
+    if (needs[0]) {
+      // dx = gy * a + x * c1 + (c0 - mean * c1), a = gamma rstd, c1 = -a rstd^2 dgRaw / m, c0 = -a dbeta / m
+      const a = g.op("Mul", [gamma, rstd], [c]);
+      const negAOverM = g.op("Mul", [a, g.constant([-1 / m], [])], [c]);
+      const c1 = g.op("Mul", [negAOverM, g.op("Mul", [g.op("Mul", [rstd, rstd], [c]), dgRaw], [c])], [c]);
+      const c0 = g.op("Mul", [negAOverM, dbeta], [c]);
+      const bias = g.op("Sub", [c0, g.op("Mul", [mean, c1], [c])], [c]);
+      const xPart = channelAffine(g, x, c1, bias);
+      dx = g.op("Add", [g.op("Mul", [gy, reshape(g, a, [1, c, 1])], x.shape), xPart], x.shape);
+    }
+    return [dx, dgamma, dbeta];
+  });
+  return { y, mean, variance };
+}
+
+/** Inference-mode batch norm with running statistics (onnxruntime folds it into the conv before). */
+export function batchNormEval(
+  g: Graph,
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  runningMean: Tensor,
+  runningVar: Tensor,
+  o: BatchNormOptions = {},
+): Tensor {
+  const attrs = { epsilon: float(o.eps ?? 1e-5) };
+  const y = g.op("BatchNormalization", [x, gamma, beta, runningMean, runningVar], x.shape, attrs);
+  return g.record([x, gamma, beta], y, () => {
+    throw new Error("batchNormEval has no backward (use batchNormTrain when training)");
+  });
+}
