@@ -1,6 +1,6 @@
 // Element-wise primitives with broadcasting: add, sub, mul, relu, and a differentiable reshape.
 import type { Graph, Tensor } from "../graph.js";
-import { broadcast, unbroadcast, reshape as rawReshape } from "./shape.js";
+import { broadcast, unbroadcast, reshape as rawReshape, transpose as rawTranspose } from "./shape.js";
 
 export function add(g: Graph, a: Tensor, b: Tensor): Tensor {
   const y = g.op("Add", [a, b], broadcast(a.shape, b.shape));
@@ -23,11 +23,11 @@ export function mul(g: Graph, a: Tensor, b: Tensor): Tensor {
   ]);
 }
 
-/** The gradient of relu(x) given y = relu(x): gy where y > 0, else 0. */
+/** The gradient of relu(x) given y = relu(x): gy where y > 0, else 0 (Mul by a cast mask: faster
+ * in onnxruntime than Where, and Sign is slower still). */
 export function reluMask(g: Graph, y: Tensor, gy: Tensor): Tensor {
-  const zero = g.constant([0], [], "zero");
-  const positive = g.op("Greater", [y, zero], y.shape);
-  return g.op("Where", [positive, gy, zero], gy.shape);
+  const positive = g.op("Greater", [y, g.constant([0], [], "zero")], y.shape);
+  return g.op("Mul", [gy, g.op("Cast", [positive], y.shape, { to: 1 })], gy.shape);
 }
 
 export function relu(g: Graph, x: Tensor): Tensor {
@@ -38,4 +38,10 @@ export function relu(g: Graph, x: Tensor): Tensor {
 export function reshape(g: Graph, x: Tensor, to: readonly number[]): Tensor {
   const y = rawReshape(g, x, to);
   return g.record([x], y, (gy) => [rawReshape(g, gy, x.shape)]);
+}
+
+export function transpose(g: Graph, x: Tensor, perm: readonly number[]): Tensor {
+  const y = rawTranspose(g, x, perm);
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  return g.record([x], y, (gy) => [rawTranspose(g, gy, inverse)]);
 }

@@ -83,3 +83,66 @@ test("gradCheck catches a wrong backward rule", async () => {
   });
   assert.ok(r.worst > 10, `worst ${r.worst}`);
 });
+
+test("matmul gradients: 2-D and batched, every transpose combination", async () => {
+  for (const [tA, tB] of [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ]) {
+    const a2 = tA ? [3, 4] : [4, 3];
+    const b2 = tB ? [2, 3] : [3, 2];
+    await check(`2-D ${tA} ${tB}`, [rand(a2), rand(b2)], (g, [a, b]) =>
+      ops.matmul(g, a, b, { transA: tA, transB: tB }),
+    );
+    await check(`3-D ${tA} ${tB}`, [rand([2, ...a2]), rand([2, ...b2])], (g, [a, b]) =>
+      ops.matmul(g, a, b, { transA: tA, transB: tB }),
+    );
+  }
+});
+
+test("channel-major convs: pointwise, depthwise (Toeplitz), single-channel stem", async () => {
+  await check("pointwiseCM", [rand([3, 2, 5]), rand([4, 3])], (g, [x, w]) => ops.pointwiseCM(g, x, w));
+  await check("depthwiseCM s1", [rand([3, 2, 9]), rand([3, 7])], (g, [x, w]) =>
+    ops.depthwiseCM(g, x, w, { stride: 1, pad: 3 }),
+  );
+  await check("depthwiseCM s2", [rand([3, 2, 11]), rand([3, 7])], (g, [x, w]) =>
+    ops.depthwiseCM(g, x, w, { stride: 2, pad: 3 }),
+  );
+  await check("singleChannelConvCM", [rand([2, 1, 12], -1, 1, false), rand([4, 7])], (g, [x, w]) =>
+    ops.singleChannelConvCM(g, x, w, { stride: 2, pad: 3 }),
+  );
+  await check(
+    "batchNormTrain CNL",
+    [rand([3, 4, 5], -2, 3), rand([3], 0.5, 1.5), rand([3])],
+    (g, [x, ga, be]) => ops.batchNormTrain(g, x, ga, be, { layout: "CNL" }).y,
+  );
+  await check("transpose", [rand([2, 3, 4])], (g, [x]) => ops.transpose(g, x, [2, 0, 1]));
+});
+
+test("channel-major convs compute the same as ONNX Conv", async () => {
+  const { Graph } = await import("../graph.js");
+  const { encodeModel } = await import("../onnx.js");
+  const { createSession, loadOrt } = await import("../runtime.js");
+  const { Tensor } = await loadOrt();
+  const [n, c, l] = [2, 3, 11];
+  const x = rand([n, c, l]);
+  const w = rand([c, 1, 7]);
+  const g = new Graph();
+  const xi = g.input("x", [n, c, l]);
+  const wi = g.input("w", [c, 1, 7]);
+  const ref = ops.conv1d(g, xi, wi, undefined, { stride: 2, pad: 3, group: c });
+  const xc = ops.transpose(g, xi, [1, 0, 2]);
+  const cm = ops.depthwiseCM(g, xc, ops.reshape(g, wi, [c, 7]), { stride: 2, pad: 3 });
+  g.output(ref, "ref");
+  g.output(ops.transpose(g, cm, [1, 0, 2]), "cm");
+  const s = await createSession(encodeModel(g.toModel()));
+  const out = await s.run({
+    x: new Tensor("float32", x.value, x.shape),
+    w: new Tensor("float32", w.value, w.shape),
+  });
+  const [a, b] = [out.ref.data as Float32Array, out.cm.data as Float32Array];
+  assert.equal(a.length, b.length);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${i}: ${v} vs ${b[i]}`));
+});

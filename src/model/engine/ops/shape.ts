@@ -30,12 +30,9 @@ export function unbroadcast(g: Graph, gy: Tensor, to: Shape): Tensor {
   return lead === 0 ? summed : reshape(g, summed, to);
 }
 
-/**
- * A raw Reshape. A -1 in `to` where `x` also has -1 at that index keeps that (dynamic batch)
- * dimension; any other -1 is inferred from the element count.
- */
+/** A raw Reshape; at most one dimension of `to` may be dynamic (< 0): it is inferred. */
 export function reshape(g: Graph, x: Tensor, to: Shape): Tensor {
-  const spec = to.map((d, i) => (d >= 0 ? d : x.shape[i] < 0 ? 0 : -1));
+  const spec = to.map((d) => (d >= 0 ? d : -1));
   if (spec.filter((d) => d === -1).length > 1) throw new Error(`reshape: [${x.shape}] -> [${to}]`);
   return g.op("Reshape", [x, g.ints(spec)], to);
 }
@@ -49,3 +46,6 @@ export function transpose(g: Graph, x: Tensor, perm: readonly number[]): Tensor 
     { perm },
   );
 }
+
+/** Product of dimensions, dynamic (-1) if either is. */
+export const dimMul = (a: number, b: number): number => (a < 0 || b < 0 ? -1 : a * b);

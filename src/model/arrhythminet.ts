@@ -1,0 +1,78 @@
+// ArrhythmiNet V1 and V2: two configurations of one MobileNet-style depthwise-separable 1D CNN.
+//
+//   x (N, 1, 256) -> stem conv k7 /2 + BN + ReLU
+//     -> blocks: depthwise conv k7 (/stride) -> pointwise conv -> BN -> ReLU
+//     -> global average pool -> [concat ReLU(dense(extra features))] -> dense -> logits (N, K)
+//
+// One BN + ReLU per block, after the pointwise conv (the depthwise and pointwise convs form one
+// factorised linear conv, as in Xception): half the normalisation passes of the classic MobileNet
+// block, which is what a training step spends most of its element-wise time on.
+// Optional extra features (e.g. 4 RR-interval features) go through their own small dense + ReLU
+// pathway concatenated with the pooled CNN features, so the CNN cannot drown them out.
+import type { Tensor } from "./engine/graph.js";
+import type { Ctx } from "./engine/module.js";
+import type { ModelFn } from "./engine/build.js";
+import { batchNorm, channels, conv, dense, pool, relu } from "./engine/nn.js";
+import { concat } from "./engine/ops/index.js";
+
+export interface ArrhythmiNetConfig {
+  readonly stem: number;
+  /** [output channels, stride] of each depthwise-separable block */
+  readonly blocks: readonly (readonly [number, number])[];
+  readonly kernel: number;
+  /** width of the extra-features pathway (used only when extra features are given) */
+  readonly extraHidden: number;
+}
+
+export const V1: ArrhythmiNetConfig = {
+  stem: 32,
+  blocks: [
+    [48, 2],
+    [64, 1],
+    [96, 2],
+    [128, 1],
+    [160, 2],
+    [168, 1],
+  ],
+  kernel: 7,
+  extraHidden: 16,
+};
+
+export const V2: ArrhythmiNetConfig = {
+  stem: 24,
+  blocks: [
+    [32, 2],
+    [48, 1],
+    [64, 2],
+    [96, 1],
+    [112, 2],
+    [120, 1],
+  ],
+  kernel: 7,
+  extraHidden: 16,
+};
+
+export const ARCHS = { v1: V1, v2: V2 } as const;
+export type Arch = keyof typeof ARCHS;
+
+/** Window the nets read: 1 channel x 256 samples at 360 Hz, R peak at index 90. */
+export const INPUT_SHAPE: readonly [number, number] = [1, 256];
+
+export function arrhythmiNet(cfg: ArrhythmiNetConfig, numClasses: number): ModelFn {
+  return (ctx: Ctx, x: Tensor, extra?: Tensor): Tensor => {
+    const k = cfg.kernel;
+    let h = relu(
+      ctx.g,
+      batchNorm(ctx, "stem.bn", conv(ctx, "stem.conv", x, { out: cfg.stem, k, stride: 2, first: true })),
+    );
+    cfg.blocks.forEach(([out, stride], i) => {
+      const c = channels(ctx, h);
+      const dw = conv(ctx, `b${i}.dw`, h, { out: c, k, stride, group: c });
+      const pw = conv(ctx, `b${i}.pw`, dw, { out, k: 1 });
+      h = relu(ctx.g, batchNorm(ctx, `b${i}.bn`, pw));
+    });
+    let features = pool(ctx, h);
+    if (extra) features = concat(ctx.g, [features, relu(ctx.g, dense(ctx, "extra", extra, cfg.extraHidden))]);
+    return dense(ctx, "head", features, numClasses);
+  };
+}
