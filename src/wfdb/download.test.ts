@@ -46,9 +46,14 @@ test(
       assert.equal(res.files.find((f) => f.name === "100.dat")?.outcome, "resumed");
       assertSameFiles(dest, files);
       const half = files.get("100.dat")!.length >> 1;
+      // The server cuts the first transfer after half the body; how much of it reaches the client before the
+      // connection drops depends on timing, so the resume may start anywhere in (0, half].
+      const resumedAt = srv.requests
+        .filter((r) => r.name === "100.dat" && r.range)
+        .map((r) => Number(/^bytes=(\d+)-$/.exec(r.range!)?.[1]));
       assert.ok(
-        srv.requests.some((r) => r.name === "100.dat" && r.range === `bytes=${half}-`),
-        "resumed with Range",
+        resumedAt.length === 1 && resumedAt[0] > 0 && resumedAt[0] <= half,
+        `resumed with Range (${resumedAt})`,
       );
 
       srv.requests.length = 0;
