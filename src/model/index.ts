@@ -1,2 +1,3 @@
 export * from "./metrics.js";
 export * from "./confusion-chart.js";
+export * from "./bundle.js";
