@@ -70,7 +70,8 @@ export async function startFakePhysioNet(opts: FakeServerOptions): Promise<FakeS
       return;
     }
     if (req.method === "GET" && cut.delete(name)) {
-      res.write(slice.subarray(0, slice.length >> 1), () => res.socket?.destroy());
+      // Half the body, a pause so the client can take it in, then the connection ends early.
+      res.write(slice.subarray(0, slice.length >> 1), () => setTimeout(() => res.socket?.end(), 200).unref());
       return;
     }
     res.end(slice);
