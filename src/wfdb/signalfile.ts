@@ -100,7 +100,8 @@ export async function openGroup(g: SignalGroup): Promise<OpenGroup> {
     const skip = startSample - block * codec.samplesPerBlock + (start - first) * g.frameSize;
     const n = startSample - block * codec.samplesPerBlock + (end - first) * g.frameSize;
     const byteStart = g.byteOffset + block * codec.bytesPerBlock;
-    const nBytes = Math.min(bytesFor(codec, n), size - byteStart);
+    // Never negative: a byte offset past the end of the file leaves nothing to read.
+    const nBytes = Math.max(0, Math.min(bytesFor(codec, n), size - byteStart));
     const bytes = await readBytes(g, byteStart, nBytes);
     if (g.format === 212 && g.frameSize === 2 && g.signals.length === 2 && skip === 0)
       return decode212Pairs(bytes, end - start);
