@@ -13,6 +13,7 @@ export class Decider {
   private readonly refractory: number;
   private readonly learn: number;
   private readonly lookahead: number;
+  private readonly pWindow: number;
   private readonly relearnGap: number;
   /** Candidates waiting for their look-ahead window to fill. */
   private queue: Candidate[] = [];
@@ -42,7 +43,8 @@ export class Decider {
     this.o = o;
     this.refractory = o.refractory * fs;
     this.learn = o.learning * fs;
-    this.lookahead = o.pWaveWindow * fs;
+    this.lookahead = Math.max(o.pWaveWindow, o.lookahead) * fs;
+    this.pWindow = o.pWaveWindow * fs;
     this.relearnGap = o.relearnGap * fs;
     this.rrMean = fs;
   }
@@ -100,7 +102,9 @@ export class Decider {
           ? "t"
           : this.isPWave(c, ahead)
             ? "p"
-            : "beat";
+            : this.isInterposed(c, last, ahead)
+              ? "interposed"
+              : "beat";
     this.trace?.(c, verdict);
     if (verdict === "beat") {
       this.searchBack(c.r, out);
@@ -114,6 +118,7 @@ export class Decider {
   /** The recent beats and this candidate all hardly stand out of the envelope: noise, not ECG. */
   private isNoise(c: Candidate): boolean {
     const limit = this.o.noiseLevelRatio;
+    if (c.slope < this.o.smoothSharpness * c.height && ratio(c) < this.o.smoothLevel) return true;
     return this.ratios.length > 0 && ratio(c) < limit && Math.max(...this.ratios) < this.o.noiseMaxRatio;
   }
 
@@ -135,10 +140,22 @@ export class Decider {
   private isPWave(c: Candidate, ahead: Candidate[]): boolean {
     const k = this.o.pWaveRatio;
     for (const q of ahead) {
-      if (q.r - c.r > this.lookahead) break;
+      if (q.r - c.r > this.pWindow) break;
       if (q.r > c.r && c.amp < k * q.amp && c.slope < k * q.slope) return true;
     }
     return false;
+  }
+
+  /** Between two beats that are about one RR apart, and much smaller than both. */
+  private isInterposed(c: Candidate, last: Candidate | undefined, ahead: Candidate[]): boolean {
+    if (!last) return false;
+    const thr = this.threshold();
+    const next = ahead.find((q) => q.r - c.r >= this.refractory && q.amp > thr);
+    if (!next) return false;
+    return (
+      next.r - last.r < this.o.interposedRr * this.rrMean &&
+      c.amp < this.o.interposedAmp * Math.min(last.amp, next.amp)
+    );
   }
 
   private noise(c: Candidate): void {
@@ -178,6 +195,8 @@ export class Decider {
       let best: Candidate | undefined;
       for (const p of this.pool) {
         if (p.r - last.r < this.refractory || now - p.r < this.refractory) continue;
+        const gap = (p.r - last.r) / this.rrMean;
+        if (gap < this.o.searchBackRange[0] || gap > this.o.searchBackRange[1]) continue;
         if (p.amp > thr && (!best || p.amp > best.amp) && !this.isTWave(p, last)) best = p;
       }
       if (!best) return;

@@ -30,12 +30,24 @@ export interface QrsOptions {
   pWaveWindow: number;
   /** ...whose amplitude and slope are both above its own divided by this ratio. */
   pWaveRatio: number;
+  /**
+   * Interposed noise: a candidate whose neighbours (the last beat and the next candidate above threshold,
+   * looked for up to `lookahead` s ahead) are closer together than interposedRr * mean RR, and which is
+   * smaller than interposedAmp times both of them.
+   */
+  interposedRr: number;
+  interposedAmp: number;
+  /** How far ahead candidates are kept before a decision (s): the detector's latency. */
+  lookahead: number;
   /** After this long without a beat (s, and at least 2 mean RR), the levels are learned again. */
   relearnGap: number;
   /** Re-learned signal level never below this fraction of the old one. */
   relearnFloor: number;
   /** A candidate's envelope peak must reach this multiple of the envelope floor around it (noise). */
   minProminence: number;
+  /** Smooth and weak is noise: slope / height below smoothSharpness and peak / level below smoothLevel. */
+  smoothSharpness: number;
+  smoothLevel: number;
   /** Window of the envelope's running mean (s). */
   levelWindow: number;
   /**
@@ -51,12 +63,14 @@ export interface QrsOptions {
   searchBackRatio: number;
   /** Search-back threshold as a fraction of the normal one. */
   searchBackThreshold: number;
+  /** A search-back beat lies between these multiples of the mean RR after the last beat. */
+  searchBackRange: [number, number];
   /** Window around the feature peak where the R peak is looked for (s before, s after). */
   refine: [number, number];
 }
 
 export const DEFAULT_QRS_OPTIONS: QrsOptions = {
-  lowPass: [1 / 60, 1 / 50],
+  lowPass: [1 / 80, 1 / 60],
   derivative: 0.01,
   integration: 0.1,
   suppression: 0.25,
@@ -64,21 +78,27 @@ export const DEFAULT_QRS_OPTIONS: QrsOptions = {
   learning: 2,
   tWaveWindow: 0.36,
   tWaveRrRatio: 0.5,
-  tWaveSlopeRatio: 0.5,
+  tWaveSlopeRatio: 0.4,
   tWaveAmpRatio: 0.5,
   tWaveFarWindow: 0.55,
   tWaveFarRatio: 0.4,
-  tWaveSharpness: 0.3,
+  tWaveSharpness: 0.225,
   pWaveWindow: 0.3,
   pWaveRatio: 0.9,
+  interposedRr: 1.2,
+  interposedAmp: 0.6,
+  lookahead: 1.5,
   relearnGap: 1000,
   relearnFloor: 0.1,
-  minProminence: 2.5,
+  minProminence: 2,
+  smoothSharpness: 0.18,
+  smoothLevel: 2.2,
   levelWindow: 2,
   noiseLevelRatio: 1.75,
   noiseMaxRatio: 2,
   thresholdRatio: 0.3,
   searchBackRatio: 1.66,
   searchBackThreshold: 0.5,
+  searchBackRange: [0.5, 1e9],
   refine: [0.12, 0.08],
 };

@@ -16,6 +16,8 @@ export class QrsStream {
   private readonly lb: number;
   private readonly ld: number;
   private readonly lw: number;
+  /** Makes slopes per `derivative` seconds whatever the rounding of the derivative span. */
+  private readonly slopeScale: number;
   private readonly mask: number;
   private readonly rawRing: Float64Array;
   private readonly aRing: Float64Array;
@@ -50,6 +52,7 @@ export class QrsStream {
     this.lb = Math.max(1, Math.round(o.lowPass[1] * fs));
     this.ld = Math.max(1, Math.round(o.derivative * fs));
     this.lw = odd(o.integration * fs);
+    this.slopeScale = (o.derivative * fs) / this.ld;
     this.delayLp = (this.la - 1) / 2 + (this.lb - 1) / 2;
     this.delayF = this.delayLp + this.ld / 2 + (this.lw - 1) / 2;
     this.suppress = Math.max(1, Math.round(o.suppression * fs));
@@ -191,7 +194,7 @@ export class QrsStream {
       amp: Math.sqrt(v / this.lw) - Math.sqrt(floor / this.lw),
       floor: Math.sqrt(floor / this.lw),
       level: Math.sqrt(sumL / Math.min(this.ll, now + 1) / this.lw),
-      slope,
+      slope: slope * this.slopeScale,
       height: hi >= lo ? max - min : 0,
     };
     this.onCandidate(c, out);
