@@ -80,3 +80,28 @@ test("--version before a command prints the program version; after `download` it
   assert.notEqual(d.status, 0);
   assert.match(d.stderr, /^arrhythmia-vision: cannot fetch http:\/\/127\.0\.0\.1:9\/SHA256SUMS\.txt/m);
 });
+
+test("download command: without --dest, files go to --data-dir", { skip: needShared() }, async () => {
+  const srv = await startFakePhysioNet({ files: files() });
+  try {
+    const dataDir = mkdtempSync(join(tmpdir(), "av-dlcli-"));
+    const r = await run([
+      "--data-dir",
+      dataDir,
+      "download",
+      "mitdb",
+      "--base-url",
+      srv.url,
+      "--records",
+      "100",
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /mitdb: 4 files in .* \(4 downloaded, 0 resumed, 0 already there; all SHA-256 verified\)/,
+    );
+    assert.ok(readFileSync(join(dataDir, "100.hea")).equals(readFileSync(join(MITDB, "100.hea"))));
+  } finally {
+    await srv.close();
+  }
+});

@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .command("download")
     .description("download a PhysioNet database (resumable, SHA-256 verified when published)")
     .argument("<database>", "PhysioNet database name, e.g. mitdb")
-    .option("--dest <dir>", "destination directory (default: ./<database>)")
+    .option("--dest <dir>", "destination directory (default: --data-dir if given, else ./<database>)")
     .option(
       "--base-url <url>",
       "database root URL (default: https://physionet.org/files/<database>/<version>/)",
@@ -27,7 +27,7 @@ export function register(program: Command): void {
       action(async (database: string, opts: DownloadCliOptions) => {
         const { downloadDatabase } = await import("../../wfdb/index.js");
         const { default: cliProgress } = await import("cli-progress");
-        const dest = opts.dest ?? database;
+        const dest = opts.dest ?? (program.opts() as { dataDir?: string }).dataDir ?? database;
         const records = opts.records
           ?.split(",")
           .map((r) => r.trim())
