@@ -86,7 +86,11 @@ export function batchNormTrain(
   return { y, mean, variance };
 }
 
-/** Inference-mode batch norm with running statistics (onnxruntime folds it into the conv before). */
+/**
+ * Inference-mode batch norm with running statistics (onnxruntime folds it into the conv before).
+ * Its backward (a per-channel affine map: dx = gy * gamma / sqrt(var + eps)) serves explanations,
+ * which differentiate the eval-mode network with respect to its input.
+ */
 export function batchNormEval(
   g: Graph,
   x: Tensor,
@@ -96,11 +100,35 @@ export function batchNormEval(
   runningVar: Tensor,
   o: BatchNormOptions = {},
 ): Tensor {
-  const { view, unview } = geometry(x, o.layout ?? "NCL");
-  const attrs = { epsilon: float(o.eps ?? 1e-5) };
+  const layout = o.layout ?? "NCL";
+  const { c, view, unview } = geometry(x, layout);
+  const chAxis = layout === "CNL" ? 0 : 1;
+  const axes = x.shape.map((_, i) => i).filter((i) => i !== chAxis);
+  const eps = o.eps ?? 1e-5;
   const v = view(g, x);
+  const attrs = { epsilon: float(eps) };
   const y = unview(g, g.op("BatchNormalization", [v, gamma, beta, runningMean, runningVar], v.shape, attrs));
-  return g.record([x, gamma, beta], y, () => {
-    throw new Error("batchNormEval has no backward (use batchNormTrain when training)");
+  return g.record([x, gamma, beta], y, (gy, needs) => {
+    const sd = g.op("Sqrt", [g.op("Add", [runningVar, g.constant([eps], [])], [c])], [c]);
+    const rstd = g.op("Reciprocal", [sd], [c]);
+    const perChannel = (t: Tensor) =>
+      reshape(
+        g,
+        t,
+        x.shape.map((_, i) => (i === chAxis ? c : 1)),
+      );
+    const dx = needs[0] ? g.op("Mul", [gy, perChannel(g.op("Mul", [gamma, rstd], [c]))], x.shape) : undefined;
+    let dgamma: Tensor | undefined;
+    if (needs[1]) {
+      const xhat = g.op(
+        "Mul",
+        [g.op("Sub", [x, perChannel(runningMean)], x.shape), perChannel(rstd)],
+        x.shape,
+      );
+      const prod = g.op("Mul", [gy, xhat], x.shape);
+      dgamma = g.op("ReduceSum", [prod, g.ints(axes)], [c], { keepdims: 0 });
+    }
+    const dbeta = needs[2] ? g.op("ReduceSum", [gy, g.ints(axes)], [c], { keepdims: 0 }) : undefined;
+    return [dx, dgamma, dbeta];
   });
 }

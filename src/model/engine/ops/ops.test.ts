@@ -146,3 +146,19 @@ test("channel-major convs compute the same as ONNX Conv", async () => {
   assert.equal(a.length, b.length);
   a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${i}: ${v} vs ${b[i]}`));
 });
+
+test("batch norm in eval mode: gradients of input, scale and shift (NCL and CNL)", async () => {
+  const stats = (lo: number, hi: number) => rand([3], lo, hi, false);
+  for (const layout of ["NCL", "CNL"] as const)
+    await check(
+      `batchNormEval ${layout}`,
+      [
+        rand(layout === "NCL" ? [4, 3, 5] : [3, 4, 5], -2, 3),
+        rand([3], 0.5, 1.5),
+        rand([3]),
+        stats(-1, 1),
+        stats(0.5, 2),
+      ],
+      (g, [x, ga, be, rm, rv]) => ops.batchNormEval(g, x, ga, be, rm, rv, { layout }),
+    );
+});
