@@ -5,5 +5,5 @@ import { headerProperties } from "./header-props.js";
 import { recordProperties } from "./record-props.js";
 
 export async function allFuzzProperties(): Promise<FuzzProperty[]> {
-  return [...annotationProperties, ...headerProperties(), ...recordProperties()];
+  return [...annotationProperties, ...headerProperties(), ...(await recordProperties())];
 }

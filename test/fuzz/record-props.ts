@@ -4,6 +4,8 @@
 // consistent record, or a WfdbError: never another exception, a hang or silently different samples.
 import fc from "fast-check";
 import {
+  copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -15,6 +17,8 @@ import {
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { readRecord, type WfdbRecord } from "../../src/wfdb/record.js";
+import { readHeader } from "../../src/wfdb/header.js";
+import { CONFORMANCE } from "../shared.js";
 import { writeRecord, type WriteRecordSpec } from "../../src/wfdb/write-record.js";
 import { SUPPORTED_FORMATS } from "../../src/wfdb/formats/index.js";
 import { WfdbError } from "../../src/wfdb/errors.js";
@@ -127,7 +131,7 @@ function sameSamples(r: WfdbRecord, want: Int32Array[]): boolean {
   );
 }
 
-const datFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".dat"));
+const datFiles = (dir: string) => readdirSync(dir).filter((f) => !f.endsWith(".hea"));
 
 type Mutation = (dir: string, pick: number, value: string) => void;
 
@@ -159,8 +163,91 @@ function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 
 const opts = (n: number, seed?: number) => ({ numRuns: n, ...(seed === undefined ? {} : { seed }) });
 
-export function recordProperties(): FuzzProperty[] {
+/** Small single-segment conformance records covering every byte format, FLAC, skew, offsets, frames. */
+const CONFORMANCE_RECORDS = [
+  "binformats",
+  "flacformats",
+  "100_3chan",
+  "310derive",
+  "311derive",
+  "3000003_0003",
+  "test01_00s",
+  "test01_00s_frame",
+  "test01_00s_skew",
+  "mixedsignals",
+];
+
+interface Original {
+  name: string;
+  files: string[];
+  samples: Int32Array[];
+  checksums: (number | undefined)[];
+}
+
+async function loadOriginals(): Promise<Original[]> {
+  const out: Original[] = [];
+  for (const name of CONFORMANCE_RECORDS) {
+    const base = join(CONFORMANCE, name);
+    if (!existsSync(base + ".hea")) continue;
+    const h = await readHeader(base);
+    const files = [...new Set(h.signals.map((s) => s.fileName))].filter((f) => f !== "~");
+    if (!files.every((f) => existsSync(join(CONFORMANCE, f)))) continue;
+    const r = await readRecord(base);
+    out.push({
+      name,
+      files,
+      samples: r.signals.map((x) => x.digital),
+      checksums: h.signals.map((x) => x.checksum),
+    });
+  }
+  return out;
+}
+
+/** Whether every signal's samples sum (mod 2^16) to its header checksum: a change the checksum cannot see. */
+function checksumsAgree(r: WfdbRecord, o: Original): boolean {
+  return r.signals.every((s, i) => {
+    let sum = 0;
+    for (const v of s.digital) sum = (sum + v) | 0;
+    return o.checksums[i] !== undefined && (sum & 0xffff) === ((o.checksums[i] as number) & 0xffff);
+  });
+}
+
+function conformanceProperty(originals: Original[]): FuzzProperty {
+  return {
+    name: "signals: conformance records (formats 8-524, skew, frames) truncated or bit-flipped: exact or WfdbError",
+    parser: "signals",
+    run: (n, seed) =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...originals),
+          fc.constantFrom("truncate", "flip"),
+          fc.nat(),
+          (o, m, pick) =>
+            withDir(async (dir) => {
+              for (const f of [o.name + ".hea", ...o.files]) copyFileSync(join(CONFORMANCE, f), join(dir, f));
+              MUTATIONS[m](dir, pick, "");
+              const r = await read(join(dir, o.name));
+              if (r instanceof WfdbError) return;
+              checkShape(r);
+              // A change is acceptable only where the 16-bit checksums cannot see it (or there are none).
+              if (
+                !sameSamples(r, o.samples) &&
+                o.checksums.every((c) => c !== undefined) &&
+                !checksumsAgree(r, o)
+              )
+                throw new Error(`${o.name} ${m} ${pick}: different samples accepted despite checksums`);
+            }),
+        ),
+        opts(n, seed),
+      ),
+  };
+}
+
+export async function recordProperties(): Promise<FuzzProperty[]> {
+  const originals = await loadOriginals();
+  const extra = originals.length ? [conformanceProperty(originals)] : [];
   return [
+    ...extra,
     {
       name: "signals: written records read back exactly (16/212/80, shared files, multi-frequency)",
       parser: "signals",
