@@ -22,11 +22,17 @@ interface DetectCliOptions {
   write: boolean;
 }
 
-/** R peaks of one lead of a record, as frame numbers (multi-frequency signals mapped to frames). */
-export async function detectRecord(
-  path: string,
-  lead: number,
-): Promise<{ samples: number[]; fs: number; frames: number }> {
+interface LoadedLead {
+  x: Float64Array;
+  /** Sampling rate of the lead (frame rate times samples per frame). */
+  fs: number;
+  samplesPerFrame: number;
+  frameRate: number;
+  frames: number;
+}
+
+/** Reads one lead of a record in physical units. */
+async function loadLead(path: string, lead: number): Promise<LoadedLead> {
   const header = await readHeader(path);
   if (lead >= header.nSignals)
     throw new UserError(
@@ -35,9 +41,21 @@ export async function detectRecord(
   const rec = await readRecord(path, { signals: [lead], verifyChecksum: false });
   const sig = rec.signals[0];
   const spf = sig.samplesPerFrame;
-  const beats = detectQrs(toPhysical(sig), rec.fs * spf);
+  return {
+    x: toPhysical(sig),
+    fs: rec.fs * spf,
+    samplesPerFrame: spf,
+    frameRate: rec.fs,
+    frames: rec.to - rec.from,
+  };
+}
+
+/** R peaks of a loaded lead as frame numbers (multi-frequency signals mapped to frames). */
+function detectLead(l: LoadedLead): { samples: number[]; fs: number; frames: number } {
+  const beats = detectQrs(l.x, l.fs);
+  const spf = l.samplesPerFrame;
   const samples = spf === 1 ? beats : beats.map((b) => Math.floor(b / spf));
-  return { samples, fs: rec.fs, frames: rec.to - rec.from };
+  return { samples, fs: l.frameRate, frames: l.frames };
 }
 
 function toAnnotations(samples: number[], lead: number): Annotation[] {
@@ -89,9 +107,20 @@ export function register(program: Command): void {
         if (!/^[A-Za-z0-9_]+$/.test(opts.outExt))
           throw new UserError(`--out-ext must be a plain extension, not ${opts.outExt}`);
         const lead = Number(opts.lead);
-        for (const arg of records) {
-          const path = resolveRecord(arg, program.opts().dataDir);
-          const r = await detectRecord(path, lead);
+        const paths = records.map((arg) => resolveRecord(arg, program.opts().dataDir));
+        // Read the next record while detecting in this one (I/O overlaps computation).
+        const load = (i: number) => {
+          const p = loadLead(paths[i], lead);
+          p.catch(() => undefined); // handled when awaited; avoids an early unhandled rejection
+          return p;
+        };
+        let next = load(0);
+        for (let i = 0; i < records.length; i++) {
+          const arg = records[i];
+          const path = paths[i];
+          const loaded = await next;
+          if (i + 1 < records.length) next = load(i + 1);
+          const r = detectLead(loaded);
           if (opts.write && !opts.summary)
             await writeAnnotations(`${path}.${opts.outExt}`, toAnnotations(r.samples, lead));
           if (opts.json) printJson({ record: arg, fs: r.fs, lead, samples: r.samples });

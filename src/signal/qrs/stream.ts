@@ -35,6 +35,9 @@ export class QrsStream {
   private last = 0;
   private pendT = -1;
   private pendV = 0;
+  /** The envelope at n-1 and n-2. */
+  private f1 = 0;
+  private f2 = 0;
   /** Envelope delay: envelope index t describes signal time t - delayF. */
   private readonly delayF: number;
   private readonly delayLp: number;
@@ -79,8 +82,8 @@ export class QrsStream {
   push(chunk: ArrayLike<number>): number[] {
     const out: number[] = [];
     const { la, lb, ld, lw, mask, rawRing, aRing, lpRing, dRing, eRing, fRing } = this;
-    let { sumA, sumB, sumW, sumL, n, last } = this;
-    const ll = this.ll;
+    let { sumA, sumB, sumW, sumL, n, last, pendT, pendV, f1, f2 } = this;
+    const { ll, suppress } = this;
     for (let k = 0; k < chunk.length; k++) {
       let v = chunk[k];
       if (Number.isFinite(v)) last = v;
@@ -109,25 +112,31 @@ export class QrsStream {
       const f = sumW > 0 ? sumW : 0;
       sumL += f - fRing[(n - ll) & mask];
       fRing[i] = f;
-      // Local maximum of the envelope at n-1, then non-maximum suppression within `suppress` samples.
-      if (n >= 2) {
-        const fPrev = fRing[(n - 1) & mask];
-        if (fPrev > fRing[(n - 2) & mask] && fPrev >= f) {
-          if (this.pendT >= 0 && n - 1 - this.pendT <= this.suppress) {
-            if (fPrev > this.pendV) {
-              this.pendT = n - 1;
-              this.pendV = fPrev;
-            }
-          } else {
-            if (this.pendT >= 0) this.finalize(out, n, sumL);
-            this.pendT = n - 1;
-            this.pendV = fPrev;
+      // Local maximum of the envelope at n-1 (f1), then non-maximum suppression within `suppress` samples.
+      if (n >= 2 && f1 > f2 && f1 >= f) {
+        if (pendT >= 0 && n - 1 - pendT <= suppress) {
+          if (f1 > pendV) {
+            pendT = n - 1;
+            pendV = f1;
           }
+        } else {
+          if (pendT >= 0) this.finalize(pendT, pendV, out, n, sumL);
+          pendT = n - 1;
+          pendV = f1;
         }
       }
-      if (this.pendT >= 0 && n - this.pendT > this.suppress) this.finalize(out, n, sumL);
+      if (pendT >= 0 && n - pendT > suppress) {
+        this.finalize(pendT, pendV, out, n, sumL);
+        pendT = -1;
+      }
+      f2 = f1;
+      f1 = f;
       n++;
     }
+    this.pendT = pendT;
+    this.pendV = pendV;
+    this.f1 = f1;
+    this.f2 = f2;
     this.sumA = sumA;
     this.sumB = sumB;
     this.sumW = sumW;
@@ -140,7 +149,8 @@ export class QrsStream {
   /** Ends the stream: decides the last candidates; returns the beats that became final. */
   flush(): number[] {
     const out: number[] = [];
-    if (this.pendT >= 0) this.finalize(out, this.n - 1, this.sumL);
+    if (this.pendT >= 0) this.finalize(this.pendT, this.pendV, out, this.n - 1, this.sumL);
+    this.pendT = -1;
     this.decider.end(Math.max(0, this.n - 1 - this.delayF), out);
     return out;
   }
@@ -151,10 +161,7 @@ export class QrsStream {
   }
 
   /** `now`: index of the newest sample in the rings. */
-  private finalize(out: number[], now: number, sumL: number): void {
-    const t = this.pendT;
-    const v = this.pendV;
-    this.pendT = -1;
+  private finalize(t: number, v: number, out: number[], now: number, sumL: number): void {
     const { mask, lpRing, dRing, fRing } = this;
     let floor = Infinity;
     for (let j = Math.max(0, t - this.suppress); j <= Math.min(now, t + this.suppress); j++) {
