@@ -33,7 +33,7 @@ export class Decider {
   /** Peak / envelope level ratios of the last 8 beats. */
   private ratios: number[] = [];
 
-  /** Diagnostics: called with every decision ("beat", "searchback", "noise", "t", "p", "refractory"). */
+  /** Diagnostics: called with every decision ("beat", "searchback", "noise": below threshold, "flat": low prominence, "weak": noise gate, "t", "p", "interposed", "refractory"). */
   trace?: (c: Candidate, verdict: string) => void;
 
   constructor(
@@ -96,15 +96,19 @@ export class Decider {
       return;
     }
     const verdict =
-      c.amp <= this.threshold() || c.amp + c.floor < this.o.minProminence * c.floor || this.isNoise(c)
+      c.amp <= this.threshold()
         ? "noise"
-        : this.isTWave(c, last)
-          ? "t"
-          : this.isPWave(c, ahead)
-            ? "p"
-            : this.isInterposed(c, last, ahead)
-              ? "interposed"
-              : "beat";
+        : c.amp + c.floor < this.o.minProminence * c.floor
+          ? "flat"
+          : this.isNoise(c)
+            ? "weak"
+            : this.isTWave(c, last)
+              ? "t"
+              : this.isPWave(c, ahead)
+                ? "p"
+                : this.isInterposed(c, last, ahead)
+                  ? "interposed"
+                  : "beat";
     this.trace?.(c, verdict);
     if (verdict === "beat") {
       this.searchBack(c.r, out);
