@@ -13,6 +13,7 @@ import {
   detectQrs,
   grossScore,
   QrsStream,
+  resample,
   scoreBeats,
   vfEpisodes,
   type BeatScore,
@@ -38,6 +39,8 @@ async function inProcess(): Promise<void> {
   const readTimes: number[] = [];
   const sets: Record<string, BeatScore[]> = { whole: [], from5: [], wholeVf: [], from5Vf: [], lead1: [] };
   const perRecord: string[] = [];
+  const rates = [128, 250, 500, 1000];
+  const atRate: BeatScore[][] = rates.map(() => []);
   for (const r of records) {
     const path = join(MITDB, r);
     const t0 = performance.now();
@@ -58,6 +61,10 @@ async function inProcess(): Promise<void> {
     sets.wholeVf.push(s);
     sets.from5Vf.push(scoreBeats(ref, beats, rec.fs, { from, exclude: vf }));
     if (s.fn + s.fp > 0) perRecord.push(`${r}:${s.fn}/${s.fp}`);
+    rates.forEach((fs, k) => {
+      const b = detectQrs(resample(x, rec.fs, fs), fs).map((i) => Math.round((i * rec.fs) / fs));
+      atRate[k].push(scoreBeats(ref, b, rec.fs, { exclude: vf }));
+    });
     const lead1 = await readRecord(path, { signals: [1] });
     sets.lead1.push(
       scoreBeats(ref, detectQrs(toPhysical(lead1.signals[0]), rec.fs), rec.fs, { exclude: vf }),
@@ -82,6 +89,9 @@ async function inProcess(): Promise<void> {
   console.log(`  from minute 5, VF excluded:       ${fmt(grossScore(sets.from5Vf))}`);
   console.log(
     `  lead 1 instead, VF excluded:      ${fmt(grossScore(sets.lead1))}  (parameters were tuned on lead 0 only)`,
+  );
+  rates.forEach((fs, k) =>
+    console.log(`  resampled to ${String(fs).padStart(4)} Hz, VF excluded: ${fmt(grossScore(atRate[k]))}`),
   );
   console.log(`  errors per record (VF excluded, record:FN/FP): ${perRecord.join(" ")}`);
 }
