@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BaselineStream, removeBaseline } from "./baseline.js";
+import { MovingAverage } from "./moving-average.js";
+import { runWhole } from "./stream.js";
 import { randomChunks, runChunks } from "./testing.js";
 import { syntheticEcg } from "../../test/synthetic-ecg.js";
 
@@ -23,4 +25,14 @@ test("streaming equals whole-signal exactly", () => {
   const whole = removeBaseline(x, 250);
   assert.deepEqual(runChunks(new BaselineStream(250), randomChunks(x, 7, 900)), whole);
   assert.equal(removeBaseline([], 250).length, 0);
+});
+
+test("edges: each moving average extends its own input by repeating its end samples", () => {
+  const fs = 100;
+  const x = Float64Array.from({ length: 500 }, (_, i) => 0.01 * i + Math.sin(i / 4));
+  const len = Math.round(0.6 * fs) | 1;
+  const base = runWhole(new MovingAverage(len), runWhole(new MovingAverage(len), x));
+  const y = removeBaseline(x, fs);
+  for (let i = 0; i < x.length; i++) assert.equal(y[i], x[i] - base[i]);
+  assert.deepEqual(Array.from(removeBaseline(new Float64Array(50).fill(2), fs)), new Array(50).fill(0));
 });

@@ -11,7 +11,8 @@ export const DEFAULT_BASELINE: BaselineOptions = { window: 0.6 };
 /**
  * Streaming baseline-wander removal: x minus a zero-phase low-pass estimate (two cascaded centred
  * moving averages of ~0.6 s, a triangular FIR with nulls at multiples of 1/window Hz). Same output as
- * `removeBaseline`, ends included.
+ * `removeBaseline`, ends included. Edge effect: each moving average extends its own input by repeating its
+ * end samples, so within about one window (0.6 s) of either end the estimate is that of the extended signal.
  */
 export class BaselineStream implements SignalStream {
   private readonly a: MovingAverage;

@@ -57,3 +57,12 @@ test("rate ratios, lengths and bad rates", () => {
   assert.throws(() => resample([1], 0, 128), RangeError);
   assert.throws(() => resample([1], 360, NaN), RangeError);
 });
+
+test("edges: the signal is extended by repeating its end samples", () => {
+  // 360 -> 128 Hz is up 16 / down 45: padding 90 input samples shifts the output by exactly 32 samples.
+  const x = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i / 13) + (i % 7) / 7);
+  const pad = Float64Array.from({ length: 1180 }, (_, i) => x[Math.min(999, Math.max(0, i - 90))]);
+  const y = resample(x, 360, 128);
+  const yPad = resample(pad, 360, 128);
+  assert.ok(maxAbsDiff(y, yPad.subarray(32, 32 + y.length)) < 1e-12);
+});
