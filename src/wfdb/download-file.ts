@@ -55,7 +55,9 @@ async function transfer(
   const ctrl = new AbortController();
   const idle = opts.idleTimeoutMs ?? 30_000;
   let timer = setTimeout(() => ctrl.abort(), idle);
-  const headers: Record<string, string> = from > 0 ? { Range: `bytes=${from}-` } : {};
+  // Identity encoding: byte ranges and Content-Length then count the file's own bytes.
+  const headers: Record<string, string> = { "Accept-Encoding": "identity" };
+  if (from > 0) headers.Range = `bytes=${from}-`;
   let res: Response;
   try {
     res = await fetch(url, { headers, signal: ctrl.signal });
@@ -83,10 +85,19 @@ async function transfer(
     const len = Number(res.headers.get("content-length") ?? NaN);
     const total = Number.isFinite(len) ? start + len : undefined;
     const out = createWriteStream(part, { flags: append ? "a" : "w" });
-    const closed = new Promise<void>((resolve, reject) => {
+    let writeError: Error | undefined;
+    const closed = new Promise<void>((resolve) => {
       out.on("close", resolve);
-      out.on("error", reject);
+      out.on("error", (err) => {
+        writeError = err;
+        resolve();
+      });
     });
+    const drained = () =>
+      new Promise<void>((resolve) => {
+        out.once("drain", resolve);
+        out.once("error", () => resolve());
+      });
     let done = start;
     let broken = false;
     try {
@@ -94,7 +105,8 @@ async function transfer(
         for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
           clearTimeout(timer);
           timer = setTimeout(() => ctrl.abort(), idle);
-          if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+          if (writeError) break;
+          if (!out.write(chunk)) await drained();
           done += chunk.length;
           opts.onBytes?.(done, total);
         }
@@ -104,6 +116,10 @@ async function transfer(
     } finally {
       out.end();
       await closed;
+    }
+    if (writeError) {
+      await discard();
+      throw new WfdbError("io", `cannot write ${part}: ${writeError.message}`);
     }
     if (!broken && total !== undefined && done < total) broken = true;
     return broken ? "broken" : "complete";

@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { MITDB, needShared } from "../../test/shared.js";
 import { startFakePhysioNet } from "../../test/fake-physionet.js";
 import { databaseUrl, downloadDatabase, filesOfHeader, parseSha256Sums } from "./download.js";
+import { fetchFile } from "./download-file.js";
 import { WfdbError } from "./errors.js";
 
 const RECS = ["100", "101"];
@@ -181,5 +182,23 @@ test("names escaping the destination are refused", async () => {
     );
   } finally {
     await evil.close();
+  }
+});
+
+test("a file that cannot be written gives an io WfdbError (no hang, no raw error)", async () => {
+  const srv = await startFakePhysioNet({
+    files: new Map([["a.txt", Buffer.alloc(100_000, 7)]]),
+    sha256sums: false,
+  });
+  try {
+    const dest = tmp();
+    mkdirSync(join(dest, "a.txt.part")); // the .part path is taken by a directory
+    await assert.rejects(
+      fetchFile(srv.url + "a.txt", join(dest, "a.txt"), fast),
+      (e: unknown) =>
+        e instanceof WfdbError && e.kind === "io" && /cannot write .*a\.txt\.part/.test(e.message),
+    );
+  } finally {
+    await srv.close();
   }
 });
