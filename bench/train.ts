@@ -4,6 +4,7 @@
 // shared and noisy) and medians reported. Usage: node dist/bench/train.js [rounds]
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { ARCHS, type Arch } from "../src/model/arrhythminet.js";
 import { createTrainer, type Trainer } from "../src/model/trainer.js";
@@ -142,22 +143,32 @@ async function main(): Promise<void> {
   for (const [key, m] of results) {
     const [arch, threads] = key.split("/");
     const f = (k: string) => median(m[k]);
+    // ratio: median over rounds of the paired (same round, back-to-back) ratio
+    const ratio = (a: string, b: string) => median(m[a].map((v, i) => v / m[b][i]));
     const row = [
       arch.toUpperCase(),
       threads,
       f("train").toFixed(0),
       f("ttrain").toFixed(0),
-      `${(f("train") / f("ttrain")).toFixed(2)}x`,
+      `${ratio("train", "ttrain").toFixed(2)}x`,
       f("infer").toFixed(0),
       f("tinfer").toFixed(0),
-      `${(f("infer") / f("tinfer")).toFixed(2)}x`,
+      `${ratio("infer", "tinfer").toFixed(2)}x`,
       `${f("latency").toFixed(3)} ms`,
       `${f("tlatency").toFixed(3)} ms`,
-      `${(f("tlatency") / f("latency")).toFixed(2)}x`,
+      `${ratio("tlatency", "latency").toFixed(2)}x`,
     ];
     console.log(`| ${row.join(" | ")} |`);
   }
-  console.log("\nsamples/s; ratio = ours / PyTorch (> 1: ours faster); latency ratio = PyTorch / ours.");
+  console.log(
+    "\nsamples/s (medians); ratio = median over rounds of ours / PyTorch measured back to back (> 1: ours" +
+      " faster); latency ratio = PyTorch / ours.",
+  );
+  console.log(
+    `Load average after: ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(" ")} (2 cores: above ~2 the figures are noisy)`,
+  );
   for (const t of twins.values()) t.stop();
   for (const e of engines.values()) await e.trainer.release();
 }
