@@ -4,7 +4,7 @@
 // shared and noisy) and medians reported. Usage: node dist/bench/train.js [rounds]
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { ARCHS, type Arch } from "../src/model/arrhythminet.js";
 import { createTrainer, type Trainer } from "../src/model/trainer.js";
@@ -38,6 +38,8 @@ class Twin {
       OMP_NUM_THREADS: `${threads}`,
       OPENBLAS_NUM_THREADS: `${threads}`,
       MKL_NUM_THREADS: `${threads}`,
+      // passive OpenMP waiting: the same no-spinning policy as our sessions (fair on a shared machine)
+      OMP_WAIT_POLICY: "PASSIVE",
     };
     const args = [TWIN, `${threads}`];
     const proc = pin ? spawn("taskset", ["-c", "0", PY, ...args], { env }) : spawn(PY, args, { env });
@@ -76,6 +78,12 @@ async function ours(arch: Arch, threads: number): Promise<Ours> {
   return { trainer, infer: (n) => session.run({ x: inputs.get(n)! }) };
 }
 
+/** Pin every thread of this process to the given CPU list (taskset -a -p). */
+function affinity(list: string): void {
+  const r = spawnSync("taskset", ["-a", "-p", "-c", list, `${process.pid}`]);
+  if (r.status !== 0) throw new Error(`taskset failed: ${r.stderr}`);
+}
+
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 async function main(): Promise<void> {
@@ -87,6 +95,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const pin = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+  const allCores = `0-${cpus().length - 1}`;
   const { env } = await loadOrt();
   console.log(`CPU: ${cpuInfo()}`);
   console.log(
@@ -94,11 +103,18 @@ async function main(): Promise<void> {
   );
   console.log(
     `PyTorch 1-thread twin: ${pin ? "pinned with taskset -c 0 and " : "NOT pinned (no taskset); "}` +
-      "OMP/OPENBLAS/MKL_NUM_THREADS=1 set before Python starts; 2-thread twin: those set to 2, torch.set_num_threads(2).",
+      "OMP/OPENBLAS/MKL_NUM_THREADS=1 set before Python starts; 2-thread twin: those set to 2, " +
+      "torch.set_num_threads(2); both with OMP_WAIT_POLICY=PASSIVE.",
   );
   console.log(
-    `Ours: onnxruntime intraOpNumThreads 1 or 2. Batch ${B}, AdamW, ${rounds} interleaved rounds, medians.\n`,
+    `Ours: onnxruntime intraOpNumThreads 1 (${pin ? "pinned to CPU 0 like the twin" : "not pinned"}) or 2,` +
+      ` pool threads not spinning. Batch ${B}, AdamW.`,
   );
+  const load = () =>
+    loadavg()
+      .map((v) => v.toFixed(1))
+      .join(" ");
+  console.log(`${rounds} interleaved rounds, medians. Load average before: ${load()}\n`);
   const twins = new Map([1, 2].map((t) => [t, Twin.start(t, t === 1 && pin)]));
   const cases = (Object.keys(ARCHS) as Arch[]).flatMap((arch) =>
     [1, 2].map((threads) => ({ arch, threads })),
@@ -118,9 +134,11 @@ async function main(): Promise<void> {
       const twin = twins.get(c.threads)!;
       const base = { config: ARCHS[c.arch], numClasses: 5 };
       const mine = async () => {
+        if (c.threads === 1 && pin) affinity("0"); // pinned like the 1-thread twin
         push(key, "train", B / (await timeIt(6, () => e.trainer.step(x, y, 1e-3))));
         push(key, "infer", B / (await timeIt(10, () => e.infer(B))));
         push(key, "latency", 1000 * (await timeIt(100, () => e.infer(1))));
+        if (c.threads === 1 && pin) affinity(allCores);
       };
       const theirs = async () => {
         push(key, "ttrain", (await twin.ask({ ...base, batch: B, what: "train", iters: 6 })).samplesPerSec!);

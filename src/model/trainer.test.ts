@@ -87,7 +87,16 @@ test("extra features pathway: used by step, predict and the export", async () =>
 
 test("bad input is rejected with a clear error", async () => {
   const t = await createTrainer({ arch: "v2", batchSize: 4 });
-  await assert.rejects(() => t.step(new Float32Array(3 * 256), new Int32Array(3), 1e-3), /batch of 4/);
+  await assert.rejects(() => t.step(new Float32Array(1 * 256), new Int32Array(1), 1e-3), /at least 2/);
+  await assert.rejects(() => t.step(new Float32Array(4 * 256), new Int32Array(3), 1e-3), /4 labels/);
+  await assert.rejects(
+    () => t.step(new Float32Array(4 * 256 + 1), new Int32Array(4), 1e-3),
+    /multiple of 256/,
+  );
+  assert.ok(
+    Number.isFinite(await t.step(new Float32Array(3 * 256), new Int32Array(3), 1e-3)),
+    "a short batch",
+  );
   await assert.rejects(() => t.step(new Float32Array(4 * 256), Int32Array.of(0, 1, 2, 9), 1e-3), /label 9/);
   assert.throws(() => t.setWeights({}), /missing/);
   await t.release();

@@ -17,7 +17,7 @@ export interface TrainerOptions {
   readonly extraFeatures?: number;
   readonly seed?: number;
   readonly threads?: number;
-  /** the batch size of step() (fixed: the step graph has static shapes) */
+  /** the usual batch size of step(); other sizes (a last short batch) build a step graph on first use */
   readonly batchSize: number;
   readonly weightDecay?: number;
   readonly classWeights?: readonly number[];
@@ -27,7 +27,10 @@ export interface Trainer {
   readonly io: IoShape;
   readonly batchSize: number;
   readonly paramCount: number;
-  /** One AdamW step on a batch; y: class indices or one-hot/soft labels (N x K). Returns the loss. */
+  /**
+   * One AdamW step on a batch of N windows (N x 256, row-major); y: N class indices or N x K
+   * one-hot/soft labels; extra: N x extraFeatures. Returns the batch loss.
+   */
   step(x: Float32Array, y: Int32Array | Float32Array, lr: number, extra?: Float32Array): Promise<number>;
   /** Class probabilities (N x K, row-major) in eval mode (running BN statistics), any batch size. */
   predict(x: Float32Array, extra?: Float32Array): Promise<Float32Array>;
@@ -74,12 +77,22 @@ export async function createTrainer(o: TrainerOptions): Promise<Trainer> {
   const model: ModelFn = arrhythmiNet(ARCHS[o.arch], io.numClasses);
   const opt: AdamWConfig = { ...ADAMW, weightDecay: o.weightDecay ?? ADAMW.weightDecay };
   const B = o.batchSize;
+  if (!(Number.isInteger(B) && B >= 2)) throw new RangeError(`batchSize must be an integer >= 2, got ${B}`);
   const graph = trainStepGraph(model, io, B, opt);
   const { Tensor } = await loadOrt();
   const [train, evalS] = await Promise.all([
     createSession(graph.model, { threads: o.threads }),
     createSession(evalGraph(model, io), { threads: o.threads }),
   ]);
+  const steps = new Map([[B, Promise.resolve(train)]]); // step sessions by batch size
+  const stepSession = (n: number) => {
+    let s = steps.get(n);
+    if (s === undefined) {
+      s = createSession(trainStepGraph(model, io, n, opt).model, { threads: o.threads });
+      steps.set(n, s);
+    }
+    return s;
+  };
   const rng = mulberry32(o.seed ?? 0);
   let params: Float32Array = pack(graph.params, (s) => initTensor(s, rng));
   let state: Float32Array = pack(graph.buffers, (s) => initTensor(s, rng));
@@ -109,13 +122,15 @@ export async function createTrainer(o: TrainerOptions): Promise<Trainer> {
     batchSize: B,
     paramCount: params.length,
     async step(x, y, lr, extra) {
-      if (rows(x, xWidth, "x") !== B) throw new Error(`step: batch of ${B} windows expected`);
+      const n = rows(x, xWidth, "x");
+      if (n < 2) throw new Error("step: a batch needs at least 2 windows (batch norm)");
       const target = y instanceof Int32Array ? oneHot(y, io.numClasses) : y;
-      if (target.length !== B * io.numClasses) throw new Error(`step: ${B} labels expected`);
+      if (target.length !== n * io.numClasses) throw new Error(`step: ${n} labels expected for ${n} windows`);
+      const session = await stepSession(n);
       const s = adamwScalars(opt, ++t, lr);
-      const out = await train.run({
-        ...inputs(x, extra, B),
-        y: f32(target, [B, io.numClasses]),
+      const out = await session.run({
+        ...inputs(x, extra, n),
+        y: f32(target, [n, io.numClasses]),
         classWeights: f32(weights, [io.numClasses]),
         params: f32(params, [params.length]),
         m: f32(m, [m.length]),
@@ -159,7 +174,8 @@ export async function createTrainer(o: TrainerOptions): Promise<Trainer> {
       return inferenceGraph(model, io, w ?? trainer.getWeights());
     },
     async release() {
-      await Promise.all([train.release(), evalS.release()]);
+      const all = await Promise.all(steps.values());
+      await Promise.all([...all, evalS].map((s) => s.release()));
     },
   };
   return trainer;
