@@ -42,17 +42,38 @@ export function depthwiseCM(g: Graph, x: Tensor, w: Tensor, o: { stride: number;
   return matmul(g, x, t);
 }
 
-/** Conv with one input channel: x (N, 1, L) (no gradient), w (Cout, K) -> (Cout, N, Lout). */
+/** U (L, Lout*K): U[i, j*K + t] = 1 when input i is tap t of output j (zero padding implicit). */
+export function unfoldSelector(l: number, k: number, stride: number, pad: number): Float32Array {
+  const lo = convOutLength(l, k, stride, pad);
+  const u = new Float32Array(l * lo * k);
+  for (let j = 0; j < lo; j++)
+    for (let t = 0; t < k; t++) {
+      const i = j * stride + t - pad;
+      if (i >= 0 && i < l) u[i * lo * k + j * k + t] = 1;
+    }
+  return u;
+}
+
+/**
+ * Conv with one input channel: x (N, 1, L), w (Cout, K) -> (Cout, N, Lout). Training never needs
+ * the input gradient (a Gather unfolds the windows); when x requires one (explanations), the unfold
+ * is a GEMM with a constant 0/1 selection matrix instead, so matmul's backward gives it.
+ */
 export function singleChannelConvCM(
   g: Graph,
   x: Tensor,
   w: Tensor,
   o: { stride: number; pad: number },
 ): Tensor {
-  if (x.requiresGrad) throw new Error("singleChannelConvCM: no input gradient");
   const [n, , l] = x.shape;
   const [cout, k] = w.shape;
   const lo = convOutLength(l, k, o.stride, o.pad);
+  if (x.requiresGrad) {
+    const sel = g.constant(unfoldSelector(l, k, o.stride, o.pad), [l, lo * k], "unfold_sel");
+    const windows = matmul(g, reshape(g, x, [n, l]), sel);
+    const u = reshape(g, windows, [dimMul(n, lo), k]);
+    return reshape(g, matmul(g, w, u, { transB: true }), [cout, n, lo]);
+  }
   const flat = rawReshape(g, x, [n, l]);
   const padded = g.op("Pad", [flat, g.ints([0, o.pad, 0, o.pad])], [n, l + 2 * o.pad]);
   const idx = new Array<number>(lo * k);

@@ -162,3 +162,29 @@ test("batch norm in eval mode: gradients of input, scale and shift (NCL and CNL)
       (g, [x, ga, be, rm, rv]) => ops.batchNormEval(g, x, ga, be, rm, rv, { layout }),
     );
 });
+
+test("single-channel stem conv (channel-major) with an input gradient", async () => {
+  await check("singleChannelConvCM dx", [rand([2, 1, 12]), rand([4, 7])], (g, [x, w]) =>
+    ops.singleChannelConvCM(g, x, w, { stride: 2, pad: 3 }),
+  );
+  // and its forward equals ONNX Conv
+  const { Graph } = await import("../graph.js");
+  const { encodeModel } = await import("../onnx.js");
+  const { createSession, loadOrt } = await import("../runtime.js");
+  const { Tensor } = await loadOrt();
+  const [x, w] = [rand([2, 1, 13]), rand([4, 1, 7])];
+  const g = new Graph();
+  const xi = g.input("x", [2, 1, 13], { requiresGrad: true });
+  const wi = g.input("w", [4, 1, 7]);
+  g.output(ops.conv1d(g, xi, wi, undefined, { stride: 2, pad: 3 }), "ref");
+  const cm = ops.singleChannelConvCM(g, xi, ops.reshape(g, wi, [4, 7]), { stride: 2, pad: 3 });
+  g.output(ops.transpose(g, cm, [1, 0, 2]), "cm");
+  const s = await createSession(encodeModel(g.toModel()));
+  const out = await s.run({
+    x: new Tensor("float32", x.value, x.shape),
+    w: new Tensor("float32", w.value, w.shape),
+  });
+  const [a, b] = [out.ref.data as Float32Array, out.cm.data as Float32Array];
+  assert.equal(a.length, b.length);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${i}: ${v} vs ${b[i]}`));
+});

@@ -1,0 +1,180 @@
+// An Explainer runs the explanation graphs of one trained network in onnxruntime: batched
+// forward passes and batched gradients of a chosen class logit per row. Sessions are built lazily.
+import type { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
+import { ARCHS, INPUT_SHAPE, arrhythmiNet, type ArrhythmiNetConfig } from "../model/arrhythminet.js";
+import type { Weights } from "../model/engine/module.js";
+import { createSession, loadOrt } from "../model/engine/runtime.js";
+import { explainGraph, type ExplainIo, type ExplainLayout, type GraphKind } from "./graph.js";
+
+/** What an explanation needs to know of a trained network. */
+export interface ExplainModel {
+  /** "v1", "v2" or a configuration */
+  readonly arch: string | ArrhythmiNetConfig;
+  /** class names, in the order of the logits */
+  readonly classes: readonly string[];
+  /** names of the extra (RR) inputs, in order; [] when the model has none */
+  readonly extraNames: readonly string[];
+  /** parameters and buffers (engine names) */
+  readonly weights: Weights;
+  /** waveform input (channels, length); default [1, 256] */
+  readonly input?: readonly [number, number];
+}
+
+/** Gradients of the chosen class logit of each row (row-major typed arrays). */
+export interface GradBatch {
+  readonly n: number;
+  /** n x K */
+  readonly logits: Float32Array;
+  /** n x L: d logit / d waveform */
+  readonly gradX: Float32Array;
+  /** n x F: d logit / d extra inputs (empty when none) */
+  readonly gradExtra: Float32Array;
+  /** n x C' x L': last conv block's activations and their gradients */
+  readonly acts: Float32Array;
+  readonly gradActs: Float32Array;
+  /** [C', L'] */
+  readonly actShape: readonly [number, number];
+}
+
+export interface ExplainerOptions {
+  /** onnxruntime intra-op threads (default 1) */
+  readonly threads?: number;
+  /** rows per onnxruntime call at most (default 1024): bounds memory, not the caller's batch */
+  readonly maxBatch?: number;
+  /** layout of the traced net (default "CNL") */
+  readonly layout?: ExplainLayout;
+}
+
+export interface Explainer {
+  readonly io: ExplainIo;
+  readonly classes: readonly string[];
+  readonly extraNames: readonly string[];
+  /** the waveform length L (channels x samples) */
+  readonly width: number;
+  /** Class logits of n rows (n x K). */
+  logits(x: Float32Array, extra?: Float32Array): Promise<Float32Array>;
+  /** Gradients of logit cls[i] of every row i, in batched runs. */
+  gradients(
+    x: Float32Array,
+    extra: Float32Array | undefined,
+    cls: Int32Array,
+    kind?: GraphKind,
+  ): Promise<GradBatch>;
+  release(): Promise<void>;
+}
+
+export function softmax(logits: ArrayLike<number>): number[] {
+  const m = Math.max(...Array.from(logits));
+  const e = Array.from(logits, (v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+const config = (arch: string | ArrhythmiNetConfig): ArrhythmiNetConfig => {
+  if (typeof arch !== "string") return arch;
+  const cfg = (ARCHS as Record<string, ArrhythmiNetConfig>)[arch];
+  if (!cfg) throw new Error(`unknown architecture "${arch}" (known: ${Object.keys(ARCHS).join(", ")})`);
+  return cfg;
+};
+
+export async function createExplainer(m: ExplainModel, o: ExplainerOptions = {}): Promise<Explainer> {
+  const io: ExplainIo = {
+    input: m.input ?? INPUT_SHAPE,
+    extraFeatures: m.extraNames.length,
+    numClasses: m.classes.length,
+  };
+  const net = arrhythmiNet(config(m.arch), io.numClasses);
+  const { Tensor } = await loadOrt();
+  const sessions = new Map<GraphKind, Promise<InferenceSession>>();
+  const session = (kind: GraphKind) => {
+    let s = sessions.get(kind);
+    if (!s) {
+      s = createSession(explainGraph(net, io, m.weights, kind, o.layout), { threads: o.threads });
+      sessions.set(kind, s);
+    }
+    return s;
+  };
+  const width = io.input[0] * io.input[1];
+  const F = io.extraFeatures;
+  const K = io.numClasses;
+  const maxBatch = o.maxBatch ?? 1024;
+  const rowsOf = (x: Float32Array, extra: Float32Array | undefined) => {
+    if (x.length % width !== 0) throw new Error(`x: length ${x.length} is not a multiple of ${width}`);
+    const n = x.length / width;
+    if (F > 0 && (!extra || extra.length !== n * F)) throw new Error(`extra: ${n} x ${F} values expected`);
+    return n;
+  };
+  const feeds = (x: Float32Array, extra: Float32Array | undefined, a: number, b: number) => {
+    const f: Record<string, OrtTensor> = {
+      x: new Tensor("float32", x.subarray(a * width, b * width), [b - a, ...io.input]),
+    };
+    if (F > 0) f.extra = new Tensor("float32", extra!.subarray(a * F, b * F), [b - a, F]);
+    return f;
+  };
+  return {
+    io,
+    classes: m.classes,
+    extraNames: m.extraNames,
+    width,
+    async logits(x, extra) {
+      const n = rowsOf(x, extra);
+      const s = await session("forward");
+      const out = new Float32Array(n * K);
+      for (let a = 0; a < n; a += maxBatch) {
+        const b = Math.min(n, a + maxBatch);
+        const r = await s.run(feeds(x, extra, a, b));
+        out.set(r.logits.data as Float32Array, a * K);
+      }
+      return out;
+    },
+    async gradients(x, extra, cls, kind = "gradients") {
+      const n = rowsOf(x, extra);
+      if (cls.length !== n) throw new Error(`gradients: ${n} class indices expected`);
+      const s = await session(kind);
+      let actShape: [number, number] = [0, 0];
+      const parts: Record<string, Float32Array[]> = {
+        logits: [],
+        gradX: [],
+        gradExtra: [],
+        acts: [],
+        gradActs: [],
+      };
+      for (let a = 0; a < n; a += maxBatch) {
+        const b = Math.min(n, a + maxBatch);
+        const select = new Float32Array((b - a) * K);
+        for (let i = a; i < b; i++) {
+          if (!(cls[i] >= 0 && cls[i] < K))
+            throw new RangeError(`class index ${cls[i]} out of range [0, ${K})`);
+          select[(i - a) * K + cls[i]] = 1;
+        }
+        const r = await s.run({
+          ...feeds(x, extra, a, b),
+          select: new Tensor("float32", select, [b - a, K]),
+        });
+        actShape = [Number(r.acts.dims[1]), Number(r.acts.dims[2])];
+        for (const key of Object.keys(parts)) if (r[key]) parts[key].push(r[key].data as Float32Array);
+      }
+      const cat = (list: Float32Array[]) => {
+        if (list.length === 1) return list[0];
+        const out = new Float32Array(list.reduce((t, p) => t + p.length, 0));
+        let at = 0;
+        for (const p of list) out.set(p, (at += p.length) - p.length);
+        return out;
+      };
+      return {
+        n,
+        logits: cat(parts.logits),
+        gradX: cat(parts.gradX),
+        gradExtra: cat(parts.gradExtra),
+        acts: cat(parts.acts),
+        gradActs: cat(parts.gradActs),
+        actShape,
+      };
+    },
+    async release() {
+      const all = await Promise.all(sessions.values());
+      await Promise.all(all.map((s) => s.release()));
+      sessions.clear();
+    },
+  };
+}

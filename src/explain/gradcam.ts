@@ -1,0 +1,101 @@
+// Grad-CAM (Selvaraju et al. 2017) on the last conv block, and Guided Grad-CAM: the class-logit
+// gradient of each feature channel, averaged over positions, weights that channel's activations;
+// the positive part of the weighted sum, linearly interpolated to the input length, is the map.
+import type { Explainer, GradBatch } from "./explainer.js";
+import type { Attribution, Beats } from "./types.js";
+
+/**
+ * Feature position j of the last block sits over input sample j * L / L' (every layer pads
+ * symmetrically, so its outputs are centred on the strided input positions): linear interpolation
+ * between those centres, held constant past the last one.
+ */
+export function upsample(cam: ArrayLike<number>, length: number): Float32Array {
+  const lf = cam.length;
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const u = Math.min((i * lf) / length, lf - 1);
+    const j = Math.floor(u);
+    const t = u - j;
+    out[i] = j + 1 < lf ? cam[j] * (1 - t) + cam[j + 1] * t : cam[j];
+  }
+  return out;
+}
+
+/** The Grad-CAM map of row r of a gradient batch, at the feature map's resolution. */
+export function camOf(b: GradBatch, r: number): Float32Array {
+  const [c, lf] = b.actShape;
+  const base = r * c * lf;
+  const cam = new Float32Array(lf);
+  for (let ch = 0; ch < c; ch++) {
+    let alpha = 0;
+    for (let t = 0; t < lf; t++) alpha += b.gradActs[base + ch * lf + t];
+    alpha /= lf;
+    for (let t = 0; t < lf; t++) cam[t] += alpha * b.acts[base + ch * lf + t];
+  }
+  for (let t = 0; t < lf; t++) cam[t] = Math.max(cam[t], 0);
+  return cam;
+}
+
+export interface CamOptions {
+  /** baseline of the extra inputs (their attribution is gradient x (value - baseline)); default 0 */
+  readonly extraBaseline?: Float32Array;
+}
+
+function extraAttribution(e: Explainer, beats: Beats, grad: Float32Array, r: number, o: CamOptions) {
+  const F = e.io.extraFeatures;
+  const other = new Float32Array(F);
+  for (let k = 0; k < F; k++)
+    other[k] = grad[r * F + k] * (beats.extra![r * F + k] - (o.extraBaseline?.[k] ?? 0));
+  return other;
+}
+
+/** Grad-CAM of n beats for class cls[i] each, in one batched run. */
+export async function gradCam(
+  e: Explainer,
+  beats: Beats,
+  cls: Int32Array,
+  o: CamOptions = {},
+): Promise<Attribution[]> {
+  const b = await e.gradients(beats.x, beats.extra, cls);
+  return Array.from({ length: b.n }, (_, r) => camResult(e, beats, b, r, cls[r], o, "gradcam"));
+}
+
+function camResult(
+  e: Explainer,
+  beats: Beats,
+  b: GradBatch,
+  r: number,
+  cls: number,
+  o: CamOptions,
+  method: "gradcam" | "guided-gradcam",
+  guided?: GradBatch,
+): Attribution {
+  const K = e.io.numClasses;
+  const cam = upsample(camOf(b, r), e.width);
+  const grads = guided ?? b;
+  if (guided) for (let i = 0; i < cam.length; i++) cam[i] *= guided.gradX[r * e.width + i];
+  return {
+    method,
+    classIndex: cls,
+    attribution: cam,
+    other: extraAttribution(e, beats, grads.gradExtra, r, o),
+    output: b.logits[r * K + cls],
+    baselineOutput: null,
+    logits: b.logits.slice(r * K, (r + 1) * K),
+    info: {},
+  };
+}
+
+/** Guided Grad-CAM: Grad-CAM times the guided-backpropagation gradient of the input. */
+export async function guidedGradCam(
+  e: Explainer,
+  beats: Beats,
+  cls: Int32Array,
+  o: CamOptions = {},
+): Promise<Attribution[]> {
+  const b = await e.gradients(beats.x, beats.extra, cls);
+  const guided = await e.gradients(beats.x, beats.extra, cls, "guided");
+  return Array.from({ length: b.n }, (_, r) =>
+    camResult(e, beats, b, r, cls[r], o, "guided-gradcam", guided),
+  );
+}
