@@ -7,3 +7,8 @@ export * from "./ig.js";
 export * from "./shap.js";
 export * from "./occlusion.js";
 export * from "./explain.js";
+export * from "./paths.js";
+export * from "./physiology.js";
+export * from "./record.js";
+export * from "./render.js";
+export * from "./bundle.js";

@@ -1,0 +1,187 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { testBundle } from "../../explain/cli-fixture.js";
+import { needShared } from "../../../test/shared.js";
+
+const bin = "dist/src/cli/main.js";
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+
+interface ExplainJson {
+  sample: number;
+  label: string | null;
+  probs: Record<string, number>;
+  method: string;
+  class: string;
+  window: [number, number];
+  attribution: number[];
+  otherInputs: Record<string, number>;
+  output: number;
+  baselineOutput: number | null;
+}
+
+const model = testBundle();
+
+test("explain --json: the contract, and completeness checked from outside (IG)", async () => {
+  const dir = await model;
+  const r = run(
+    "explain",
+    "samples/100",
+    "--beat",
+    "375",
+    "--method",
+    "ig",
+    "--class",
+    "A",
+    "--model",
+    dir,
+    "--json",
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout) as ExplainJson;
+  assert.deepEqual(
+    Object.keys(o).filter((k) => k !== "quantity"),
+    [
+      "sample",
+      "label",
+      "probs",
+      "method",
+      "class",
+      "window",
+      "attribution",
+      "otherInputs",
+      "output",
+      "baselineOutput",
+    ],
+  );
+  assert.equal(o.sample, 370); // the annotated beat nearest to 375
+  assert.equal(o.label, "N");
+  assert.deepEqual(o.window, [280, 536]);
+  assert.equal(o.attribution.length, 256);
+  assert.deepEqual(Object.keys(o.otherInputs), [
+    "preRR/localRR",
+    "postRR/localRR",
+    "preRR/recordRR",
+    "postRR/recordRR",
+  ]);
+  assert.deepEqual(Object.keys(o.probs), ["N", "L", "R", "A", "V"]);
+  assert.ok(Math.abs(Object.values(o.probs).reduce((a, b) => a + b, 0) - 1) < 1e-6);
+  assert.equal(o.class, "A");
+  const sum =
+    o.attribution.reduce((a, b) => a + b, 0) + Object.values(o.otherInputs).reduce((a, b) => a + b, 0);
+  const delta = o.output - o.baselineOutput!;
+  assert.ok(Math.abs(sum - delta) <= 0.01 * Math.abs(delta), `${sum} vs ${delta}`);
+});
+
+test("explain --out: SVG with the labels, windows and sizes; PNG without a browser", async () => {
+  const dir = await model;
+  const svgPath = join(dirname(dir), "beat.svg");
+  const r = run(
+    "explain",
+    "samples/100",
+    "--beat",
+    "2044",
+    "--method",
+    "gradcam",
+    "--model",
+    dir,
+    "--out",
+    svgPath,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /reference A/);
+  const svg = readFileSync(svgPath, "utf8");
+  const root = /<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svg);
+  assert.deepEqual([root?.[1], root?.[2]], ["960", "460"]);
+  const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  assert.ok(texts.includes("QRS") && texts.includes("T"), "QRS and T windows labelled");
+  for (const c of ["N", "L", "R", "A", "V"])
+    assert.ok(
+      texts.some((t) => t === c || t === `${c} *`),
+      `class ${c}`,
+    );
+  assert.ok(texts.some((t) => t.includes("beat at sample 2044") && t.includes("reference A")));
+  assert.ok(texts.some((t) => t.startsWith("Grad-CAM of the") && t.includes("predicted")));
+  assert.ok(texts.includes("preRR/localRR"));
+  const overlay = /<g class="heat-strip">([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? "";
+  assert.equal((overlay.match(/<rect /g) ?? []).length, 256, "one heat-strip cell per sample");
+  assert.equal((/<polyline class="waveform" points="([^"]*)"/.exec(svg)?.[1] ?? "").split(" ").length, 256);
+  const pngPath = join(dirname(dir), "beat.png");
+  const p = run(
+    "explain",
+    "samples/100",
+    "--beat",
+    "2044",
+    "--method",
+    "occlusion",
+    "--model",
+    dir,
+    "--out",
+    pngPath,
+  );
+  assert.equal(p.status, 0, p.stderr);
+  const png = readFileSync(pngPath);
+  assert.equal(png.subarray(1, 4).toString(), "PNG");
+  assert.equal(png.readUInt32BE(16), 1440); // 960 x 1.5
+  assert.equal(png.readUInt32BE(20), 690);
+});
+
+test("explain: clear one-line errors and a non-zero exit", async () => {
+  const dir = await model;
+  const cases: [string[], RegExp][] = [
+    [["--beat", "370", "--method", "lime"], /unknown method "lime"/],
+    [
+      ["--beat", "370", "--method", "ig", "--class", "Q"],
+      /unknown class "Q" \(the model's classes: N, L, R, A, V\)/,
+    ],
+    [
+      ["--beat", "200", "--method", "ig"],
+      /no beat within 150 ms of sample 200 \(nearest beat at sample 77\)/,
+    ],
+    [["--beat", "77", "--method", "ig"], /too close to the record's start/],
+    [["--beat", "649991", "--method", "ig"], /too close to the record's end/],
+    [["--beat", "9999999", "--method", "ig"], /not a sample of the record/],
+    [["--beat", "370", "--method", "ig", "--out", "x.jpg"], /--out must name a .svg or .png/],
+  ];
+  for (const [args, want] of cases) {
+    const r = run("explain", "samples/100", "--model", dir, ...args);
+    assert.notEqual(r.status, 0, args.join(" "));
+    assert.match(r.stderr, want);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.equal(r.stdout, "");
+  }
+  const m = run("explain", "samples/100", "--beat", "370", "--method", "ig", "--model", "/nonexistent/model");
+  assert.notEqual(m.status, 0);
+  assert.match(m.stderr, /model directory \/nonexistent\/model not found/);
+});
+
+test(
+  "explain --method shap: background of training beats, completeness within 15 %",
+  { skip: needShared() },
+  async () => {
+    const dir = await model;
+    const r = run(
+      "explain",
+      "samples/100",
+      "--beat",
+      "2044",
+      "--method",
+      "shap",
+      "--model",
+      dir,
+      "--json",
+      "--background",
+      "20",
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const o = JSON.parse(r.stdout) as ExplainJson;
+    const sum =
+      o.attribution.reduce((a, b) => a + b, 0) + Object.values(o.otherInputs).reduce((a, b) => a + b, 0);
+    const delta = o.output - o.baselineOutput!;
+    assert.ok(Math.abs(sum - delta) <= 0.15 * Math.abs(delta), `${sum} vs ${delta}`);
+    rmSync(dirname(dir), { recursive: true, force: true });
+  },
+);

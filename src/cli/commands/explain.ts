@@ -1,0 +1,147 @@
+import type { Command } from "commander";
+import { extname } from "node:path";
+import { resolveRecord, writeFileAtomic } from "../../wfdb/index.js";
+import { UserError } from "../errors.js";
+import { action, printJson } from "../run.js";
+import { datasetFromCli } from "./dataset.js";
+
+export interface ExplainCliOptions {
+  beat: string;
+  method: string;
+  class?: string;
+  model: string;
+  out?: string;
+  json?: boolean;
+  background: string;
+  seed: string;
+  threads: string;
+}
+
+export const DEFAULT_MODEL = "models/v1-paper-intra";
+
+function natural(v: string, what: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UserError(`${what} must be a non-negative integer, not "${v}"`);
+  return n;
+}
+
+/** Checks what can be checked before anything is loaded. */
+export function checkOptions(o: ExplainCliOptions, methods: readonly string[]): void {
+  if (!methods.includes(o.method))
+    throw new UserError(`unknown method "${o.method}" (use ${methods.join(", ")})`);
+  natural(o.beat, "--beat");
+  if (o.out !== undefined && ![".svg", ".png"].includes(extname(o.out).toLowerCase()))
+    throw new UserError(`--out must name a .svg or .png file, not "${o.out}"`);
+  if (natural(o.background, "--background") < 1) throw new UserError("--background must be at least 1");
+  natural(o.seed, "--seed");
+  if (natural(o.threads, "--threads") < 1) throw new UserError("--threads must be at least 1");
+}
+
+async function run(record: string, o: ExplainCliOptions, dataDirOption: string | undefined): Promise<void> {
+  const X = await import("../../explain/index.js");
+  checkOptions(o, X.METHODS);
+  const method = o.method as (typeof X.METHODS)[number];
+  const { loadBundle } = await import("../../model/bundle.js");
+  const { svgToPng } = await import("../../model/confusion-chart.js");
+  const bundle = await loadBundle(o.model).catch((err: Error) => {
+    throw new UserError(err.message);
+  });
+  const meta = bundle.meta;
+  if (o.class !== undefined && !meta.classes.includes(o.class))
+    throw new UserError(`unknown class "${o.class}" (the model's classes: ${meta.classes.join(", ")})`);
+  const path = resolveRecord(record, dataDirOption);
+  const beat = await X.beatFromRecord(path, Number(o.beat), X.inputSpecOf(meta)).catch((err: Error) => {
+    throw new UserError(err.message);
+  });
+  const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) });
+  try {
+    const logits = await e.logits(beat.x, beat.extra.length ? beat.extra : undefined);
+    const probs = X.softmax(logits);
+    const cls = o.class !== undefined ? meta.classes.indexOf(o.class) : probs.indexOf(Math.max(...probs));
+    let background;
+    if (method === "shap") {
+      const { dataset } = await datasetFromCli(
+        { scheme: meta.scheme, split: meta.training.split },
+        dataDirOption,
+      );
+      background = X.trainingBackground(meta, dataset, Number(o.background), Number(o.seed));
+    }
+    const beats = { x: beat.x, extra: beat.extra.length ? beat.extra : undefined };
+    const [a] = await X.explainBeats(e, beats, Int32Array.of(cls), method, { background });
+    const n = beat.window[1] - beat.window[0];
+    const attribution = X.toRecordRate(a.attribution, meta.fs, beat.fs, n);
+    const otherInputs = Object.fromEntries(meta.extraFeatures.map((name, k) => [name, a.other[k]]));
+    if (o.out) {
+      const svg = X.explanationSvg({
+        title: `${record} · beat at sample ${beat.sample} · reference ${beat.label ?? beat.symbol ?? "none (detected beat)"}`,
+        method,
+        className: meta.classes[cls],
+        classes: meta.classes,
+        probs,
+        signal: beat.signal,
+        fs: beat.fs,
+        rIndex: beat.sample - beat.window[0],
+        attribution,
+        other: meta.extraFeatures.map((name, k) => ({ name, value: a.other[k] })),
+      });
+      const png = extname(o.out).toLowerCase() === ".png";
+      await writeFileAtomic(o.out, png ? await svgToPng(svg, 1.5) : svg);
+    }
+    if (o.json) {
+      printJson({
+        sample: beat.sample,
+        label: beat.label,
+        probs: Object.fromEntries(meta.classes.map((c, k) => [c, probs[k]])),
+        method,
+        class: meta.classes[cls],
+        quantity: "logit",
+        window: beat.window,
+        attribution: Array.from(attribution),
+        otherInputs,
+        output: a.output,
+        baselineOutput: a.baselineOutput,
+      });
+    } else {
+      const w = X.beatWindows(beat.fs, beat.sample - beat.window[0], n);
+      const s = X.massShares(attribution, a.other, w);
+      const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+      const lines = [
+        `beat at sample ${beat.sample} (reference ${beat.label ?? beat.symbol ?? "none"}): predicted ${meta.classes[probs.indexOf(Math.max(...probs))]}, ` +
+          meta.classes.map((c, k) => `${c} ${pct(probs[k])}`).join(", "),
+        `${X.METHOD_TITLES[method]} of the ${meta.classes[cls]} logit (${a.output.toFixed(3)}` +
+          (a.baselineOutput === null ? ")" : `, baseline ${a.baselineOutput.toFixed(3)})`),
+        `|attribution| in QRS ${pct(s.qrs)}, T wave ${pct(s.t)}, elsewhere ${pct(s.rest)}, RR inputs ${pct(s.rr)}`,
+      ];
+      if (o.out) lines.push(`wrote ${o.out}`);
+      process.stdout.write(lines.join("\n") + "\n");
+    }
+  } finally {
+    await e.release();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("explain <record>")
+    .description(
+      "explain one beat's classification: attributions over its waveform and RR inputs, as JSON or a picture",
+    )
+    .requiredOption(
+      "--beat <sample>",
+      "R-peak sample at the record's rate (the nearest beat within 150 ms is used)",
+    )
+    .requiredOption("--method <method>", "gradcam | guided-gradcam | shap | ig | occlusion")
+    .option("--class <C>", "class to explain (default: the predicted one)")
+    .option("--model <dir>", "model directory", DEFAULT_MODEL)
+    .option("--out <file>", "write the picture to FILE.svg or FILE.png")
+    .option("--json", "print the explanation as one JSON line")
+    .option("--background <n>", "shap: training beats in the background", "50")
+    .option("--seed <n>", "shap: seed of the background draw", "0")
+    .option("--threads <n>", "onnxruntime threads", "1")
+    .action(
+      action(async (record: string, o: ExplainCliOptions) => {
+        await run(record, o, program.opts().dataDir as string | undefined);
+      }),
+    );
+}

@@ -1,0 +1,53 @@
+// Explanations of a model bundle (models/<name>/): its explainer, what it reads, and its SHAP
+// background drawn from the training part of its own scheme and split.
+import type { BeatDataset } from "../beats/index.js";
+import type { ModelBundle, ModelMeta } from "../model/bundle.js";
+import { createExplainer, type Explainer, type ExplainerOptions } from "./explainer.js";
+import { rrColumns, type InputSpec } from "./record.js";
+import { sampleBackground, type Background } from "./shap.js";
+
+export function inputSpecOf(meta: ModelMeta): InputSpec {
+  return {
+    fs: meta.fs,
+    lead: meta.lead,
+    window: meta.window,
+    scheme: meta.scheme,
+    classes: meta.classes,
+    extraFeatures: meta.extraFeatures,
+    extraScaling: meta.extraScaling,
+  };
+}
+
+export async function bundleExplainer(b: ModelBundle, o: ExplainerOptions = {}): Promise<Explainer> {
+  if (!b.weights) throw new Error(`model ${b.dir}: weights were not loaded`);
+  const len = b.meta.window.before + b.meta.window.after;
+  return createExplainer(
+    {
+      arch: b.meta.arch,
+      classes: b.meta.classes,
+      extraNames: b.meta.extraFeatures,
+      weights: b.weights,
+      input: [1, len],
+    },
+    o,
+  );
+}
+
+/** The model inputs of every beat of one part of a dataset (extra inputs scaled as the model wants). */
+export function partInputs(meta: ModelMeta, ds: BeatDataset, part: "train" | "val" | "test") {
+  const p = ds.parts[part];
+  return {
+    x: p.x,
+    extra: rrColumns(p.rr, meta.extraFeatures, meta.extraScaling),
+    y: p.y,
+    record: p.record,
+    sample: p.sample,
+  };
+}
+
+/** `m` training beats drawn with `seed`: the SHAP background. */
+export function trainingBackground(meta: ModelMeta, ds: BeatDataset, m = 50, seed = 0): Background {
+  const train = partInputs(meta, ds, "train");
+  if (train.y.length === 0) throw new Error("the training part is empty: no background for SHAP");
+  return sampleBackground(train, ds.windowLength, meta.extraFeatures.length, m, seed);
+}

@@ -1,0 +1,165 @@
+// One beat of a WFDB record as a model reads it: the nearest annotated (or, without a .atr file,
+// detected) beat to a requested sample, its window at the model's rate, its RR inputs, and the way
+// back from the model's window to the record's own samples.
+import { existsSync } from "node:fs";
+import {
+  RR_FEATURES,
+  SCHEMES,
+  extractWindows,
+  labelOf,
+  rrFeatures,
+  type SchemeName,
+  type WindowSpec,
+} from "../beats/index.js";
+import { detectQrs, resample } from "../signal/index.js";
+import { isBeatCode, readAnnotations, readHeader, readRecord, toPhysical } from "../wfdb/index.js";
+
+/** What a model reads (the fields of a bundle's model.json that matter here). */
+export interface InputSpec {
+  readonly fs: number;
+  readonly lead: number;
+  readonly window: WindowSpec;
+  readonly scheme: SchemeName;
+  readonly classes: readonly string[];
+  readonly extraFeatures: readonly string[];
+  readonly extraScaling?: { readonly mean: readonly number[]; readonly std: readonly number[] };
+}
+
+export interface RecordBeat {
+  /** R-peak sample of the beat used, at the record's rate */
+  readonly sample: number;
+  /** the record's rate, Hz */
+  readonly fs: number;
+  /** annotation symbol (from .atr), or null for a detected beat */
+  readonly symbol: string | null;
+  /** reference class under the model's scheme, or null (detected, or a symbol the scheme leaves out) */
+  readonly label: string | null;
+  /** the window in record samples, [start, end) */
+  readonly window: readonly [number, number];
+  /** the record's signal over the window, mV */
+  readonly signal: Float64Array;
+  /** the model's inputs: z-normalised window (at the model's rate) and scaled extra inputs */
+  readonly x: Float32Array;
+  readonly extra: Float32Array;
+}
+
+/** Columns `names` of RR feature rows (RR_FEATURES order), scaled (v - mean) / std when given. */
+export function rrColumns(
+  rr: Float32Array,
+  names: readonly string[],
+  scaling?: InputSpec["extraScaling"],
+): Float32Array {
+  const D = RR_FEATURES.length;
+  const cols = names.map((nm) => {
+    const c = (RR_FEATURES as readonly string[]).indexOf(nm);
+    if (c < 0) throw new Error(`unknown RR feature "${nm}"`);
+    return c;
+  });
+  const n = rr.length / D;
+  const out = new Float32Array(n * cols.length);
+  for (let i = 0; i < n; i++)
+    cols.forEach((c, k) => {
+      const v = rr[i * D + c];
+      out[i * cols.length + k] = scaling ? (v - scaling.mean[k]) / scaling.std[k] : v;
+    });
+  return out;
+}
+
+/** The lead in mV at the frame rate (several samples per frame averaged). */
+async function leadMv(path: string, lead: number): Promise<{ fs: number; signal: Float64Array }> {
+  const header = await readHeader(path);
+  if (!(lead >= 0 && lead < header.nSignals))
+    throw new Error(`${path}: the model reads lead ${lead} but the record has ${header.nSignals} signal(s)`);
+  const rec = await readRecord(path, { signals: [lead], verifyChecksum: false });
+  const sig = rec.signals[0];
+  const phys = toPhysical(sig);
+  const scale =
+    ({ mv: 1, uv: 1e-3, µv: 1e-3, v: 1e3 } as Record<string, number>)[sig.units.toLowerCase()] ?? 1;
+  const k = Math.max(1, sig.samplesPerFrame);
+  const signal = new Float64Array(Math.floor(phys.length / k));
+  for (let i = 0; i < signal.length; i++) {
+    let s = 0;
+    for (let j = 0; j < k; j++) s += phys[i * k + j];
+    signal[i] = (s / k) * scale;
+  }
+  return { fs: rec.fs, signal };
+}
+
+/** Beats of a record: reference annotations when `<path>.atr` exists, else detected R peaks. */
+async function recordBeats(path: string, signal: Float64Array, fs: number) {
+  if (existsSync(`${path}.atr`)) {
+    const anns = (await readAnnotations(path, "atr"))
+      .filter((a) => isBeatCode(a.code))
+      .sort((a, b) => a.sample - b.sample);
+    return { samples: anns.map((a) => a.sample), symbols: anns.map((a) => a.symbol as string | null) };
+  }
+  const samples = detectQrs(signal, fs);
+  return { samples, symbols: samples.map(() => null) };
+}
+
+/** The beat nearest to `requested` (within 150 ms) of the record at `path`, as the model reads it. */
+export async function beatFromRecord(path: string, requested: number, spec: InputSpec): Promise<RecordBeat> {
+  const { fs, signal } = await leadMv(path, spec.lead);
+  if (!Number.isInteger(requested) || requested < 0 || requested >= signal.length)
+    throw new Error(`--beat ${requested} is not a sample of the record (0..${signal.length - 1})`);
+  const beats = await recordBeats(path, signal, fs);
+  let best = -1;
+  beats.samples.forEach((s, i) => {
+    if (best < 0 || Math.abs(s - requested) < Math.abs(beats.samples[best] - requested)) best = i;
+  });
+  const tol = Math.round(0.15 * fs);
+  if (best < 0 || Math.abs(beats.samples[best] - requested) > tol)
+    throw new Error(
+      `no beat within 150 ms of sample ${requested}` +
+        (best >= 0 ? ` (nearest beat at sample ${beats.samples[best]})` : " (the record has no beats)"),
+    );
+  const sample = beats.samples[best];
+  const k = spec.fs / fs;
+  const len = spec.window.before + spec.window.after;
+  const start = sample - Math.round(spec.window.before / k);
+  const end = start + Math.round(len / k);
+  if (start < 0 || end > signal.length)
+    throw new Error(
+      `the beat at sample ${sample} is too close to the record's ${start < 0 ? "start" : "end"}: ` +
+        `its window [${start}, ${end}) leaves the record (0..${signal.length})`,
+    );
+  const atModel = fs === spec.fs ? signal : resample(signal, fs, spec.fs);
+  const w = extractWindows(atModel, [Math.round(sample * k)], spec.window);
+  if (w.kept.length !== 1) throw new Error(`the beat at sample ${sample} has no complete valid window`);
+  const rr = rrFeatures(beats.samples, fs).subarray(
+    best * RR_FEATURES.length,
+    (best + 1) * RR_FEATURES.length,
+  );
+  const symbol = beats.symbols[best];
+  const labelIndex = symbol === null ? -1 : labelOf(SCHEMES[spec.scheme], symbol);
+  return {
+    sample,
+    fs,
+    symbol,
+    label: labelIndex >= 0 ? SCHEMES[spec.scheme].classes[labelIndex] : null,
+    window: [start, end],
+    signal: signal.slice(start, end),
+    x: w.x,
+    extra: rrColumns(Float32Array.from(rr), spec.extraFeatures, spec.extraScaling),
+  };
+}
+
+/**
+ * Attributions of the model's window (at `modelFs`) on `n` record samples (at `recordFs`), the
+ * window starts aligned: linear interpolation times modelFs / recordFs (each record sample covers
+ * that many model samples), then the small residual spread evenly so the total is exactly
+ * unchanged (completeness still checks from outside). The identity when the rates agree.
+ */
+export function toRecordRate(a: Float32Array, modelFs: number, recordFs: number, n: number): Float32Array {
+  if (modelFs === recordFs && n === a.length) return a.slice();
+  const out = new Float64Array(n);
+  const k = modelFs / recordFs;
+  for (let j = 0; j < n; j++) {
+    const u = Math.min(j * k, a.length - 1);
+    const i = Math.floor(u);
+    const t = u - i;
+    out[j] = (i + 1 < a.length ? a[i] * (1 - t) + a[i + 1] * t : a[i]) * k;
+  }
+  const residual = (a.reduce((s, v) => s + v, 0) - out.reduce((s, v) => s + v, 0)) / n;
+  return Float32Array.from(out, (v) => v + residual);
+}
