@@ -115,14 +115,24 @@ export class Decider {
       this.accept(c, 0.125, out);
     } else {
       this.noise(c);
+      if (this.o.searchBackOnNoise) this.searchBack(c.r, out);
       this.relearn(c.r, ahead, out);
     }
   }
 
   /** The recent beats and this candidate all hardly stand out of the envelope: noise, not ECG. */
   private isNoise(c: Candidate): boolean {
+    return this.isSmoothAndWeak(c) || this.isNoiseOnly(c);
+  }
+
+  /** Smooth (small slope for its height) and hardly above the envelope level. */
+  private isSmoothAndWeak(c: Candidate): boolean {
+    return c.slope < this.o.smoothSharpness * c.height && ratio(c) < this.o.smoothLevel;
+  }
+
+  /** Neither this candidate nor any of the last 8 beats stands out of the envelope: no ECG, only noise. */
+  private isNoiseOnly(c: Candidate): boolean {
     const limit = this.o.noiseLevelRatio;
-    if (c.slope < this.o.smoothSharpness * c.height && ratio(c) < this.o.smoothLevel) return true;
     return this.ratios.length > 0 && ratio(c) < limit && Math.max(...this.ratios) < this.o.noiseMaxRatio;
   }
 
@@ -201,7 +211,8 @@ export class Decider {
         if (p.r - last.r < this.refractory || now - p.r < this.refractory) continue;
         const gap = (p.r - last.r) / this.rrMean;
         if (gap < this.o.searchBackRange[0] || gap > this.o.searchBackRange[1]) continue;
-        if (p.amp > thr && (!best || p.amp > best.amp) && !this.isTWave(p, last)) best = p;
+        if (p.amp > thr && (!best || p.amp > best.amp) && !this.isTWave(p, last) && !this.isNoiseOnly(p))
+          best = p;
       }
       if (!best) return;
       this.trace?.(best, "searchback");

@@ -53,12 +53,12 @@ test("flat lines, empty, one sample and all-NaN input give no beats", () => {
   }
 });
 
-test("pure noise gives few beats (under a fifth of a normal heart rate), never a crash", () => {
+test("pure noise gives few beats (fewer than 10 a minute), never a crash", () => {
   for (const fs of [128, 360, 1000]) {
     const r = rng(fs);
     const gauss = Float64Array.from({ length: 60 * fs }, () => r() + r() + r() + r() - 2);
     const uniform = Float32Array.from({ length: 60 * fs }, () => r());
-    for (const x of [gauss, uniform]) assert.ok(detectQrs(x, fs).length < 20, `${fs} Hz`);
+    for (const x of [gauss, uniform]) assert.ok(detectQrs(x, fs).length < 10, `${fs} Hz`);
   }
 });
 

@@ -63,6 +63,8 @@ export interface QrsOptions {
   searchBackRatio: number;
   /** Search-back threshold as a fraction of the normal one. */
   searchBackThreshold: number;
+  /** Also search back when a rejected candidate is past the limit (not only before the next beat). */
+  searchBackOnNoise: boolean;
   /** A search-back beat lies between these multiples of the mean RR after the last beat. */
   searchBackRange: [number, number];
   /** Window around the feature peak where the R peak is looked for (s before, s after). */
@@ -100,5 +102,6 @@ export const DEFAULT_QRS_OPTIONS: QrsOptions = {
   searchBackRatio: 1.66,
   searchBackThreshold: 0.5,
   searchBackRange: [0.5, 1e9],
+  searchBackOnNoise: true,
   refine: [0.12, 0.08],
 };
