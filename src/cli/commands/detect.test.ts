@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readAnnotations } from "../../wfdb/index.js";
+import { CONFORMANCE, needShared } from "../../../test/shared.js";
 
 const bin = "dist/src/cli/main.js";
 const run = (...args: string[]) =>
@@ -75,3 +76,25 @@ test("detect and score-qrs fail with one line on bad input", () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
 });
+
+test(
+  "detect maps a multi-frequency lead (2 samples per frame) to frame numbers",
+  { skip: needShared() },
+  () => {
+    const rec = join(CONFORMANCE, "test01_00s_frame");
+    const frames = (lead: number) => {
+      const r = run("detect", rec, "--lead", String(lead), "--no-write", "--json");
+      assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { fs: number; samples: number[] }).samples;
+    };
+    const single = frames(2);
+    const double = frames(1);
+    assert.ok(single.length >= 10);
+    assert.ok(double.every((s) => s >= 0 && s < 4000));
+    for (const s of single)
+      assert.ok(
+        double.some((d) => Math.abs(d - s) <= 3),
+        `beat at frame ${s}`,
+      );
+  },
+);
