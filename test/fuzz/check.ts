@@ -36,3 +36,6 @@ export interface FuzzProperty {
   parser: string;
   run: (numRuns: number, seed?: number) => Promise<void>;
 }
+
+/** Seed of the in-suite fuzz runs: fixed so that `npm test` is deterministic; FUZZ_SEED overrides it. */
+export const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261125;
