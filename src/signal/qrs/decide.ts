@@ -4,9 +4,10 @@ import { median } from "./median.js";
 
 /**
  * Beat/noise decisions over envelope peaks, in time order (after Pan-Tompkins): adaptive signal and
- * noise levels, a refractory period, T-wave rejection against recent beats, P-wave rejection against a
- * larger candidate just after (a bounded look-ahead), search-back for missed beats, and re-learning of
- * the levels after a long stretch without beats. Emitted beats are final.
+ * noise levels, a refractory period, a noise gate (low prominence, smooth-and-weak, no ECG at all),
+ * T-wave rejection against recent beats, P-wave and interposed-noise rejection against the candidates
+ * ahead (a look-ahead of `lookahead` s), search-back for missed beats, and re-learning of the levels
+ * after a long stretch without beats. Beats are emitted in ascending order and are final.
  */
 export class Decider {
   private readonly o: QrsOptions;

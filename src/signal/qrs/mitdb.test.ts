@@ -29,7 +29,12 @@ test("all 48 records, lead 0, VF excluded: gross Se and +P >= 99.8 %", { skip: n
   const scores: BeatScore[] = [];
   for (const n of names) {
     const r = await load(n);
-    scores.push(scoreBeats(r.ref, detectQrs(r.x, r.fs), r.fs, { exclude: r.vf }));
+    const beats = detectQrs(r.x, r.fs);
+    assert.ok(
+      beats.every((b, i) => i === 0 || b > beats[i - 1]),
+      `${n}: beats ascending`,
+    );
+    scores.push(scoreBeats(r.ref, beats, r.fs, { exclude: r.vf }));
   }
   const g = grossScore(scores);
   assert.ok(g.se >= 99.8 && g.ppv >= 99.8, `Se ${g.se.toFixed(3)} +P ${g.ppv.toFixed(3)}`);
