@@ -67,6 +67,7 @@ test("detect and score-qrs fail with one line on bad input", () => {
     ["detect", "no/such/record"],
     ["detect", "samples/100", "--lead", "7", "--no-write"],
     ["detect", "samples/100", "--lead", "x"],
+    ["detect", "samples/100", "--out-ext", "atr"],
     ["score-qrs", "samples/100", "--test", "nosuchext"],
     ["score-qrs", "samples/100", "--window", "5"],
   ]) {

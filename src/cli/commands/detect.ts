@@ -104,6 +104,10 @@ export function register(program: Command): void {
     .action(
       action(async (records: string[], opts: DetectCliOptions) => {
         if (!/^\d+$/.test(opts.lead)) throw new UserError(`--lead must be a signal number, not ${opts.lead}`);
+        if (opts.outExt === "atr" && opts.write && !opts.summary)
+          throw new UserError(
+            "--out-ext atr would overwrite the reference annotations; choose another extension",
+          );
         if (!/^[A-Za-z0-9_]+$/.test(opts.outExt))
           throw new UserError(`--out-ext must be a plain extension, not ${opts.outExt}`);
         const lead = Number(opts.lead);
