@@ -4,6 +4,9 @@
 A persistent worker: reads one JSON request per line on stdin, answers one JSON line on stdout.
 Request: {"config": {...ArrhythmiNetConfig}, "numClasses": 5, "batch": 256, "what": "train"|"infer"|"latency",
           "iters": n}. Answer: {"samplesPerSec": x} or {"latencyMs": x}.
+Parity request: {"what": "parity", "config", "numClasses", "weights": {name: [floats]}, "x": [...], "y": [...],
+          "lr": lr, "eps": eps, "steps": n}: n AdamW steps on that batch from those weights (module names are ours);
+          answer {"losses": [...], "weights": {name: [floats]}}.
 Threads are fixed per process (argv[1]); pin the one-thread worker from outside (taskset -c 0 and
 OMP_NUM_THREADS / OPENBLAS_NUM_THREADS set before Python starts): torch.set_num_threads(1) alone
 does not stop OpenBLAS from using both cores.
@@ -16,24 +19,69 @@ import torch
 from torch import nn
 
 
+class Stem(nn.Module):
+    def __init__(self, c, k):
+        super().__init__()
+        self.conv = nn.Conv1d(1, c, k, stride=2, padding=k // 2, bias=False)
+        self.bn = nn.BatchNorm1d(c)
+
+    def forward(self, x):
+        return torch.relu(self.bn(self.conv(x)))
+
+
+class Block(nn.Module):
+    """depthwise k (stride) -> pointwise -> BN -> ReLU"""
+
+    def __init__(self, c, out, k, stride):
+        super().__init__()
+        self.dw = nn.Conv1d(c, c, k, stride=stride, padding=k // 2, groups=c, bias=False)
+        self.pw = nn.Conv1d(c, out, 1, bias=False)
+        self.bn = nn.BatchNorm1d(out)
+
+    def forward(self, x):
+        return torch.relu(self.bn(self.pw(self.dw(x))))
+
+
 class ArrhythmiNet(nn.Module):
+    """Same definition as src/model/arrhythminet.ts (without the optional extra-features pathway)."""
+
     def __init__(self, cfg, num_classes):
         super().__init__()
         k, c = cfg["kernel"], cfg["stem"]
-        layers = [nn.Conv1d(1, c, k, stride=2, padding=k // 2, bias=False), nn.BatchNorm1d(c), nn.ReLU()]
-        for out, stride in cfg["blocks"]:
-            layers += [
-                nn.Conv1d(c, c, k, stride=stride, padding=k // 2, groups=c, bias=False),
-                nn.Conv1d(c, out, 1, bias=False),
-                nn.BatchNorm1d(out),
-                nn.ReLU(),
-            ]
+        self.stem = Stem(c, k)
+        self.blocks = []
+        for i, (out, stride) in enumerate(cfg["blocks"]):
+            setattr(self, f"b{i}", Block(c, out, k, stride))
+            self.blocks.append(getattr(self, f"b{i}"))
             c = out
-        self.features = nn.Sequential(*layers)
         self.head = nn.Linear(c, num_classes)
 
     def forward(self, x):
-        return self.head(self.features(x).mean(dim=2))
+        h = self.stem(x)
+        for b in self.blocks:
+            h = b(h)
+        return self.head(h.mean(dim=2))
+
+
+def parity(req):
+    net = ArrhythmiNet(req["config"], req["numClasses"])
+    state = net.state_dict()
+    for name, values in req["weights"].items():
+        state[name].copy_(torch.tensor(values, dtype=torch.float32).reshape(state[name].shape))
+    opt = torch.optim.AdamW(net.parameters(), lr=req["lr"], weight_decay=1e-4, eps=req["eps"])
+    x = torch.tensor(req["x"], dtype=torch.float32).reshape(-1, 1, 256)
+    y = torch.tensor(req["y"], dtype=torch.long)
+    loss_fn = nn.CrossEntropyLoss(weight=torch.ones(req["numClasses"]))
+    net.train()
+    losses = []
+    for _ in range(req["steps"]):
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(net(x), y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    out = {k: v.reshape(-1).tolist() for k, v in net.state_dict().items() if k in req["weights"]}
+    return {"losses": losses, "weights": out}
 
 
 def main():
@@ -43,6 +91,9 @@ def main():
     nets = {}
     for line in sys.stdin:
         req = json.loads(line)
+        if req["what"] == "parity":
+            print(json.dumps(parity(req)), flush=True)
+            continue
         key = json.dumps([req["config"], req["numClasses"]])
         if key not in nets:
             net = ArrhythmiNet(req["config"], req["numClasses"])

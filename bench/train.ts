@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 import { ARCHS, type Arch } from "../src/model/arrhythminet.js";
 import { createTrainer, type Trainer } from "../src/model/trainer.js";
 import { createSession, loadOrt } from "../src/model/engine/runtime.js";
+import { mulberry32 } from "../src/model/engine/rng.js";
 
 const PY = "/usr/bin/python3";
 const TWIN = new URL("../../bench/torch_twin.py", import.meta.url).pathname;
@@ -45,11 +46,11 @@ class Twin {
     const proc = pin ? spawn("taskset", ["-c", "0", PY, ...args], { env }) : spawn(PY, args, { env });
     return new Twin(proc);
   }
-  async ask(req: object): Promise<{ samplesPerSec?: number; latencyMs?: number }> {
+  async ask<T = { samplesPerSec?: number; latencyMs?: number }>(req: object): Promise<T> {
     this.proc.stdin.write(JSON.stringify(req) + "\n");
     const r = await this.lines.next();
     if (r.done) throw new Error("PyTorch twin exited");
-    return JSON.parse(r.value) as { samplesPerSec?: number; latencyMs?: number };
+    return JSON.parse(r.value) as T;
   }
   stop(): void {
     this.proc.stdin.end();
@@ -84,6 +85,44 @@ function affinity(list: string): void {
   if (r.status !== 0) throw new Error(`taskset failed: ${r.stderr}`);
 }
 
+/**
+ * Same initial weights and batch, 3 AdamW steps on both sides: is the twin the same net and optimizer?
+ * With a large epsilon (1) the AdamW update is nearly linear in the gradient, so weights can be compared
+ * tightly; with the default 1e-8, Adam's first steps move every weight by ~lr whatever the size of its
+ * gradient, and gradients that are ~0 flip sign on float rounding: only the losses are comparable.
+ */
+async function parity(arch: Arch, twin: Twin, eps: number): Promise<string> {
+  const n = 32;
+  const lr = 3e-3;
+  const t = await createTrainer({ arch, batchSize: n, seed: 5, eps });
+  const w0 = t.getWeights();
+  const rng = mulberry32(9); // noise: smooth synthetic inputs make BN/ReLU ties that amplify rounding
+  const x = new Float32Array(n * 256).map(() => 2 * rng() - 1);
+  const y = Int32Array.from({ length: n }, (_, i) => (i * 7) % 5);
+  const losses = [];
+  for (let i = 0; i < 3; i++) losses.push(await t.step(x, y, lr));
+  const weights = Object.fromEntries(Object.entries(w0).map(([k, v]) => [k, Array.from(v)]));
+  const base = { what: "parity", config: ARCHS[arch], numClasses: 5, lr, eps, steps: 3 };
+  const req = { ...base, weights, x: Array.from(x), y: Array.from(y) };
+  const theirs = await twin.ask<{ losses: number[]; weights: Record<string, number[]> }>(req);
+  let worst = 0;
+  let moved = 0;
+  for (const [k, v] of Object.entries(t.getWeights())) {
+    if (k.includes("running_")) continue; // BN buffers: compared through the losses
+    v.forEach((e, i) => {
+      worst = Math.max(worst, Math.abs(e - theirs.weights[k][i]));
+      moved = Math.max(moved, Math.abs(e - w0[k][i]));
+    });
+  }
+  await t.release();
+  const fmt = (l: number[]) => l.map((v) => v.toFixed(5)).join(", ");
+  const w =
+    eps >= 1
+      ? `; parameters differ by <= ${worst.toExponential(1)} (moved by up to ${moved.toExponential(1)})`
+      : "";
+  return `${arch.toUpperCase()}, eps ${eps}: losses ours ${fmt(losses)} | PyTorch ${fmt(theirs.losses)}${w}`;
+}
+
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 async function main(): Promise<void> {
@@ -116,6 +155,10 @@ async function main(): Promise<void> {
       .join(" ");
   console.log(`${rounds} interleaved rounds, medians. Load average before: ${load()}\n`);
   const twins = new Map([1, 2].map((t) => [t, Twin.start(t, t === 1 && pin)]));
+  console.log("Parity: same initial weights and batch of 32, 3 AdamW steps (lr 3e-3, weight decay 1e-4):");
+  for (const arch of Object.keys(ARCHS) as Arch[])
+    for (const eps of [1, 1e-8]) console.log(`  ${await parity(arch, twins.get(1)!, eps)}`);
+  console.log("");
   const cases = (Object.keys(ARCHS) as Arch[]).flatMap((arch) =>
     [1, 2].map((threads) => ({ arch, threads })),
   );

@@ -19,7 +19,9 @@ export interface TrainerOptions {
   readonly threads?: number;
   /** the usual batch size of step(); other sizes (a last short batch) build a step graph on first use */
   readonly batchSize: number;
+  /** AdamW weight decay (default 1e-4) and epsilon (default 1e-8) */
   readonly weightDecay?: number;
+  readonly eps?: number;
   readonly classWeights?: readonly number[];
 }
 
@@ -75,7 +77,11 @@ export async function createTrainer(o: TrainerOptions): Promise<Trainer> {
     numClasses: o.numClasses ?? 5,
   };
   const model: ModelFn = arrhythmiNet(ARCHS[o.arch], io.numClasses);
-  const opt: AdamWConfig = { ...ADAMW, weightDecay: o.weightDecay ?? ADAMW.weightDecay };
+  const opt: AdamWConfig = {
+    ...ADAMW,
+    weightDecay: o.weightDecay ?? ADAMW.weightDecay,
+    eps: o.eps ?? ADAMW.eps,
+  };
   const B = o.batchSize;
   if (!(Number.isInteger(B) && B >= 2)) throw new RangeError(`batchSize must be an integer >= 2, got ${B}`);
   const graph = trainStepGraph(model, io, B, opt);
