@@ -12,3 +12,4 @@ export * from "./physiology.js";
 export * from "./record.js";
 export * from "./render.js";
 export * from "./bundle.js";
+export * from "./gallery.js";

@@ -182,6 +182,30 @@ test(
       o.attribution.reduce((a, b) => a + b, 0) + Object.values(o.otherInputs).reduce((a, b) => a + b, 0);
     const delta = o.output - o.baselineOutput!;
     assert.ok(Math.abs(sum - delta) <= 0.15 * Math.abs(delta), `${sum} vs ${delta}`);
-    rmSync(dirname(dir), { recursive: true, force: true });
   },
 );
+
+test("gallery: a grid per class (SVG + PNG) and a README", { skip: needShared() }, async () => {
+  const dir = await model;
+  const out = join(dirname(dir), "gallery");
+  const r = run("gallery", "--model", dir, "--out", out, "--method", "gradcam", "--per", "2");
+  assert.equal(r.status, 0, r.stderr);
+  const readme = readFileSync(join(out, "README.md"), "utf8");
+  for (const c of ["N", "L", "R", "A", "V"]) {
+    assert.match(readme, new RegExp(`## ${c}: \\d+ of \\d+ correct`));
+    const svg = readFileSync(join(out, `class-${c}.svg`), "utf8");
+    assert.match(svg, new RegExp(`class ${c}: \\d+ of \\d+ test beats classified correctly`));
+    const panels = (svg.match(/class="waveform"/g) ?? []).length;
+    assert.ok(panels >= 1 && panels <= 4, `${panels} panels`);
+    assert.equal(
+      readFileSync(join(out, `class-${c}.png`))
+        .subarray(1, 4)
+        .toString(),
+      "PNG",
+    );
+  }
+  const bad = run("gallery", "--model", dir, "--out", out, "--method", "lime");
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /unknown method "lime"/);
+  rmSync(dirname(dir), { recursive: true, force: true });
+});

@@ -1,0 +1,90 @@
+import type { Command } from "commander";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "../../wfdb/index.js";
+import { UserError } from "../errors.js";
+import { action } from "../run.js";
+import { datasetFromCli } from "./dataset.js";
+import { DEFAULT_MODEL } from "./explain.js";
+
+interface GalleryCliOptions {
+  model: string;
+  out: string;
+  method: string;
+  per: string;
+  seed: string;
+  threads: string;
+}
+
+async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Promise<void> {
+  const X = await import("../../explain/index.js");
+  if (!(X.METHODS as readonly string[]).includes(o.method))
+    throw new UserError(`unknown method "${o.method}" (use ${X.METHODS.join(", ")})`);
+  const method = o.method as (typeof X.METHODS)[number];
+  const per = Number(o.per);
+  if (!Number.isInteger(per) || per < 1 || per > 12)
+    throw new UserError(`--per must be an integer in 1..12, not "${o.per}"`);
+  const seed = Number(o.seed);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new UserError(`--seed must be a non-negative integer, not "${o.seed}"`);
+  const { loadBundle } = await import("../../model/bundle.js");
+  const { svgToPng } = await import("../../model/confusion-chart.js");
+  const bundle = await loadBundle(o.model).catch((err: Error) => {
+    throw new UserError(err.message);
+  });
+  const meta = bundle.meta;
+  const { dataset } = await datasetFromCli(
+    { scheme: meta.scheme, split: meta.training.split },
+    dataDirOption,
+  );
+  const test = X.partInputs(meta, dataset, "test");
+  const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) || 1 });
+  try {
+    const background = method === "shap" ? X.trainingBackground(meta, dataset, 50, seed) : undefined;
+    const extra = meta.extraFeatures.length ? test.extra : undefined;
+    const gallery = await X.buildGallery(e, { ...test, extra }, method, { per, seed, background });
+    await mkdir(o.out, { recursive: true });
+    const lines = [
+      `# Explanation gallery: ${meta.name}`,
+      "",
+      `${X.METHOD_TITLES[method]} of the predicted class's logit, ${meta.scheme} scheme, ${meta.training.split} split, test part ` +
+        `(${test.y.length} beats). Each class: up to ${per} correctly and ${per} wrongly classified beats drawn with seed ${seed}.`,
+      "",
+    ];
+    for (const g of gallery) {
+      const name = meta.classes[g.classIndex];
+      const svg = X.gallerySvg(g, meta.classes, method, test.x, {
+        fs: meta.fs,
+        rIndex: meta.window.before,
+        model: meta.name,
+      });
+      const file = `class-${name.replace(/[^A-Za-z0-9]/g, "_")}`;
+      await writeFileAtomic(join(o.out, `${file}.svg`), svg);
+      await writeFileAtomic(join(o.out, `${file}.png`), await svgToPng(svg, 1));
+      lines.push(`## ${name}: ${g.right} of ${g.total} correct`, "", `![class ${name}](${file}.png)`, "");
+    }
+    await writeFileAtomic(join(o.out, "README.md"), lines.join("\n"));
+    process.stdout.write(`wrote ${gallery.length} class grids to ${o.out}\n`);
+  } finally {
+    await e.release();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("gallery")
+    .description(
+      "for each class, a grid of correctly and wrongly classified test beats with their explanations",
+    )
+    .requiredOption("--out <dir>", "directory for the grids (SVG and PNG) and a README.md")
+    .option("--model <dir>", "model directory", DEFAULT_MODEL)
+    .option("--method <method>", "gradcam | guided-gradcam | shap | ig | occlusion", "ig")
+    .option("--per <n>", "beats per row", "4")
+    .option("--seed <n>", "seed of the beat draw (and of the SHAP background)", "0")
+    .option("--threads <n>", "onnxruntime threads", "1")
+    .action(
+      action(async (o: GalleryCliOptions) => {
+        await run(o, program.opts().dataDir as string | undefined);
+      }),
+    );
+}
