@@ -2,30 +2,13 @@
 // briefly with createTrainer on real mitdb beats (paper scheme, intra split, train part), saved as a
 // bundle. Used by bench:explain (and its docs say so) until models/ holds the shipped models.
 import { existsSync } from "node:fs";
-import { buildBeatDataset, wfdbSource, RR_FEATURES, type BeatDataset } from "../src/beats/index.js";
+import { buildBeatDataset, wfdbSource, type BeatDataset } from "../src/beats/index.js";
+import { rrColumns } from "../src/explain/record.js";
 import { loadBundle, saveBundle, type ModelBundle } from "../src/model/bundle.js";
 import { mulberry32 } from "../src/model/engine/rng.js";
 import { createTrainer } from "../src/model/trainer.js";
 
 export const DEV_EXTRA = ["preRR/localRR", "postRR/localRR", "preRR/recordRR", "postRR/recordRR"] as const;
-
-/** Columns `names` of RR feature rows, scaled (v - mean) / std. */
-export function rrColumns(
-  rr: Float32Array,
-  names: readonly string[],
-  scaling?: { mean: number[]; std: number[] },
-): Float32Array {
-  const D = RR_FEATURES.length;
-  const cols = names.map((nm) => (RR_FEATURES as readonly string[]).indexOf(nm));
-  const n = rr.length / D;
-  const out = new Float32Array(n * cols.length);
-  for (let i = 0; i < n; i++)
-    cols.forEach((c, k) => {
-      const v = rr[i * D + c];
-      out[i * cols.length + k] = scaling ? (v - scaling.mean[k]) / scaling.std[k] : v;
-    });
-  return out;
-}
 
 /** Train (about a minute on 2 cores) or reuse the development model in `dir`. */
 export async function devModel(dir: string, ds: BeatDataset, log = console.error): Promise<ModelBundle> {
