@@ -179,7 +179,7 @@ async function sanity(b: ModelBundle, ev: Eval, ds: BeatDataset) {
     );
     return mean(rho.filter(Number.isFinite)).toFixed(2);
   });
-  const head = `| method | ${labels.map((l) => `+${l}`).join(" | ")} | trained vs \|x\| |`;
+  const head = `| method | ${labels.map((l) => `+${l}`).join(" | ")} | trained vs abs(x) |`;
   return [
     `Mean Spearman rank correlation of |attribution| (trained vs randomised), ${sub.cls.length} test beats; layers re-initialised cumulatively from the output (left) to the input (right); last column: the trained model's |attribution| against the beat's own |x| (what an explanation that ignores the model would give):`,
     "",
