@@ -9,11 +9,12 @@
 // block, which is what a training step spends most of its element-wise time on.
 // Optional extra features (e.g. 4 RR-interval features) go through their own small dense + ReLU
 // pathway concatenated with the pooled CNN features, so the CNN cannot drown them out.
+// Optional dropout (training only) on those features before the classifier.
 import type { Tensor } from "./engine/graph.js";
 import type { Ctx } from "./engine/module.js";
 import type { ModelFn } from "./engine/build.js";
 import { batchNorm, channels, conv, dense, pool, relu } from "./engine/nn.js";
-import { concat } from "./engine/ops/index.js";
+import { concat, dropout } from "./engine/ops/index.js";
 
 export interface ArrhythmiNetConfig {
   readonly stem: number;
@@ -58,7 +59,14 @@ export type Arch = keyof typeof ARCHS;
 /** Window the nets read: 1 channel x 256 samples at 360 Hz, R peak at index 90. */
 export const INPUT_SHAPE: readonly [number, number] = [1, 256];
 
-export function arrhythmiNet(cfg: ArrhythmiNetConfig, numClasses: number): ModelFn {
+export interface TrainingOptions {
+  /** dropout probability on the features before the classifier (training only; default 0) */
+  readonly dropout?: number;
+  /** seed of the dropout masks */
+  readonly seed?: number;
+}
+
+export function arrhythmiNet(cfg: ArrhythmiNetConfig, numClasses: number, o: TrainingOptions = {}): ModelFn {
   return (ctx: Ctx, x: Tensor, extra?: Tensor): Tensor => {
     const k = cfg.kernel;
     let h = relu(
@@ -73,6 +81,7 @@ export function arrhythmiNet(cfg: ArrhythmiNetConfig, numClasses: number): Model
     });
     let features = pool(ctx, h);
     if (extra) features = concat(ctx.g, [features, relu(ctx.g, dense(ctx, "extra", extra, cfg.extraHidden))]);
+    if (ctx.training && o.dropout) features = dropout(ctx.g, features, o.dropout, o.seed ?? 0);
     return dense(ctx, "head", features, numClasses);
   };
 }

@@ -66,6 +66,19 @@ test("deterministic for a seed; weights round-trip; export matches predict", asy
   await Promise.all([a.release(), b.release(), c.release(), s.release()]);
 });
 
+test("dropout: deterministic for a seed, changes training, not eval", async () => {
+  const { x, y } = synthetic(16, 6);
+  const make = (dropout: number) => createTrainer({ arch: "v2", batchSize: 16, seed: 2, dropout });
+  const [a, b, c] = await Promise.all([make(0.5), make(0.5), make(0)]);
+  const la = [await a.step(x, y, 1e-3), await a.step(x, y, 1e-3)];
+  const lb = [await b.step(x, y, 1e-3), await b.step(x, y, 1e-3)];
+  const lc = [await c.step(x, y, 1e-3), await c.step(x, y, 1e-3)];
+  assert.deepEqual(la, lb);
+  assert.notDeepEqual(la, lc);
+  assert.deepEqual(await a.predict(x), await a.predict(x));
+  await Promise.all([a.release(), b.release(), c.release()]);
+});
+
 test("extra features pathway: used by step, predict and the export", async () => {
   const { x, y } = synthetic(8, 4);
   const t = await createTrainer({ arch: "v2", batchSize: 8, seed: 1, extraFeatures: 4 });

@@ -23,6 +23,8 @@ export interface TrainerOptions {
   readonly weightDecay?: number;
   readonly eps?: number;
   readonly classWeights?: readonly number[];
+  /** dropout probability on the pooled (+ extra) features before the classifier, training only (default 0) */
+  readonly dropout?: number;
 }
 
 export interface Trainer {
@@ -76,7 +78,7 @@ export async function createTrainer(o: TrainerOptions): Promise<Trainer> {
     extraFeatures: o.extraFeatures ?? 0,
     numClasses: o.numClasses ?? 5,
   };
-  const model: ModelFn = arrhythmiNet(ARCHS[o.arch], io.numClasses);
+  const model: ModelFn = arrhythmiNet(ARCHS[o.arch], io.numClasses, { dropout: o.dropout, seed: o.seed });
   const opt: AdamWConfig = {
     ...ADAMW,
     weightDecay: o.weightDecay ?? ADAMW.weightDecay,

@@ -27,7 +27,8 @@ export interface ValueInfo {
 export interface Initializer {
   readonly name: string;
   readonly shape: readonly number[];
-  readonly data: Float32Array | BigInt64Array;
+  /** float32, int64, or bool (one byte per element, as a Uint8Array) */
+  readonly data: Float32Array | BigInt64Array | Uint8Array;
 }
 
 export interface OnnxModel {
@@ -53,12 +54,13 @@ function valueInfo(v: ValueInfo): onnxProto.onnx.IValueInfoProto {
 }
 
 function tensor(t: Initializer): onnxProto.onnx.ITensorProto {
-  const isFloat = t.data instanceof Float32Array;
+  const D = onnx.TensorProto.DataType;
+  const type = t.data instanceof Float32Array ? D.FLOAT : t.data instanceof BigInt64Array ? D.INT64 : D.BOOL;
   const raw = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   return {
     name: t.name,
     dims: [...t.shape],
-    dataType: isFloat ? TYPE.float32 : TYPE.int64,
+    dataType: type,
     rawData: raw.slice(), // copy: little-endian hosts only (x86, arm)
   };
 }

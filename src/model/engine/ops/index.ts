@@ -7,3 +7,4 @@ export { sum, mean, globalAvgPool, concat } from "./reduce.js";
 export { softmaxCrossEntropy } from "./loss.js";
 export { pointwiseCM, depthwiseCM, singleChannelConvCM, toeplitzSelector } from "./channelmajor.js";
 export { transpose } from "./elementwise.js";
+export { dropout } from "./dropout.js";
