@@ -1,0 +1,151 @@
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { UserError } from "../errors.js";
+import { action, printJson } from "../run.js";
+import { datasetFromCli } from "./dataset.js";
+
+interface TrainCli {
+  arch: string;
+  scheme: string;
+  split: string;
+  epochs: string;
+  seed: string;
+  out?: string;
+  resume?: boolean;
+  batchSize: string;
+  lr: string;
+  balance: string;
+  rr?: boolean;
+  threads: string;
+  json?: boolean;
+  cache?: boolean;
+}
+
+const int = (name: string, v: string, min: number): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min)
+    throw new UserError(`${name} must be an integer >= ${min}, not "${v}"`);
+  return n;
+};
+
+export function register(program: Command): void {
+  program
+    .command("train")
+    .description(
+      "train ArrhythmiNet on a beat dataset; best epoch by validation macro-F1, checkpoint every epoch",
+    )
+    .requiredOption("--arch <arch>", "v1 or v2")
+    .requiredOption("--scheme <scheme>", "label scheme: paper or aami")
+    .requiredOption("--split <split>", "intra or inter")
+    .option("--epochs <n>", "epochs", "10")
+    .option("--seed <n>", "seed of initialisation, oversampling and shuffling", "1")
+    .option("--out <dir>", "output directory (default: models/<arch>-<scheme>-<split>)")
+    .option("--resume", "continue from <out>/last.ckpt after its last finished epoch")
+    .option("--batch-size <n>", "batch size", "128")
+    .option("--lr <x>", "peak learning rate of the one-cycle schedule", "3e-3")
+    .option(
+      "--balance <how>",
+      "oversample (the paper's), weights (class-weighted loss) or none",
+      "oversample",
+    )
+    .option("--rr", "feed the per-patient RR ratios to the net's extra pathway")
+    .option("--threads <n>", "onnxruntime threads", "2")
+    .option("--no-cache", "do not use the beat cache")
+    .option("--json", "print the model card (model.json) on stdout at the end")
+    .action(
+      action(async (o: TrainCli) => {
+        if (o.arch !== "v1" && o.arch !== "v2")
+          throw new UserError(`--arch must be v1 or v2, not "${o.arch}"`);
+        if (!["oversample", "weights", "none"].includes(o.balance))
+          throw new UserError(`--balance must be oversample, weights or none, not "${o.balance}"`);
+        const lr = Number(o.lr);
+        if (!(lr > 0 && lr < 1)) throw new UserError(`--lr must be a number in (0, 1), not "${o.lr}"`);
+        const out = o.out ?? join("models", `${o.arch}-${o.scheme}-${o.split}`);
+        if (!o.resume && existsSync(join(out, "last.ckpt")))
+          throw new UserError(`${out} already holds a training run: add --resume, or choose another --out`);
+        const config = {
+          arch: o.arch,
+          epochs: int("--epochs", o.epochs, 1),
+          seed: int("--seed", o.seed, 0),
+          batchSize: int("--batch-size", o.batchSize, 1),
+          maxLr: lr,
+          weightDecay: 1e-4,
+          balance: o.balance as "oversample" | "weights" | "none",
+          oversampleRatio: 0.25,
+          rr: o.rr === true,
+          threads: int("--threads", o.threads, 1),
+        } as const;
+        const { dataset } = await datasetFromCli(o, program.opts().dataDir);
+        await mkdir(out, { recursive: true });
+        // Heavy: onnxruntime is loaded only here.
+        const { train } = await import("../../model/train.js");
+        const { writeModelDir } = await import("../../model/model-dir.js");
+        const bar = await progressBar(config.epochs);
+        const { trainer, state } = await train(dataset, config, out, {
+          resume: o.resume,
+          events: {
+            onStep: (p) => bar.step(p),
+            onEpoch: (log, best) => bar.epoch(log, best),
+          },
+        });
+        bar.stop();
+        if (state.best === null) throw new UserError("no epoch was trained");
+        const card = await writeModelDir(out, trainer, dataset, state);
+        await trainer.release();
+        if (o.json) return printJson(card);
+        const pct = (v: number) => (100 * v).toFixed(2) + " %";
+        process.stdout.write(
+          `${out}: epoch ${card.chosenEpoch} of ${card.epochs} chosen on validation macro-F1 ${pct(card.val.macroF1)}; ` +
+            `test accuracy ${pct(card.test.accuracy)}, macro-F1 ${pct(card.test.macroF1)}; ` +
+            `${card.params} params = ${card.footprintKB} KB\n`,
+        );
+      }),
+    );
+}
+
+/** A progress bar on stderr (epoch, loss, val accuracy, samples/s, ETA); a line per epoch when not a TTY. */
+async function progressBar(epochs: number) {
+  const { SingleBar } = await import("cli-progress");
+  const tty = process.stderr.isTTY === true;
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format:
+      "epoch {epoch}/{epochs} |{bar}| {percentage}% loss {loss} val acc {valAcc} {sps} samples/s ETA {eta_formatted}",
+    etaBuffer: 50,
+    hideCursor: true,
+  });
+  let started = false;
+  let valAcc = "-";
+  return {
+    step(p: { epoch: number; step: number; steps: number; loss: number; samplesPerSec: number }) {
+      const payload = {
+        epoch: p.epoch,
+        epochs,
+        loss: p.loss.toFixed(4),
+        valAcc,
+        sps: Math.round(p.samplesPerSec),
+      };
+      if (!tty) return;
+      if (!started) {
+        bar.start(p.steps * epochs, (p.epoch - 1) * p.steps + p.step, payload);
+        started = true;
+      } else bar.update((p.epoch - 1) * p.steps + p.step, payload);
+    },
+    epoch(
+      log: { epoch: number; loss: number; valAccuracy: number; valMacroF1: number; samplesPerSec: number },
+      best: boolean,
+    ) {
+      valAcc = (100 * log.valAccuracy).toFixed(2) + "%";
+      if (!tty)
+        process.stderr.write(
+          `epoch ${log.epoch}/${epochs} loss ${log.loss.toFixed(4)} val acc ${valAcc} macro-F1 ` +
+            `${(100 * log.valMacroF1).toFixed(2)}% ${Math.round(log.samplesPerSec)} samples/s${best ? " (best)" : ""}\n`,
+        );
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

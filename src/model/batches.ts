@@ -1,0 +1,71 @@
+// Gathering training batches and predicting a dataset part in chunks, over the row-major arrays of src/beats.
+import { RR_DIM, RR_FEATURES, type BeatPart } from "../beats/index.js";
+
+/** The RR columns fed to the net as extra features: the per-patient ratios (unit-free), not raw seconds. */
+export const RR_INPUT_COLUMNS: readonly number[] = RR_FEATURES.flatMap((n, i) =>
+  n.includes("/") ? [i] : [],
+);
+
+/** Copies rows `idx[from .. from + n)` of a part into batch buffers (x, y and optional RR columns). */
+export function gatherBatch(
+  part: BeatPart,
+  idx: ArrayLike<number>,
+  from: number,
+  n: number,
+  len: number,
+  rrCols: readonly number[],
+): { x: Float32Array; y: Int32Array; extra?: Float32Array } {
+  const x = new Float32Array(n * len);
+  const y = new Int32Array(n);
+  const extra = rrCols.length > 0 ? new Float32Array(n * rrCols.length) : undefined;
+  for (let k = 0; k < n; k++) {
+    const i = idx[from + k];
+    x.set(part.x.subarray(i * len, (i + 1) * len), k * len);
+    y[k] = part.y[i];
+    if (extra) rrCols.forEach((c, j) => (extra[k * rrCols.length + j] = part.rr[i * RR_DIM + c]));
+  }
+  return { x, y, extra };
+}
+
+/** Fisher-Yates shuffle in place with a [0, 1) generator. */
+export function shuffle<T extends { length: number; [i: number]: number }>(a: T, rng: () => number): T {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a;
+}
+
+/** Index of the largest value of each row of a row-major n x k matrix. */
+export function argmaxRows(p: Float32Array, k: number): Int32Array {
+  const out = new Int32Array(p.length / k);
+  for (let r = 0; r < out.length; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (p[r * k + c] > p[r * k + best]) best = c;
+    out[r] = best;
+  }
+  return out;
+}
+
+type Predict = (x: Float32Array, extra?: Float32Array) => Promise<Float32Array>;
+
+/** Predicted classes of every beat of a part, `chunk` beats per call. */
+export async function predictPart(
+  predict: Predict,
+  part: BeatPart,
+  len: number,
+  k: number,
+  rrCols: readonly number[],
+  chunk = 512,
+): Promise<Int32Array> {
+  const n = part.y.length;
+  const out = new Int32Array(n);
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  for (let from = 0; from < n; from += chunk) {
+    const b = gatherBatch(part, all, from, Math.min(chunk, n - from), len, rrCols);
+    out.set(argmaxRows(await predict(b.x, b.extra), k), from);
+  }
+  return out;
+}

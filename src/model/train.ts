@@ -1,0 +1,147 @@
+// The training loop, nanoGPT style: one flat loop over epochs and batches. Each epoch draws a fresh
+// oversampling of the training part and a fresh shuffle from (seed, epoch) alone, steps AdamW on a
+// one-cycle schedule, scores macro-F1 on the validation part, keeps the best epoch's weights
+// (best.ckpt) and writes last.ckpt atomically, so --resume continues after the last finished epoch.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { classWeights, fnv1a32, mulberry32, oversampleIndices, type BeatDataset } from "../beats/index.js";
+import { RR_INPUT_COLUMNS, gatherBatch, predictPart, shuffle } from "./batches.js";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { evaluatePredictions } from "./metrics.js";
+import { oneCycleLr } from "./schedule.js";
+import { createTrainer, type Trainer } from "./trainer.js";
+import type { Arch } from "./arrhythminet.js";
+
+export interface TrainConfig {
+  arch: Arch;
+  epochs: number;
+  seed: number;
+  batchSize: number;
+  maxLr: number;
+  weightDecay: number;
+  /** Class balance of the training part: the paper's oversampling, a class-weighted loss, or none. */
+  balance: "oversample" | "weights" | "none";
+  oversampleRatio: number;
+  /** Feed the per-patient RR ratios (RR_INPUT_COLUMNS) through the net's extra pathway. */
+  rr: boolean;
+  threads: number;
+}
+
+export const TRAIN_DEFAULTS: Omit<TrainConfig, "arch"> = {
+  epochs: 10,
+  seed: 1,
+  batchSize: 128,
+  maxLr: 3e-3,
+  weightDecay: 1e-4,
+  balance: "oversample",
+  oversampleRatio: 0.25,
+  rr: false,
+  threads: 2,
+};
+
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  valAccuracy: number;
+  valMacroF1: number;
+  samplesPerSec: number;
+  seconds: number;
+}
+
+export interface RunState {
+  config: TrainConfig;
+  scheme: string;
+  split: string;
+  epoch: number;
+  history: EpochLog[];
+  best: { epoch: number; valMacroF1: number } | null;
+}
+
+export interface TrainEvents {
+  onStep?(p: { epoch: number; step: number; steps: number; loss: number; samplesPerSec: number }): void;
+  onEpoch?(log: EpochLog, isBest: boolean): void;
+}
+
+export async function train(
+  data: BeatDataset,
+  config: TrainConfig,
+  outDir: string,
+  opts: { resume?: boolean; events?: TrainEvents } = {},
+): Promise<{ trainer: Trainer; state: RunState }> {
+  const K = data.classes.length;
+  const len = data.windowLength;
+  const rrCols = config.rr ? RR_INPUT_COLUMNS : [];
+  const part = data.parts.train;
+  const weights = config.balance === "weights" ? [...classWeights(part.y, K)] : undefined;
+  const trainer = await createTrainer({
+    ...{ arch: config.arch, numClasses: K, extraFeatures: rrCols.length, seed: config.seed },
+    ...{
+      batchSize: config.batchSize,
+      weightDecay: config.weightDecay,
+      classWeights: weights,
+      threads: config.threads,
+    },
+  });
+  let state: RunState = { config, scheme: data.scheme, split: data.split, epoch: 0, history: [], best: null };
+  if (opts.resume && existsSync(join(outDir, "last.ckpt"))) state = await resumeFrom(outDir, trainer, state);
+
+  const epochOrder = (epoch: number) => {
+    const rng = mulberry32(fnv1a32(`${config.seed}:${epoch}`));
+    const idx =
+      config.balance === "oversample"
+        ? oversampleIndices(part.y, K, { ratio: config.oversampleRatio, rng })
+        : Int32Array.from(part.y.keys());
+    return shuffle(idx, rng);
+  };
+  const B = config.batchSize;
+  const steps = Math.floor(epochOrder(1).length / B); // the same every epoch (oversampling targets are fixed)
+  for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
+    const t0 = performance.now();
+    const idx = epochOrder(epoch);
+    let lossSum = 0;
+    for (let s = 0; s < steps; s++) {
+      const b = gatherBatch(part, idx, s * B, B, len, rrCols);
+      const lr = oneCycleLr((epoch - 1) * steps + s, config.epochs * steps, config.maxLr);
+      const loss = await trainer.step(b.x, b.y, lr, b.extra);
+      lossSum += loss;
+      const samplesPerSec = ((s + 1) * B) / ((performance.now() - t0) / 1000);
+      opts.events?.onStep?.({ epoch, step: s + 1, steps, loss, samplesPerSec });
+    }
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const pred = await predictPart((x, e) => trainer.predict(x, e), data.parts.val, len, K, rrCols);
+    const val = evaluatePredictions(data.parts.val.y, pred, data.classes);
+    const log: EpochLog = {
+      epoch,
+      loss: lossSum / Math.max(1, steps),
+      valAccuracy: val.accuracy,
+      valMacroF1: val.macroF1,
+      samplesPerSec: (steps * B) / trainSeconds,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    const isBest = state.best === null || log.valMacroF1 > state.best.valMacroF1;
+    state = {
+      ...state,
+      epoch,
+      history: [...state.history, log],
+      best: isBest ? { epoch, valMacroF1: log.valMacroF1 } : state.best,
+    };
+    if (isBest) await saveCheckpoint(join(outDir, "best.ckpt"), state, trainer.getWeights());
+    await saveCheckpoint(join(outDir, "last.ckpt"), state, trainer.getWeights());
+    opts.events?.onEpoch?.(log, isBest);
+  }
+  return { trainer, state };
+}
+
+/** Restores weights and progress from last.ckpt; the run's settings must match the checkpoint's. */
+async function resumeFrom(outDir: string, trainer: Trainer, fresh: RunState): Promise<RunState> {
+  const { meta, tensors } = await loadCheckpoint<RunState>(join(outDir, "last.ckpt"));
+  const want = { ...fresh.config, scheme: fresh.scheme, split: fresh.split };
+  const have = { ...meta.config, scheme: meta.scheme, split: meta.split } as Record<string, unknown>;
+  const differ = Object.entries(want).filter(([k, v]) => k !== "threads" && have[k] !== v);
+  if (differ.length > 0)
+    throw new Error(
+      `cannot resume: ${differ.map(([k, v]) => `${k} ${String(have[k])} in the checkpoint, ${String(v)} now`).join("; ")}`,
+    );
+  trainer.setWeights(tensors);
+  return { ...meta, config: fresh.config };
+}
