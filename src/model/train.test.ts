@@ -1,9 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emptyPart, mulberry32, RR_DIM, type BeatDataset, type BeatPart } from "../beats/index.js";
+import { loadBundle } from "./bundle.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { writeModelDir } from "./model-dir.js";
 import { TRAIN_DEFAULTS, train, type RunState, type TrainConfig } from "./train.js";
@@ -57,15 +58,17 @@ test("training: same seed gives the same weights; best and last checkpoints; a m
     const best = await loadCheckpoint<RunState>(join(d1, "best.ckpt"));
     const bestLog = ca.meta.history[best.meta.epoch - 1];
     assert.ok(ca.meta.history.every((h) => h.valMacroF1 <= bestLog.valMacroF1));
-    const card = await writeModelDir(d1, a.trainer, data, a.state);
-    assert.equal(card.chosenEpoch, best.meta.epoch);
-    assert.equal(card.footprintKB, Number(((card.params * 4) / 1024).toFixed(2)));
-    assert.deepEqual(JSON.parse(await readFile(join(d1, "model.json"), "utf8")).classes, data.classes);
+    const out = join(d1, "model");
+    const fin = await writeModelDir(out, d1, a.trainer, data, a.state, "test");
+    assert.equal(fin.meta.training.chosenEpoch, best.meta.epoch);
+    assert.equal(fin.meta.validation.macroF1, bestLog.valMacroF1);
+    const bundle = await loadBundle(out);
+    assert.deepEqual(bundle.meta.classes, data.classes);
+    assert.deepEqual(bundle.weights, best.tensors);
     assert.deepEqual((await readdir(d1)).sort(), [
       "best.ckpt",
       "last.ckpt",
-      "model.json",
-      "model.onnx",
+      "model",
       "test-confusion.png",
       "test-confusion.svg",
       "val-confusion.png",

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { UserError } from "../errors.js";
 import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
@@ -13,6 +13,7 @@ interface TrainCli {
   epochs: string;
   seed: string;
   out?: string;
+  runDir?: string;
   resume?: boolean;
   batchSize: string;
   lr: string;
@@ -41,8 +42,9 @@ export function register(program: Command): void {
     .requiredOption("--split <split>", "intra or inter")
     .option("--epochs <n>", "epochs", "10")
     .option("--seed <n>", "seed of initialisation, oversampling and shuffling", "1")
-    .option("--out <dir>", "output directory (default: models/<arch>-<scheme>-<split>)")
-    .option("--resume", "continue from <out>/last.ckpt after its last finished epoch")
+    .option("--out <dir>", "model directory written at the end (default: models/<arch>-<scheme>-<split>)")
+    .option("--run-dir <dir>", "checkpoints and charts (default: runs/<name of --out>)")
+    .option("--resume", "continue from <run-dir>/last.ckpt after its last finished epoch")
     .option("--batch-size <n>", "batch size", "128")
     .option("--lr <x>", "peak learning rate of the one-cycle schedule", "3e-3")
     .option(
@@ -53,7 +55,7 @@ export function register(program: Command): void {
     .option("--rr", "feed the per-patient RR ratios to the net's extra pathway")
     .option("--threads <n>", "onnxruntime threads", "2")
     .option("--no-cache", "do not use the beat cache")
-    .option("--json", "print the model card (model.json) on stdout at the end")
+    .option("--json", "print model.json and the validation and test metrics on stdout at the end")
     .action(
       action(async (o: TrainCli) => {
         if (o.arch !== "v1" && o.arch !== "v2")
@@ -63,8 +65,11 @@ export function register(program: Command): void {
         const lr = Number(o.lr);
         if (!(lr > 0 && lr < 1)) throw new UserError(`--lr must be a number in (0, 1), not "${o.lr}"`);
         const out = o.out ?? join("models", `${o.arch}-${o.scheme}-${o.split}`);
-        if (!o.resume && existsSync(join(out, "last.ckpt")))
-          throw new UserError(`${out} already holds a training run: add --resume, or choose another --out`);
+        const runDir = o.runDir ?? join("runs", basename(out));
+        if (!o.resume && existsSync(join(runDir, "last.ckpt")))
+          throw new UserError(
+            `${runDir} already holds a training run: add --resume, or choose another --run-dir`,
+          );
         const config = {
           arch: o.arch,
           epochs: int("--epochs", o.epochs, 1),
@@ -78,12 +83,12 @@ export function register(program: Command): void {
           threads: int("--threads", o.threads, 1),
         } as const;
         const { dataset } = await datasetFromCli(o, program.opts().dataDir);
-        await mkdir(out, { recursive: true });
+        await mkdir(runDir, { recursive: true });
         // Heavy: onnxruntime is loaded only here.
         const { train } = await import("../../model/train.js");
         const { writeModelDir } = await import("../../model/model-dir.js");
         const bar = await progressBar(config.epochs);
-        const { trainer, state } = await train(dataset, config, out, {
+        const { trainer, state } = await train(dataset, config, runDir, {
           resume: o.resume,
           events: {
             onStep: (p) => bar.step(p),
@@ -92,14 +97,15 @@ export function register(program: Command): void {
         });
         bar.stop();
         if (state.best === null) throw new UserError("no epoch was trained");
-        const card = await writeModelDir(out, trainer, dataset, state);
+        const command = ["arrhythmia-vision", ...process.argv.slice(2)].join(" ");
+        const fin = await writeModelDir(out, runDir, trainer, dataset, state, command);
         await trainer.release();
-        if (o.json) return printJson(card);
+        if (o.json) return printJson({ out, runDir, ...fin });
         const pct = (v: number) => (100 * v).toFixed(2) + " %";
         process.stdout.write(
-          `${out}: epoch ${card.chosenEpoch} of ${card.epochs} chosen on validation macro-F1 ${pct(card.val.macroF1)}; ` +
-            `test accuracy ${pct(card.test.accuracy)}, macro-F1 ${pct(card.test.macroF1)}; ` +
-            `${card.params} params = ${card.footprintKB} KB\n`,
+          `${out}: epoch ${state.best.epoch} of ${state.epoch} chosen on validation macro-F1 ${pct(fin.val.macroF1)}` +
+            ` (accuracy ${pct(fin.val.accuracy)}); test accuracy ${pct(fin.test.accuracy)}, macro-F1 ` +
+            `${pct(fin.test.macroF1)}; ${fin.meta.params} params = ${fin.meta.footprintKB.toFixed(2)} KB; charts in ${runDir}\n`,
         );
       }),
     );

@@ -1,0 +1,34 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ["dist/src/cli/main.js", ...args], { encoding: "utf8" });
+
+test("train rejects bad options with one line and a non-zero exit, before any work", () => {
+  for (const [args, msg] of [
+    [["--arch", "v3", "--scheme", "paper", "--split", "intra"], /--arch must be v1 or v2/],
+    [
+      ["--arch", "v1", "--scheme", "paper", "--split", "intra", "--epochs", "0"],
+      /--epochs must be an integer >= 1/,
+    ],
+    [["--arch", "v1", "--scheme", "paper", "--split", "intra", "--balance", "x"], /--balance must be/],
+    [["--arch", "v1", "--scheme", "paper", "--split", "intra", "--lr", "-1"], /--lr must be/],
+    [
+      ["--arch", "v1", "--scheme", "nope", "--split", "intra", "--run-dir", "/nonexistent/x"],
+      /--scheme must be/,
+    ],
+  ] as const) {
+    const r = run("train", ...args);
+    assert.notEqual(r.status, 0, args.join(" "));
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, msg);
+  }
+});
+
+test("train --help lists the options of the issue", () => {
+  const r = run("train", "--help");
+  assert.equal(r.status, 0);
+  for (const o of ["--arch", "--scheme", "--split", "--epochs", "--seed", "--out", "--resume"])
+    assert.ok(r.stdout.includes(o), o);
+});
