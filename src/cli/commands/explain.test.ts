@@ -4,6 +4,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { testBundle } from "../../explain/cli-fixture.js";
+import { resample } from "../../signal/index.js";
+import { readAnnotations, readRecord, toPhysical, writeAnnotations, writeRecord } from "../../wfdb/index.js";
 import { needShared } from "../../../test/shared.js";
 
 const bin = "dist/src/cli/main.js";
@@ -70,6 +72,37 @@ test("explain --json: the contract, and completeness checked from outside (IG)",
   assert.deepEqual(Object.keys(o.probs), ["N", "L", "R", "A", "V"]);
   assert.ok(Math.abs(Object.values(o.probs).reduce((a, b) => a + b, 0) - 1) < 1e-6);
   assert.equal(o.class, "A");
+  const sum =
+    o.attribution.reduce((a, b) => a + b, 0) + Object.values(o.otherInputs).reduce((a, b) => a + b, 0);
+  const delta = o.output - o.baselineOutput!;
+  assert.ok(Math.abs(sum - delta) <= 0.01 * Math.abs(delta), `${sum} vs ${delta}`);
+});
+
+test("explain on a 250 Hz record: window and attribution in the record's samples, completeness kept", async () => {
+  const dir = await model;
+  // the first 20 s of samples/100, lead 0, resampled to 250 Hz, with its beat annotations
+  const rec = await readRecord("samples/100", { signals: [0], from: 0, to: 7200 });
+  const mv = resample(toPhysical(rec.signals[0]), 360, 250);
+  const path = join(dirname(dir), "r250");
+  const spec = {
+    fs: 250,
+    signals: [{ format: 16, gain: 200, baseline: 0, units: "mV", description: "MLII" }],
+  };
+  await writeRecord(path, spec, [Int32Array.from(mv, (v) => Math.round(v * 200))]);
+  const anns = (await readAnnotations("samples/100", "atr"))
+    .filter((a) => a.sample < 7200)
+    .map((a) => ({ ...a, sample: Math.round((a.sample * 250) / 360) }));
+  await writeAnnotations(`${path}.atr`, anns);
+  const beat = Math.round((2044 * 250) / 360);
+  const r = run("explain", path, "--beat", String(beat), "--method", "ig", "--model", dir, "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout) as ExplainJson;
+  assert.equal(o.sample, beat);
+  assert.equal(o.label, "A");
+  const [start, end] = o.window;
+  assert.equal(start, beat - Math.round((90 * 250) / 360));
+  assert.equal(end - start, Math.round((256 * 250) / 360));
+  assert.equal(o.attribution.length, end - start);
   const sum =
     o.attribution.reduce((a, b) => a + b, 0) + Object.values(o.otherInputs).reduce((a, b) => a + b, 0);
   const delta = o.output - o.baselineOutput!;
