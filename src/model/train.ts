@@ -4,12 +4,27 @@
 // (best.ckpt) and writes last.ckpt atomically, so --resume continues after the last finished epoch.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { classWeights, fnv1a32, mulberry32, oversampleIndices, type BeatDataset } from "../beats/index.js";
+import {
+  DEFAULT_WINDOW,
+  classWeights,
+  fnv1a32,
+  mulberry32,
+  oversampleIndices,
+  type BeatDataset,
+} from "../beats/index.js";
 import { RR_INPUT_COLUMNS, gatherBatch, predictPart, shuffle } from "./batches.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { evaluatePredictions } from "./metrics.js";
 import { oneCycleLr } from "./schedule.js";
 import { createTrainer, type Trainer } from "./trainer.js";
+import {
+  NO_AUGMENT,
+  augmentBatch,
+  isAugmenting,
+  normalRowsByRecord,
+  prematureClass,
+  type AugmentConfig,
+} from "./augment.js";
 import type { Arch } from "./arrhythminet.js";
 
 export interface TrainConfig {
@@ -24,6 +39,8 @@ export interface TrainConfig {
   oversampleRatio: number;
   /** Feed the per-patient RR ratios (RR_INPUT_COLUMNS) through the net's extra pathway. */
   rr: boolean;
+  /** Training-batch augmentation (augment.ts); NO_AUGMENT: none. */
+  augment: AugmentConfig;
   threads: number;
 }
 
@@ -36,6 +53,7 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, "arch"> = {
   balance: "oversample",
   oversampleRatio: 0.25,
   rr: false,
+  augment: NO_AUGMENT,
   threads: 2,
 };
 
@@ -93,14 +111,26 @@ export async function train(
         : Int32Array.from(part.y.keys());
     return shuffle(idx, rng);
   };
+  const augment = isAugmenting(config.augment)
+    ? { part, len, center: DEFAULT_WINDOW.before, premature: prematureClass(data.classes) }
+    : null;
+  const normals = augment && config.augment.prematureSwap > 0 ? normalRowsByRecord(part) : new Map();
   const B = config.batchSize;
   const steps = Math.floor(epochOrder(1).length / B); // the same every epoch (oversampling targets are fixed)
   for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
     const t0 = performance.now();
     const idx = epochOrder(epoch);
+    const augRng = mulberry32(fnv1a32(`${config.seed}:${epoch}:augment`));
     let lossSum = 0;
     for (let s = 0; s < steps; s++) {
       const b = gatherBatch(part, idx, s * B, B, len, rrCols);
+      if (augment)
+        augmentBatch(
+          b.x,
+          config.augment,
+          { ...augment, normals, rows: idx.subarray(s * B, (s + 1) * B) },
+          augRng,
+        );
       const lr = oneCycleLr((epoch - 1) * steps + s, config.epochs * steps, config.maxLr);
       const loss = await trainer.step(b.x, b.y, lr, b.extra);
       lossSum += loss;
@@ -137,10 +167,11 @@ async function resumeFrom(outDir: string, trainer: Trainer, fresh: RunState): Pr
   const { meta, tensors } = await loadCheckpoint<RunState>(join(outDir, "last.ckpt"));
   const want = { ...fresh.config, scheme: fresh.scheme, split: fresh.split };
   const have = { ...meta.config, scheme: meta.scheme, split: meta.split } as Record<string, unknown>;
-  const differ = Object.entries(want).filter(([k, v]) => k !== "threads" && have[k] !== v);
+  const str = (v: unknown) => JSON.stringify(v ?? null);
+  const differ = Object.entries(want).filter(([k, v]) => k !== "threads" && str(have[k]) !== str(v));
   if (differ.length > 0)
     throw new Error(
-      `cannot resume: ${differ.map(([k, v]) => `${k} ${String(have[k])} in the checkpoint, ${String(v)} now`).join("; ")}`,
+      `cannot resume: ${differ.map(([k, v]) => `${k} ${str(have[k])} in the checkpoint, ${str(v)} now`).join("; ")}`,
     );
   trainer.setWeights(tensors);
   return { ...meta, config: fresh.config };

@@ -6,6 +6,10 @@ import { UserError } from "../errors.js";
 import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
 
+/** --augment: the waveform augmentation of src/model/augment.ts at these strengths. */
+const AUGMENT_ON = { warp: 0.1, wander: 0.3, noise: 0.05 } as const;
+const NO_AUGMENT = { warp: 0, wander: 0, noise: 0 } as const;
+
 interface TrainCli {
   arch: string;
   scheme: string;
@@ -19,6 +23,10 @@ interface TrainCli {
   lr: string;
   balance: string;
   rr?: boolean;
+  augment?: boolean;
+  prematureSwap: string;
+  oversampleRatio: string;
+  weightDecay: string;
   threads: string;
   json?: boolean;
   cache?: boolean;
@@ -53,6 +61,21 @@ export function register(program: Command): void {
       "oversample",
     )
     .option("--rr", "feed the per-patient RR ratios to the net's extra pathway")
+    .option(
+      "--augment",
+      "augment training windows: time warp 10 %, baseline wander, noise (src/model/augment.ts)",
+    )
+    .option(
+      "--premature-swap <p>",
+      "probability that a training S (aami) / A (paper) beat gets a normal beat's waveform of its record",
+      "0",
+    )
+    .option(
+      "--oversample-ratio <r>",
+      "oversampling target of each minority class, x the majority count",
+      "0.25",
+    )
+    .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
     .option("--threads <n>", "onnxruntime threads", "2")
     .option("--no-cache", "do not use the beat cache")
     .option("--json", "print model.json and the validation and test metrics on stdout at the end")
@@ -64,6 +87,12 @@ export function register(program: Command): void {
           throw new UserError(`--balance must be oversample, weights or none, not "${o.balance}"`);
         const lr = Number(o.lr);
         if (!(lr > 0 && lr < 1)) throw new UserError(`--lr must be a number in (0, 1), not "${o.lr}"`);
+        const num = (name: string, v: string, lo: number, hi: number) => {
+          const x = Number(v);
+          if (!(x >= lo && x <= hi))
+            throw new UserError(`${name} must be a number in [${lo}, ${hi}], not "${v}"`);
+          return x;
+        };
         const out = o.out ?? join("models", `${o.arch}-${o.scheme}-${o.split}`);
         const runDir = o.runDir ?? join("runs", basename(out));
         if (!o.resume && existsSync(join(runDir, "last.ckpt")))
@@ -76,10 +105,14 @@ export function register(program: Command): void {
           seed: int("--seed", o.seed, 0),
           batchSize: int("--batch-size", o.batchSize, 1),
           maxLr: lr,
-          weightDecay: 1e-4,
+          weightDecay: num("--weight-decay", o.weightDecay, 0, 1),
           balance: o.balance as "oversample" | "weights" | "none",
-          oversampleRatio: 0.25,
+          oversampleRatio: num("--oversample-ratio", o.oversampleRatio, 0, 1),
           rr: o.rr === true,
+          augment: {
+            ...(o.augment ? AUGMENT_ON : NO_AUGMENT),
+            prematureSwap: num("--premature-swap", o.prematureSwap, 0, 1),
+          },
           threads: int("--threads", o.threads, 1),
         } as const;
         const { dataset } = await datasetFromCli(o, program.opts().dataDir);

@@ -1,0 +1,115 @@
+// Training-time augmentation of gathered batches (never of validation or test beats).
+//
+// Waveform: a small time warp around the R peak (QRS and T widths vary between patients), baseline
+// wander (a random offset + ramp + slow sinusoid) and Gaussian noise, then the window is z-normalised
+// again so it matches what the net sees at inference.
+// Premature swap (inter-patient): a supraventricular premature beat (S in aami, A in paper) keeps its
+// label and RR inputs but, with probability p, gets the waveform of a random normal beat of the same
+// record. Such beats look like the patient's normal beats; what marks them is prematurity, so the net
+// must learn that from the RR pathway instead of memorising the training patients' ectopic shapes.
+import type { BeatPart } from "../beats/index.js";
+
+export interface AugmentConfig {
+  /** max relative stretch of the time axis about the R peak (0.1: factors in [0.9, 1.1]); 0 = off */
+  warp: number;
+  /** baseline wander amplitude, in units of the window's standard deviation; 0 = off */
+  wander: number;
+  /** Gaussian noise standard deviation, in units of the window's standard deviation; 0 = off */
+  noise: number;
+  /** probability of the premature swap; 0 = off */
+  prematureSwap: number;
+}
+
+export const NO_AUGMENT: AugmentConfig = { warp: 0, wander: 0, noise: 0, prematureSwap: 0 };
+
+export const isAugmenting = (a: AugmentConfig): boolean =>
+  a.warp > 0 || a.wander > 0 || a.noise > 0 || a.prematureSwap > 0;
+
+/** The class a premature swap applies to: S (aami) or A (paper); -1 if the scheme has neither. */
+export const prematureClass = (classes: readonly string[]): number =>
+  classes.indexOf("S") >= 0 ? classes.indexOf("S") : classes.indexOf("A");
+
+/** Rows of each record's normal (class 0) beats in a part, for the premature swap. */
+export function normalRowsByRecord(part: BeatPart): Map<string, Int32Array> {
+  const rows = new Map<string, number[]>();
+  part.y.forEach((y, i) => {
+    if (y !== 0) return;
+    const r = part.record[i];
+    const list = rows.get(r) ?? [];
+    list.push(i);
+    rows.set(r, list);
+  });
+  return new Map([...rows].map(([r, l]) => [r, Int32Array.from(l)]));
+}
+
+function gauss(rng: () => number): number {
+  const u = Math.max(rng(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}
+
+/** z-normalises a window in place (a flat window becomes zeros, as in src/beats). */
+export function znorm(w: Float32Array): void {
+  let mean = 0;
+  for (const v of w) mean += v;
+  mean /= w.length;
+  let ss = 0;
+  for (const v of w) ss += (v - mean) ** 2;
+  const sd = Math.sqrt(ss / w.length);
+  const s = sd > 1e-9 ? 1 / sd : 0;
+  for (let k = 0; k < w.length; k++) w[k] = (w[k] - mean) * s;
+}
+
+/** Stretches a window by `factor` about index `center` (linear interpolation, edges held). */
+export function warpWindow(w: Float32Array, factor: number, center: number): Float32Array {
+  const src = w.slice();
+  const n = w.length;
+  for (let k = 0; k < n; k++) {
+    const t = Math.min(n - 1, Math.max(0, center + (k - center) / factor));
+    const i = Math.min(n - 2, Math.floor(t));
+    const f = t - i;
+    w[k] = src[i] * (1 - f) + src[i + 1] * f;
+  }
+  return w;
+}
+
+export interface AugmentContext {
+  part: BeatPart;
+  /** rows of gathered beats, in batch order */
+  rows: ArrayLike<number>;
+  len: number;
+  /** index of the R peak in the window */
+  center: number;
+  premature: number;
+  normals: Map<string, Int32Array>;
+}
+
+/** Augments a gathered batch x (rows.length windows) in place; labels and RR inputs are unchanged. */
+export function augmentBatch(x: Float32Array, a: AugmentConfig, c: AugmentContext, rng: () => number): void {
+  const { len } = c;
+  for (let b = 0; b < c.rows.length; b++) {
+    const w = x.subarray(b * len, (b + 1) * len);
+    const row = c.rows[b];
+    if (a.prematureSwap > 0 && c.part.y[row] === c.premature && rng() < a.prematureSwap) {
+      const normals = c.normals.get(c.part.record[row]);
+      if (normals && normals.length > 0) {
+        const j = normals[Math.floor(rng() * normals.length)];
+        w.set(c.part.x.subarray(j * len, (j + 1) * len));
+      }
+    }
+    if (a.warp > 0) warpWindow(w, 1 + a.warp * (2 * rng() - 1), c.center);
+    if (a.wander > 0) {
+      const [off, ramp, amp, freq, phase] = [rng(), rng(), rng(), rng(), rng()];
+      for (let k = 0; k < len; k++) {
+        const t = k / len;
+        w[k] +=
+          a.wander *
+          (off -
+            0.5 +
+            (ramp - 0.5) * (2 * t - 1) +
+            0.5 * amp * Math.sin(2 * Math.PI * (0.3 + freq) * t + 6.3 * phase));
+      }
+    }
+    if (a.noise > 0) for (let k = 0; k < len; k++) w[k] += a.noise * gauss(rng);
+    if (a.warp > 0 || a.wander > 0 || a.noise > 0) znorm(w);
+  }
+}
