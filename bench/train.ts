@@ -11,7 +11,7 @@ import { createTrainer, type Trainer } from "../src/model/trainer.js";
 import { createSession, loadOrt } from "../src/model/engine/runtime.js";
 import { mulberry32 } from "../src/model/engine/rng.js";
 
-const PY = "/usr/bin/python3";
+const PY = process.env.BENCH_PYTHON ?? "/usr/bin/python3"; // Debian python3-torch lives here
 const TWIN = new URL("../../bench/torch_twin.py", import.meta.url).pathname;
 const B = 256;
 const rounds = Number(process.argv[2] ?? 5);
