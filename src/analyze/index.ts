@@ -1,1 +1,6 @@
-export {};
+// Analyze: whole records and streams of samples -> classified beats and a summary.
+export * from "./analyze.js";
+export * from "./default-model.js";
+export * from "./record.js";
+export * from "./stream.js";
+export * from "./summary.js";

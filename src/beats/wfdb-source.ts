@@ -59,7 +59,7 @@ export function wfdbSource(dataDir: string, annotator = "atr"): BeatSource {
 const TO_MV: Record<string, number> = { mv: 1, uv: 1e-3, µv: 1e-3, v: 1e3 };
 
 /** The signal at the frame rate in mV: a signal with several samples per frame is averaged per frame. */
-function frameSignal(sig: SignalData): Float64Array {
+export function frameSignal(sig: SignalData): Float64Array {
   const phys = toPhysical(sig);
   const scale = TO_MV[sig.units.toLowerCase()] ?? 1;
   const k = Math.max(1, sig.samplesPerFrame);

@@ -7,3 +7,6 @@ export type { Weights } from "./engine/module.js";
 export * from "./schedule.js";
 export * from "./checkpoint.js";
 export * from "./batches.js";
+export * from "./beat-inputs.js";
+export * from "./classify.js";
+export * from "./evaluate.js";

@@ -1,0 +1,112 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { openClassifier, type Classifier } from "../model/index.js";
+import { resample } from "../signal/index.js";
+import { trainTinyModel } from "../../test/tiny-model.js";
+import {
+  analyzeInChunks,
+  analyzeRecord,
+  analyzeSignal,
+  beatSamples,
+  readLead,
+  type RecordLead,
+} from "./index.js";
+
+let local: Classifier;
+let recordLevel: Classifier;
+const dirs: string[] = [];
+let lead: RecordLead;
+
+before(async () => {
+  const a = await trainTinyModel({ name: "tiny-local" });
+  const b = await trainTinyModel({
+    name: "tiny-record",
+    extraFeatures: ["preRR/recordRR", "postRR/localRR"],
+  });
+  dirs.push(a.dir, b.dir);
+  local = await openClassifier(a.dir);
+  recordLevel = await openClassifier(b.dir);
+  lead = await readLead("samples/100");
+});
+
+after(async () => {
+  await local.release();
+  await recordLevel.release();
+  for (const d of dirs) rmSync(dirname(d), { recursive: true, force: true });
+});
+
+/** Same beats and labels; probabilities equal up to float32 batch-size effects of the runtime. */
+function assertSameBeats(
+  got: { sample: number; label: string; probs: Record<string, number>; edge?: true }[],
+  want: typeof got,
+): void {
+  assert.equal(got.length, want.length);
+  assert.deepEqual(
+    got.map((b) => b.sample),
+    want.map((b) => b.sample),
+  );
+  assert.deepEqual(
+    got.map((b) => `${b.label}${b.edge ? "!" : ""}`),
+    want.map((b) => `${b.label}${b.edge ? "!" : ""}`),
+  );
+  got.forEach((b, i) => {
+    for (const [c, p] of Object.entries(b.probs))
+      assert.ok(Math.abs(p - want[i].probs[c]) <= 2e-6, `beat ${i} p(${c}) ${p} vs ${want[i].probs[c]}`);
+  });
+}
+
+test("analyzeRecord: every detected beat classified, counts and burden add up", async () => {
+  const a = await analyzeRecord("samples/100", local);
+  assert.ok(a.beats.length > 2200 && a.beats.length < 2300, `${a.beats.length} beats`);
+  const s = a.summary;
+  assert.equal(
+    Object.values(s.counts).reduce((x, y) => x + y, 0),
+    a.beats.length,
+  );
+  assert.deepEqual(Object.keys(s.counts), ["N", "S", "V", "F", "Q"]);
+  assert.ok(s.heartRate && s.heartRate.mean > 60 && s.heartRate.mean < 90);
+  assert.ok(s.heartRate.min <= s.heartRate.mean && s.heartRate.mean <= s.heartRate.max);
+  const share = (c: string) => (100 * s.counts[c]) / a.beats.length;
+  assert.ok(Math.abs(s.ectopicBurden.ventricular - share("V")) < 0.01);
+  assert.ok(Math.abs(s.ectopicBurden.supraventricular - share("S")) < 0.01);
+  assert.equal(s.durationSeconds, Number((650000 / 360).toFixed(3)));
+});
+
+test("streaming with our detector equals the whole-record analysis, whatever the chunk size", async () => {
+  const whole = await analyzeSignal(local, lead);
+  for (const chunk of [777, 36000]) {
+    const s = await analyzeInChunks(local, lead.signal, lead.fs, chunk);
+    assertSameBeats(s.beats, whole.beats);
+    assert.deepEqual(s.summary, whole.summary);
+  }
+});
+
+test("streaming with given beats (atr) and with a record-level RR model equals the whole record", async () => {
+  const samples = await beatSamples("samples/100", "atr", lead);
+  const part = { fs: lead.fs, signal: lead.signal.subarray(0, 360 * 300) };
+  const given = samples.filter((s) => s < part.signal.length + 50);
+  assertSameBeats(
+    (await analyzeInChunks(local, part.signal, part.fs, 1000, { samples: given })).beats,
+    (await analyzeSignal(local, part, given)).beats,
+  );
+  assertSameBeats(
+    (await analyzeInChunks(recordLevel, part.signal, part.fs, 1234)).beats,
+    (await analyzeSignal(recordLevel, part)).beats,
+  );
+});
+
+test("streaming equals whole at another sampling rate and across invalid samples", async () => {
+  const n = 360 * 120;
+  const sig = resample(lead.signal.subarray(0, n), 360, 250);
+  sig.fill(NaN, 0, 40);
+  sig.fill(NaN, 9000, 9300);
+  const rec = { fs: 250, signal: sig };
+  const whole = await analyzeSignal(local, rec);
+  assert.equal(whole.invalidSamples, 340);
+  assert.ok(whole.beats.length > 100);
+  const s = await analyzeInChunks(local, sig, 250, 500);
+  assertSameBeats(s.beats, whole.beats);
+  assert.equal(s.invalidSamples, 340);
+});

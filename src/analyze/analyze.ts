@@ -1,0 +1,53 @@
+// Whole-record analysis: read -> beats (detected or given) -> classify -> summary.
+import { classifyBeats, type ClassifiedBeat, type Classifier } from "../model/index.js";
+import { detectQrs } from "../signal/index.js";
+import { beatSamples, readLead, type BeatsFrom, type RecordLead } from "./record.js";
+import { summarize, type RecordSummary } from "./summary.js";
+
+export interface Analysis {
+  fs: number;
+  lengthSamples: number;
+  summary: RecordSummary;
+  beats: ClassifiedBeat[];
+  /** Invalid (NaN) samples replaced by the last valid one before classification. */
+  invalidSamples: number;
+}
+
+/**
+ * Analyses one lead in mV at `fs`: the beats at `samples` (ascending) or, if absent, those our QRS detector
+ * finds, classified and summarised.
+ */
+export async function analyzeSignal(
+  classifier: Classifier,
+  lead: RecordLead,
+  samples?: readonly number[],
+): Promise<Analysis> {
+  const at = samples ?? detectQrs(lead.signal, lead.fs);
+  const { beats, invalidSamples } = await classifyBeats(classifier, lead.signal, lead.fs, at);
+  return {
+    fs: lead.fs,
+    lengthSamples: lead.signal.length,
+    summary: summarize(beats, classifier.meta.classes, lead.fs, lead.signal.length),
+    beats,
+    invalidSamples,
+  };
+}
+
+export interface AnalyzeRecordOptions {
+  /** Where the beats come from (default: our detector). */
+  beats?: BeatsFrom;
+  /** Lead (default: the model's, lead 0 for every shipped model). */
+  lead?: number;
+}
+
+/** Reads a record (path without extension) and analyses it. */
+export async function analyzeRecord(
+  path: string,
+  classifier: Classifier,
+  opts: AnalyzeRecordOptions = {},
+): Promise<Analysis> {
+  const lead = await readLead(path, opts.lead ?? classifier.meta.lead);
+  const from = opts.beats ?? "detect";
+  const samples = from === "detect" ? undefined : await beatSamples(path, from, lead);
+  return analyzeSignal(classifier, lead, samples);
+}

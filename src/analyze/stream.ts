@@ -1,0 +1,194 @@
+// Streaming analysis: chunks of one lead in, classified beats out, the same beats, labels and windows as
+// analyzeSignal on the whole lead. Every stage is exact under chunking: invalid-sample filling, the
+// resampler (ResampleStream), the QRS detector (QrsStream), the windows (cut from the same samples, with the
+// same edge padding) and the RR features (a beat is classified only once every beat its features depend on
+// is known: 5 beats later with our detector). A model using record-level RR features (recordRR and its
+// ratios) can only be exact at the end: with our detector its beats are then held until end().
+import { RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
+import {
+  paddedWindows,
+  selectExtra,
+  toClassifiedBeats,
+  type ClassifiedBeat,
+  type Classifier,
+} from "../model/index.js";
+import { QrsStream, ResampleStream } from "../signal/index.js";
+import { summarize, type RecordSummary } from "./summary.js";
+
+/** Beats whose features need beats this many places later (the local RR mean spans i-4 .. i+5). */
+const RR_LOOKAHEAD = 5;
+/** Seconds of signal kept behind the newest sample for beats our detector reports late. */
+const KEEP_SECONDS = 30;
+const RECORD_LEVEL = /recordRR/;
+
+export interface StreamOptions {
+  /** Beat positions (ascending, record rate) when known in advance; absent: our QRS detector finds them. */
+  samples?: readonly number[];
+}
+
+export class AnalyzerStream {
+  private readonly detector?: QrsStream;
+  private readonly resampler?: ResampleStream;
+  private readonly known: number[];
+  private readonly rrAll?: Float32Array;
+  private readonly holdToEnd: boolean;
+  private readonly k: number;
+  private emitted = 0;
+  /** Resampled, filled signal: buf[0 .. len) holds absolute samples base .. base + len. */
+  private buf = new Float64Array(4096);
+  private base = 0;
+  private len = 0;
+  /** Invalid samples seen; leading ones wait for the first valid sample. */
+  private invalid = 0;
+  private leading = 0;
+  private last = NaN;
+  private received = 0;
+  private ended = false;
+  private readonly out: ClassifiedBeat[] = [];
+
+  constructor(
+    private readonly classifier: Classifier,
+    readonly fs: number,
+    opts: StreamOptions = {},
+  ) {
+    const meta = classifier.meta;
+    this.k = meta.fs / fs;
+    if (meta.fs !== fs) this.resampler = new ResampleStream(fs, meta.fs);
+    if (opts.samples) {
+      this.known = [...opts.samples];
+      this.rrAll = rrFeatures(this.known, fs);
+    } else {
+      this.known = [];
+      this.detector = new QrsStream(fs);
+    }
+    this.holdToEnd = !opts.samples && meta.extraFeatures.some((f) => RECORD_LEVEL.test(f));
+  }
+
+  /** Feeds samples (mV, NaN for invalid); returns the beats classified so far that were not returned yet. */
+  async push(chunk: ArrayLike<number>): Promise<ClassifiedBeat[]> {
+    if (this.ended) throw new Error("push after end");
+    this.received += chunk.length;
+    if (this.detector) for (const b of this.detector.push(chunk)) this.known.push(b);
+    this.append(this.fill(chunk));
+    return this.emit();
+  }
+
+  /** Ends the stream: classifies the remaining beats (padding windows that leave the signal). */
+  async end(): Promise<ClassifiedBeat[]> {
+    if (this.ended) throw new Error("end called twice");
+    if (this.detector) for (const b of this.detector.flush()) this.known.push(b);
+    if (this.leading > 0) throw new Error("the lead has no valid sample");
+    if (this.resampler) this.append(this.resampler.flush(), true);
+    this.ended = true;
+    return this.emit();
+  }
+
+  /** The summary of everything classified (call after end()). */
+  summary(): RecordSummary {
+    return summarize(this.out, this.classifier.meta.classes, this.fs, this.received);
+  }
+
+  get invalidSamples(): number {
+    return this.invalid;
+  }
+
+  /** Invalid samples -> the last valid one (leading ones -> the first valid one, once it arrives). */
+  private fill(chunk: ArrayLike<number>): Float64Array {
+    const out: number[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const v = chunk[i];
+      if (Number.isFinite(v)) {
+        if (this.leading > 0) for (; this.leading > 0; this.leading--) out.push(v);
+        this.last = v;
+        out.push(v);
+      } else {
+        this.invalid++;
+        if (Number.isNaN(this.last)) this.leading++;
+        else out.push(this.last);
+      }
+    }
+    return Float64Array.from(out);
+  }
+
+  private append(x: Float64Array, resampled = false): void {
+    const y = this.resampler && !resampled ? this.resampler.push(x) : x;
+    if (this.len + y.length > this.buf.length) {
+      const next = new Float64Array(Math.max(2 * this.buf.length, this.len + y.length));
+      next.set(this.buf.subarray(0, this.len));
+      this.buf = next;
+    }
+    this.buf.set(y, this.len);
+    this.len += y.length;
+  }
+
+  private async emit(): Promise<ClassifiedBeat[]> {
+    const meta = this.classifier.meta;
+    const { before, after } = meta.window;
+    const end = this.base + this.len;
+    const peak = (i: number) => Math.round(this.known[i] * this.k);
+    let upto = this.emitted;
+    while (upto < this.known.length) {
+      const complete = this.ended || peak(upto) + after <= end;
+      const rrFinal =
+        this.ended || (!this.detector ? true : !this.holdToEnd && upto + RR_LOOKAHEAD < this.known.length);
+      if (!complete || !rrFinal) break;
+      upto++;
+    }
+    const from = this.emitted;
+    const n = upto - from;
+    if (n === 0) return [];
+    const peaks = Int32Array.from({ length: n }, (_, j) => peak(from + j));
+    const lo = Math.max(0, Math.min(peaks[0] - before, end - 1));
+    const hi = Math.min(end, Math.max(...peaks) + after);
+    if (lo < this.base) throw new Error("internal: a beat arrived after its samples left the stream buffer");
+    const seg = this.buf.slice(lo - this.base, hi - this.base);
+    const { x, edge } = paddedWindows(seg, peaks.map((p) => p - lo) as Int32Array, meta);
+    // Edge flags relative to the whole signal: a window leaves it only at its true ends.
+    for (let j = 0; j < n; j++) edge[j] = peaks[j] - before < 0 || peaks[j] + after > end ? 1 : 0;
+    const rr =
+      this.rrAll ??
+      rrFeatures(this.known.slice(0, this.ended ? this.known.length : upto + RR_LOOKAHEAD + 1), this.fs);
+    const extra = selectExtra(rr.slice(from * RR_DIM, upto * RR_DIM), meta);
+    if (x.length !== n * windowLength(meta.window)) throw new Error("internal: window count mismatch");
+    const probs = await this.classifier.predict(x, extra);
+    const beats = toClassifiedBeats(this.known.slice(from, upto), probs, meta.classes, edge);
+    this.emitted = upto;
+    this.out.push(...beats);
+    this.trim();
+    return beats;
+  }
+
+  /** Drops samples no future window needs. */
+  private trim(): void {
+    if (this.holdToEnd) return;
+    const meta = this.classifier.meta;
+    const end = this.base + this.len;
+    let keepFrom =
+      this.emitted < this.known.length
+        ? Math.round(this.known[this.emitted] * this.k) - meta.window.before
+        : end - meta.window.before;
+    if (this.detector) keepFrom = Math.min(keepFrom, end - Math.round(KEEP_SECONDS * meta.fs));
+    keepFrom = Math.min(keepFrom, end);
+    const drop = keepFrom - this.base;
+    if (drop <= 0 || keepFrom <= 0) return;
+    this.buf.copyWithin(0, drop, this.len);
+    this.len -= drop;
+    this.base = keepFrom;
+  }
+}
+
+/** Analyses a whole lead through the stream in chunks of `chunk` samples (for tests and benchmarks). */
+export async function analyzeInChunks(
+  classifier: Classifier,
+  signal: Float64Array,
+  fs: number,
+  chunk: number,
+  opts: StreamOptions = {},
+): Promise<{ beats: ClassifiedBeat[]; summary: RecordSummary; invalidSamples: number }> {
+  const s = new AnalyzerStream(classifier, fs, opts);
+  const beats: ClassifiedBeat[] = [];
+  for (let at = 0; at < signal.length; at += chunk)
+    beats.push(...(await s.push(signal.subarray(at, at + chunk))));
+  beats.push(...(await s.end()));
+  return { beats, summary: s.summary(), invalidSamples: s.invalidSamples };
+}

@@ -1,0 +1,99 @@
+// What a whole-record analysis reports: beats per class, heart rate and ectopic burden.
+import type { ClassifiedBeat } from "../model/index.js";
+
+export interface HeartRate {
+  /** 60 x (beats - 1) / time from first to last beat, bpm. */
+  mean: number;
+  /** Lowest and highest heart rate over 8 consecutive RR intervals, bpm. */
+  min: number;
+  max: number;
+}
+
+export interface Burden {
+  /** Share of beats (%) classified supraventricular ectopic (A in the paper scheme, S in AAMI). */
+  supraventricular: number;
+  /** Share of beats (%) classified ventricular ectopic (V). */
+  ventricular: number;
+  /** Both together (%). */
+  total: number;
+}
+
+export interface RecordSummary {
+  beats: number;
+  durationSeconds: number;
+  counts: Record<string, number>;
+  heartRate: HeartRate | null;
+  ectopicBurden: Burden;
+}
+
+const SVE = new Set(["A", "S"]);
+const VE = new Set(["V"]);
+const HR_SPAN = 8;
+
+const round = (v: number, d = 2) => Number(v.toFixed(d));
+
+/** Heart rate from beat samples at `fs` (null with fewer than two beats). */
+export function heartRate(samples: readonly number[], fs: number): HeartRate | null {
+  const n = samples.length;
+  if (n < 2 || samples[n - 1] === samples[0]) return null;
+  const mean = (60 * (n - 1) * fs) / (samples[n - 1] - samples[0]);
+  const span = Math.min(HR_SPAN, n - 1);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = span; i < n; i++) {
+    const dt = samples[i] - samples[i - span];
+    if (dt <= 0) continue;
+    const hr = (60 * span * fs) / dt;
+    min = Math.min(min, hr);
+    max = Math.max(max, hr);
+  }
+  return { mean: round(mean, 1), min: round(min, 1), max: round(max, 1) };
+}
+
+/** Counts per class (every class of the model listed), heart rate and ectopic burden of classified beats. */
+export function summarize(
+  beats: readonly ClassifiedBeat[],
+  classes: readonly string[],
+  fs: number,
+  lengthSamples: number,
+): RecordSummary {
+  const counts = Object.fromEntries(classes.map((c) => [c, 0]));
+  for (const b of beats) counts[b.label]++;
+  const n = beats.length;
+  const share = (set: Set<string>) =>
+    n === 0 ? 0 : (100 * classes.filter((c) => set.has(c)).reduce((s, c) => s + counts[c], 0)) / n;
+  const sv = share(SVE);
+  const v = share(VE);
+  return {
+    beats: n,
+    durationSeconds: round(lengthSamples / fs, 3),
+    counts,
+    heartRate: heartRate(
+      beats.map((b) => b.sample),
+      fs,
+    ),
+    ectopicBurden: { supraventricular: round(sv), ventricular: round(v), total: round(sv + v) },
+  };
+}
+
+/** The human summary printed by `arrhythmia-vision analyze`. */
+export function formatSummary(record: string, model: string, s: RecordSummary): string {
+  const min = s.durationSeconds / 60;
+  const lines = [`${record}: ${s.beats} beats in ${min.toFixed(1)} min, classified by ${model}`];
+  if (s.heartRate)
+    lines.push(
+      `  heart rate: mean ${s.heartRate.mean} bpm (range ${s.heartRate.min}-${s.heartRate.max} bpm over ${HR_SPAN} beats)`,
+    );
+  const pct = (c: number) => (s.beats ? ((100 * c) / s.beats).toFixed(2) : "0.00");
+  lines.push(
+    "  beats per class: " +
+      Object.entries(s.counts)
+        .map(([c, k]) => `${c} ${k} (${pct(k)} %)`)
+        .join(", "),
+  );
+  const b = s.ectopicBurden;
+  lines.push(
+    `  ectopic burden: ${b.total} % (supraventricular ${b.supraventricular} %, ventricular ${b.ventricular} %)`,
+  );
+  return lines.join("\n");
+}

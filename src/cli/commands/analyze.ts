@@ -1,0 +1,50 @@
+import type { Command } from "commander";
+import { analyzeRecord, defaultModelDir, formatSummary } from "../../analyze/index.js";
+import { openClassifier } from "../../model/index.js";
+import { resolveRecord } from "../../wfdb/index.js";
+import { UserError } from "../errors.js";
+import { action, printJson } from "../run.js";
+import { parseBeatsFrom } from "./classify.js";
+
+interface AnalyzeCliOptions {
+  model?: string;
+  beats: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command("analyze <record>")
+    .description(
+      "whole-record analysis: detect the beats, classify them, summarise (beats per class, heart rate, ectopic burden)",
+    )
+    .option("--model <dir>", "model directory (default: models/v1-aami-inter, the inter-patient AAMI model)")
+    .option("--beats <from>", "beat positions: detect (default), atr or qrs", "detect")
+    .option("--json", "print one JSON object: summary and every classified beat")
+    .action(
+      action(async (arg: string, opts: AnalyzeCliOptions) => {
+        const from = parseBeatsFrom(opts.beats);
+        const path = resolveRecord(arg, program.opts().dataDir);
+        const classifier = await openClassifier(opts.model ?? defaultModelDir());
+        try {
+          const a = await analyzeRecord(path, classifier, { beats: from });
+          if (a.beats.length === 0) throw new UserError(`${arg}: no beats found (${from})`);
+          if (opts.json)
+            return printJson({
+              record: arg,
+              fs: a.fs,
+              model: classifier.meta.name,
+              beatsFrom: from,
+              invalidSamples: a.invalidSamples,
+              ...a.summary,
+              beatList: a.beats,
+            });
+          process.stdout.write(formatSummary(arg, classifier.meta.name, a.summary) + "\n");
+          if (a.invalidSamples > 0)
+            process.stdout.write(`  ${a.invalidSamples} invalid samples replaced by the last valid one\n`);
+        } finally {
+          await classifier.release();
+        }
+      }),
+    );
+}

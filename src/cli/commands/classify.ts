@@ -1,0 +1,79 @@
+import type { Command } from "commander";
+import {
+  BEATS_FROM,
+  beatSamples,
+  defaultModelDir,
+  isBeatsFrom,
+  readLead,
+  type BeatsFrom,
+} from "../../analyze/index.js";
+import { classifyBeats, openClassifier } from "../../model/index.js";
+import { detectQrs } from "../../signal/index.js";
+import { resolveRecord } from "../../wfdb/index.js";
+import { UserError } from "../errors.js";
+import { action, printJson } from "../run.js";
+
+interface ClassifyCliOptions {
+  model?: string;
+  beats: string;
+  json?: boolean;
+}
+
+export function parseBeatsFrom(v: string): BeatsFrom {
+  if (!isBeatsFrom(v)) throw new UserError(`--beats must be one of ${BEATS_FROM.join(", ")}, not "${v}"`);
+  return v;
+}
+
+export function register(program: Command): void {
+  program
+    .command("classify <record>")
+    .description(
+      "classify every beat of a record (lead of the model, windows and RR features as in training); " +
+        "beats whose window leaves the record are padded with the edge sample and flagged edge",
+    )
+    .option("--model <dir>", "model directory (default: models/v1-aami-inter, the inter-patient AAMI model)")
+    .option(
+      "--beats <from>",
+      "beat positions: atr (beat annotations of <record>.atr), qrs (<record>.qrs) or detect (our QRS detector)",
+      "detect",
+    )
+    .option("--json", 'print one line {"record", "fs", "model", "beats": [{"sample", "label", "probs"}]}')
+    .action(
+      action(async (arg: string, opts: ClassifyCliOptions) => {
+        const from = parseBeatsFrom(opts.beats);
+        const path = resolveRecord(arg, program.opts().dataDir);
+        const classifier = await openClassifier(opts.model ?? defaultModelDir());
+        try {
+          const lead = await readLead(path, classifier.meta.lead);
+          const samples =
+            from === "detect" ? detectQrs(lead.signal, lead.fs) : await beatSamples(path, from, lead);
+          if (samples.length === 0)
+            throw new UserError(
+              `${arg}: no beats to classify (${from === "detect" ? "the detector found none" : `no beat annotations in .${from}`})`,
+            );
+          const { beats, invalidSamples } = await classifyBeats(classifier, lead.signal, lead.fs, samples);
+          if (opts.json)
+            return printJson({
+              record: arg,
+              fs: lead.fs,
+              model: classifier.meta.name,
+              beatsFrom: from,
+              invalidSamples,
+              beats,
+            });
+          const lines = [
+            `# ${arg}: ${beats.length} beats (${from}), model ${classifier.meta.name}, fs ${lead.fs} Hz`,
+          ];
+          lines.push(["sample", "label", ...classifier.meta.classes.map((c) => `p(${c})`)].join("\t"));
+          for (const b of beats)
+            lines.push(
+              [b.sample, b.label, ...classifier.meta.classes.map((c) => b.probs[c].toFixed(4))].join("\t") +
+                (b.edge ? "\tedge" : ""),
+            );
+          process.stdout.write(lines.join("\n") + "\n");
+        } finally {
+          await classifier.release();
+        }
+      }),
+    );
+}

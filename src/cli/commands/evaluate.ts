@@ -1,0 +1,116 @@
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { defaultModelDir } from "../../analyze/index.js";
+import {
+  evaluateOnPart,
+  loadBundle,
+  measureSpeed,
+  openClassifier,
+  writeConfusionChart,
+} from "../../model/index.js";
+import { UserError } from "../errors.js";
+import { action, printJson } from "../run.js";
+import { datasetFromCli } from "./dataset.js";
+
+interface EvaluateCliOptions {
+  model?: string;
+  scheme?: string;
+  split?: string;
+  chartOut?: string;
+  chart: boolean;
+  speed: boolean;
+  cache?: boolean;
+  cacheDir?: string;
+  json?: boolean;
+}
+
+const THREADS = 2;
+const pct = (v: number) => (100 * v).toFixed(2).padStart(7);
+
+export function register(program: Command): void {
+  program
+    .command("evaluate")
+    .description(
+      "evaluate a model on the test part of a split: accuracy, per-class +P/Se/Sp/F1, macro-F1, confusion " +
+        "matrix (SVG + PNG chart), size, latency and throughput",
+    )
+    .option("--model <dir>", "model directory (default: models/v1-aami-inter)")
+    .option("--scheme <scheme>", "label scheme paper|aami (default: the model's)")
+    .option("--split <split>", "split intra|inter (default: the model's training split)")
+    .option(
+      "--chart-out <base>",
+      "write the confusion chart to <base>.svg and <base>.png (default: in the model directory)",
+    )
+    .option("--no-chart", "do not write the confusion chart")
+    .option("--no-speed", "skip the latency and throughput measurement")
+    .option("--cache-dir <dir>", "cache of extracted beats (default: ~/.cache/arrhythmia-vision)")
+    .option("--no-cache", "do not read or write the beat cache")
+    .option("--json", "print one JSON object on stdout")
+    .action(
+      action(async (opts: EvaluateCliOptions) => {
+        const dir = opts.model ?? defaultModelDir();
+        const bundle = await loadBundle(dir, { weights: false });
+        const meta = bundle.meta;
+        const scheme = opts.scheme ?? meta.scheme;
+        const split = opts.split ?? meta.training.split;
+        if (scheme !== meta.scheme)
+          throw new UserError(
+            `${dir} classifies the ${meta.scheme} classes (${meta.classes.join(" ")}); it cannot be scored on --scheme ${scheme}`,
+          );
+        const { dataset } = await datasetFromCli(
+          { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir },
+          program.opts().dataDir,
+        );
+        if (dataset.classes.join() !== meta.classes.join())
+          throw new UserError(
+            `${dir}: classes ${meta.classes.join(" ")} differ from the scheme's ${dataset.classes.join(" ")}`,
+          );
+        const test = dataset.parts.test;
+        if (test.y.length === 0) throw new UserError(`the ${split} split has no test beats`);
+        const c = await openClassifier(bundle, { threads: THREADS });
+        try {
+          const { report } = await evaluateOnPart(c, test);
+          const speed = opts.speed ? await measureSpeed(c, test, { threads: THREADS }) : undefined;
+          let chart: { svg: string; png: string } | undefined;
+          if (opts.chart) {
+            const base = opts.chartOut ?? resolve(bundle.dir, `confusion-${scheme}-${split}`);
+            chart = await writeConfusionChart(base, report.confusion, report.classes, {
+              title: `${meta.name}: ${scheme} / ${split} test (${report.beats} beats)`,
+            });
+          }
+          const out = {
+            model: meta.name,
+            dir: bundle.dir,
+            scheme,
+            split,
+            part: "test",
+            ...report,
+            ...speed,
+            chart,
+          };
+          if (opts.json) return printJson(out);
+          const lines = [
+            `${meta.name} on ${scheme}/${split} test: ${report.beats} beats, accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`,
+            "class   support     +P %    Se %    Sp %    F1 %",
+            ...Object.entries(report.perClass).map(
+              ([name, m]) =>
+                `${name.padEnd(6)}${String(m.support).padStart(9)}${pct(m.precision)}${pct(m.sensitivity)}${pct(m.specificity)}${pct(m.f1)}`,
+            ),
+            "confusion (rows true, columns predicted " + report.classes.join(" ") + "):",
+            ...report.confusion.map(
+              (row, i) => `  ${report.classes[i].padEnd(4)}${row.map((v) => String(v).padStart(8)).join("")}`,
+            ),
+            `params ${report.params} (${report.footprintKB.toFixed(2)} KB float32), model.onnx ${report.onnxBytes} bytes`,
+          ];
+          if (speed)
+            lines.push(
+              `latency ${speed.latencyMsBatch1} ms per beat (batch 1), throughput ${speed.throughputBatch256} beats/s (batch 256), ${THREADS} threads`,
+            );
+          if (chart) lines.push(`chart: ${chart.svg}, ${chart.png}`);
+          process.stdout.write(lines.join("\n") + "\n");
+        } finally {
+          await c.release();
+        }
+      }),
+    );
+}

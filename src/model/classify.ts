@@ -1,0 +1,142 @@
+// Batch inference of a model bundle with onnxruntime-node (imported lazily, inside createSession).
+import type { InferenceSession, Tensor } from "onnxruntime-node";
+import { windowLength } from "../beats/index.js";
+import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bundle.js";
+import { createSession, loadOrt } from "./engine/runtime.js";
+import { beatInputs, type BeatInputs } from "./beat-inputs.js";
+
+export interface ClassifierOptions {
+  /** onnxruntime intra-op threads (default 2). */
+  threads?: number;
+  /** Beats per inference call (default 256). */
+  batchSize?: number;
+}
+
+export interface Classifier {
+  readonly meta: ModelMeta;
+  /** Class probabilities (n x classes, row-major) of n windows and their extra inputs. */
+  predict(x: Float32Array, extra?: Float32Array): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+/** One classified beat: sample at the record's own rate, class name and every class's probability. */
+export interface ClassifiedBeat {
+  sample: number;
+  label: string;
+  probs: Record<string, number>;
+  /** The beat's window left the record and was padded with the edge sample. */
+  edge?: true;
+}
+
+/** Opens a model directory (or an already loaded bundle) for inference. */
+export async function openClassifier(
+  model: string | ModelBundle,
+  opts: ClassifierOptions = {},
+): Promise<Classifier> {
+  const bundle = typeof model === "string" ? await loadBundle(model, { weights: false }) : model;
+  const { meta } = bundle;
+  let session: InferenceSession;
+  try {
+    session = await createSession(bundle.onnx, { threads: opts.threads ?? 2 });
+  } catch (err) {
+    throw new BundleError(`${bundle.dir}/model.onnx cannot be loaded: ${firstLine(err)}`);
+  }
+  const nExtra = meta.extraFeatures.length;
+  const want = nExtra > 0 ? ["extra", "x"] : ["x"];
+  if ([...session.inputNames].sort().join() !== want.join() || !session.outputNames.includes("probs")) {
+    await session.release();
+    throw new BundleError(
+      `${bundle.dir}/model.onnx has inputs [${session.inputNames.join(", ")}] and outputs ` +
+        `[${session.outputNames.join(", ")}]; model.json wants inputs [${want.join(", ")}] and output probs`,
+    );
+  }
+  const { Tensor: T } = await loadOrt();
+  const len = windowLength(meta.window);
+  const k = meta.classes.length;
+  const batch = Math.max(1, opts.batchSize ?? 256);
+  const predict = async (x: Float32Array, extra?: Float32Array): Promise<Float32Array> => {
+    const n = x.length / len;
+    if (!Number.isInteger(n)) throw new Error(`predict: ${x.length} values is not a whole number of windows`);
+    if (nExtra > 0 && extra?.length !== n * nExtra)
+      throw new Error(`predict: the model needs ${nExtra} extra features per beat`);
+    const out = new Float32Array(n * k);
+    for (let at = 0; at < n; at += batch) {
+      const m = Math.min(batch, n - at);
+      const feeds: Record<string, Tensor> = {
+        x: new T("float32", x.subarray(at * len, (at + m) * len), [m, 1, len]),
+      };
+      if (nExtra > 0 && extra)
+        feeds.extra = new T("float32", extra.subarray(at * nExtra, (at + m) * nExtra), [m, nExtra]);
+      let probs: Tensor;
+      try {
+        probs = (await session.run(feeds)).probs;
+      } catch (err) {
+        throw new BundleError(`${bundle.dir}/model.onnx failed on a batch of ${m} beats: ${firstLine(err)}`);
+      }
+      if (probs.data.length !== m * k)
+        throw new BundleError(
+          `${bundle.dir}/model.onnx outputs ${probs.data.length / m} values per beat, model.json lists ${k} classes`,
+        );
+      out.set(probs.data as Float32Array, at * k);
+    }
+    return out;
+  };
+  return { meta, predict, release: () => session.release() };
+}
+
+const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split("\n")[0];
+
+/** Index of the largest value of each row of a row-major n x k matrix. */
+export function argmaxRows(p: Float32Array, k: number): Int32Array {
+  const out = new Int32Array(p.length / k);
+  for (let i = 0; i < out.length; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (p[i * k + j] > p[i * k + best]) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Classified beats from probabilities (probabilities rounded to 6 decimals). */
+export function toClassifiedBeats(
+  samples: ArrayLike<number>,
+  probs: Float32Array,
+  classes: readonly string[],
+  edge?: Uint8Array,
+): ClassifiedBeat[] {
+  const k = classes.length;
+  const best = argmaxRows(probs, k);
+  return Array.from(best, (b, i) => {
+    const beat: ClassifiedBeat = {
+      sample: samples[i],
+      label: classes[b],
+      probs: Object.fromEntries(classes.map((c, j) => [c, Number(probs[i * k + j].toFixed(6))])),
+    };
+    if (edge?.[i]) beat.edge = true;
+    return beat;
+  });
+}
+
+/** Runs prepared inputs through the classifier. */
+export async function classifyInputs(
+  c: Classifier,
+  samples: ArrayLike<number>,
+  inputs: BeatInputs,
+): Promise<ClassifiedBeat[]> {
+  const probs = await c.predict(inputs.x, inputs.extra);
+  return toClassifiedBeats(samples, probs, c.meta.classes, inputs.edge);
+}
+
+/**
+ * Classifies the beats at `samples` (ascending, record rate `fs`) of a lead in mV, with the windows and
+ * RR features of training (see beat-inputs.ts for the two additions that give every beat a label).
+ */
+export async function classifyBeats(
+  c: Classifier,
+  signal: Float64Array,
+  fs: number,
+  samples: ArrayLike<number>,
+): Promise<{ beats: ClassifiedBeat[]; invalidSamples: number }> {
+  const inputs = beatInputs(signal, fs, samples, c.meta);
+  return { beats: await classifyInputs(c, samples, inputs), invalidSamples: inputs.filled };
+}

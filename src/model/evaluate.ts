@@ -1,0 +1,120 @@
+// Test-set evaluation of a classifier: metrics, confusion matrix, size and speed.
+import { windowLength, type BeatPart } from "../beats/index.js";
+import { selectExtra } from "./beat-inputs.js";
+import { argmaxRows, type Classifier } from "./classify.js";
+import { evaluatePredictions, type Metrics } from "./metrics.js";
+
+export interface ClassReport {
+  support: number;
+  precision: number;
+  sensitivity: number;
+  specificity: number;
+  f1: number;
+}
+
+export interface SpeedReport {
+  /** Median milliseconds of one inference call on one beat (batch 1). */
+  latencyMsBatch1: number;
+  /** Beats per second classified in batches of 256. */
+  throughputBatch256: number;
+  threads: number;
+}
+
+export interface EvaluationReport {
+  beats: number;
+  classes: string[];
+  accuracy: number;
+  macroF1: number;
+  perClass: Record<string, ClassReport>;
+  /** Rows: true class, columns: predicted, in `classes` order. */
+  confusion: number[][];
+  params: number;
+  footprintKB: number;
+  onnxBytes: number;
+}
+
+/** Metrics of `c` on a dataset part (its beats as the dataset cut them). */
+export async function evaluateOnPart(
+  c: Classifier,
+  part: BeatPart,
+): Promise<{ report: EvaluationReport; metrics: Metrics }> {
+  const meta = c.meta;
+  const k = meta.classes.length;
+  const probs = await c.predict(part.x, selectExtra(part.rr, meta));
+  const metrics = evaluatePredictions(part.y, argmaxRows(probs, k), meta.classes);
+  const perClass = Object.fromEntries(
+    metrics.perClass.map((m) => [
+      m.name,
+      {
+        support: m.support,
+        precision: m.precision,
+        sensitivity: m.sensitivity,
+        specificity: m.specificity,
+        f1: m.f1,
+      },
+    ]),
+  );
+  return {
+    metrics,
+    report: {
+      beats: metrics.total,
+      classes: [...meta.classes],
+      accuracy: metrics.accuracy,
+      macroF1: metrics.macroF1,
+      perClass,
+      confusion: metrics.confusion,
+      params: meta.params,
+      footprintKB: meta.footprintKB,
+      onnxBytes: meta.onnxBytes,
+    },
+  };
+}
+
+export interface SpeedOptions {
+  /** Timed batch-1 calls (default 300, after 30 warm-up calls). */
+  latencyRuns?: number;
+  /** Timed batches of 256 (default 20, after 2 warm-up batches). */
+  batches?: number;
+  threads: number;
+}
+
+/** Per-beat latency (batch 1, median) and throughput (batch 256) of `c` on beats of `part` (cycled). */
+export async function measureSpeed(c: Classifier, part: BeatPart, o: SpeedOptions): Promise<SpeedReport> {
+  const len = windowLength(c.meta.window);
+  const n = part.y.length;
+  if (n === 0) throw new Error("no beats to time");
+  const extraAll = selectExtra(part.rr, c.meta);
+  const nx = c.meta.extraFeatures.length;
+  const rows = (start: number, m: number) => {
+    const x = new Float32Array(m * len);
+    const e = extraAll ? new Float32Array(m * nx) : undefined;
+    for (let j = 0; j < m; j++) {
+      const i = (start + j) % n;
+      x.set(part.x.subarray(i * len, (i + 1) * len), j * len);
+      if (e && extraAll) e.set(extraAll.subarray(i * nx, (i + 1) * nx), j * nx);
+    }
+    return { x, e };
+  };
+  const runs = o.latencyRuns ?? 300;
+  const times: number[] = [];
+  for (let r = -30; r < runs; r++) {
+    const { x, e } = rows(r + 30, 1);
+    const t0 = performance.now();
+    await c.predict(x, e);
+    if (r >= 0) times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const batches = o.batches ?? 20;
+  const inputs = Array.from({ length: batches + 2 }, (_, b) => rows(b * 256, 256));
+  let t0 = 0;
+  for (let b = 0; b < inputs.length; b++) {
+    if (b === 2) t0 = performance.now();
+    await c.predict(inputs[b].x, inputs[b].e);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    latencyMsBatch1: Number(times[Math.floor(times.length / 2)].toFixed(4)),
+    throughputBatch256: Math.round((batches * 256) / seconds),
+    threads: o.threads,
+  };
+}
