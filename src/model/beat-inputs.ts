@@ -11,7 +11,7 @@ import { resample } from "../signal/index.js";
 import type { ModelMeta } from "./bundle.js";
 
 /** What of model.json the inputs depend on. */
-export type InputSpec = Pick<ModelMeta, "fs" | "window" | "extraFeatures" | "extraScaling">;
+export type ModelInputSpec = Pick<ModelMeta, "fs" | "window" | "extraFeatures" | "extraScaling">;
 
 export interface BeatInputs {
   n: number;
@@ -52,7 +52,7 @@ export function extraColumns(extraFeatures: readonly string[]): number[] {
 }
 
 /** The model's extra input from full RR feature rows (n x RR_DIM): chosen columns, then scaled. */
-export function selectExtra(rr: Float32Array, spec: InputSpec): Float32Array | undefined {
+export function selectExtra(rr: Float32Array, spec: ModelInputSpec): Float32Array | undefined {
   const cols = extraColumns(spec.extraFeatures);
   if (cols.length === 0) return undefined;
   const n = rr.length / RR_DIM;
@@ -85,7 +85,7 @@ export function toModelRate(
 export function paddedWindows(
   signal: Float64Array,
   peaks: Int32Array,
-  spec: InputSpec,
+  spec: ModelInputSpec,
 ): { x: Float32Array; edge: Uint8Array } {
   const { before, after } = spec.window;
   const n = peaks.length;
@@ -123,7 +123,7 @@ export function beatInputs(
   signal: Float64Array,
   fs: number,
   samples: ArrayLike<number>,
-  spec: InputSpec,
+  spec: ModelInputSpec,
 ): BeatInputs & { filled: number } {
   const { signal: clean, filled } = fillInvalid(signal);
   const m = toModelRate(clean, fs, samples, spec.fs);
