@@ -4,6 +4,7 @@ import { windowLength } from "../beats/index.js";
 import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bundle.js";
 import { createSession, loadOrt } from "./engine/runtime.js";
 import { beatInputs, type BeatInputs } from "./beat-inputs.js";
+import { argmaxRows } from "./batches.js";
 
 export interface ClassifierOptions {
   /** onnxruntime intra-op threads (default 2). */
@@ -85,17 +86,6 @@ export async function openClassifier(
 }
 
 const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split("\n")[0];
-
-/** Index of the largest value of each row of a row-major n x k matrix. */
-export function argmaxRows(p: Float32Array, k: number): Int32Array {
-  const out = new Int32Array(p.length / k);
-  for (let i = 0; i < out.length; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (p[i * k + j] > p[i * k + best]) best = j;
-    out[i] = best;
-  }
-  return out;
-}
 
 /** Classified beats from probabilities (probabilities rounded to 6 decimals). */
 export function toClassifiedBeats(

@@ -1,7 +1,8 @@
 // Test-set evaluation of a classifier: metrics, confusion matrix, size and speed.
 import { windowLength, type BeatPart } from "../beats/index.js";
 import { selectExtra } from "./beat-inputs.js";
-import { argmaxRows, type Classifier } from "./classify.js";
+import { argmaxRows } from "./batches.js";
+import type { Classifier } from "./classify.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
 
 export interface ClassReport {
