@@ -98,7 +98,10 @@ async function timing(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset)
   const batch = slice(ev, 40, L, F);
   const one = slice(ev, 1, L, F);
   for (const m of X.METHODS) {
-    const opts = () => ({ background: X.trainingBackground(b.meta, ds, 50, 0) });
+    const opts = () => ({
+      background: X.trainingBackground(b.meta, ds, 50, 0),
+      extraBaseline: X.neutralExtra(b.meta),
+    });
     await X.explainBeats(e, one, one.cls, m, opts()); // sessions built, caches warm
     const o1 = opts();
     let t = performance.now();
@@ -119,7 +122,10 @@ async function completeness(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDa
     "|---|---|---|---|---|",
   ];
   for (const m of ["ig", "shap"] as const) {
-    const r = await X.explainBeats(e, ev, ev.cls, m, { background: X.trainingBackground(b.meta, ds, 50, 0) });
+    const r = await X.explainBeats(e, ev, ev.cls, m, {
+      background: X.trainingBackground(b.meta, ds, 50, 0),
+      extraBaseline: X.neutralExtra(b.meta),
+    });
     const errs = r.map(X.completenessError);
     const evals = r.map((a) => (m === "ig" ? a.info.steps + 1 : a.info.gradientsPerBeat));
     lines.push(
@@ -154,7 +160,10 @@ async function sanity(b: ModelBundle, ev: Eval, ds: BeatDataset) {
     });
     const out: Record<string, X.Attribution[]> = {};
     for (const m of X.METHODS)
-      out[m] = await X.explainBeats(e, sub, sub.cls, m, { background: { ...bg, cache: new Map() } });
+      out[m] = await X.explainBeats(e, sub, sub.cls, m, {
+        background: { ...bg, cache: new Map() },
+        extraBaseline: X.neutralExtra(meta),
+      });
     await e.release();
     return out;
   };

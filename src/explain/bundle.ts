@@ -33,6 +33,19 @@ export async function bundleExplainer(b: ModelBundle, o: ExplainerOptions = {}):
   );
 }
 
+/**
+ * The "nothing unusual" value of each extra input, in the model's input space: 1 for an RR ratio
+ * (the beat on time), the training mean (0 after the model's scaling) for an interval in seconds
+ * when the model scales its inputs, else 0. The baseline of IG, occlusion and Grad-CAM's RR terms.
+ */
+export function neutralExtra(meta: ModelMeta): Float32Array {
+  return Float32Array.from(meta.extraFeatures, (name, k) => {
+    const s = meta.extraScaling;
+    if (name.includes("/")) return s ? (1 - s.mean[k]) / s.std[k] : 1;
+    return 0;
+  });
+}
+
 /** The model inputs of every beat of one part of a dataset (extra inputs scaled as the model wants). */
 export function partInputs(meta: ModelMeta, ds: BeatDataset, part: "train" | "val" | "test") {
   const p = ds.parts[part];

@@ -12,7 +12,8 @@ export interface ExplainOptions {
   readonly occlusion?: OcclusionOptions;
   /** SHAP's background beats (required for "shap") */
   readonly background?: Background;
-  /** baseline of the extra inputs for the Grad-CAM methods' gradient x input (default 0) */
+  /** baseline of the extra inputs for IG, occlusion and the Grad-CAM methods' gradient x input,
+   * unless a method's own options give one (default 0; see neutralExtra for a model bundle) */
   readonly extraBaseline?: Float32Array;
 }
 
@@ -29,11 +30,17 @@ export async function explainBeats(
     case "guided-gradcam":
       return guidedGradCam(e, beats, cls, { extraBaseline: o.extraBaseline });
     case "ig":
-      return integratedGradients(e, beats, cls, o.ig);
+      return integratedGradients(e, beats, cls, {
+        ...o.ig,
+        baseline: { x: o.ig?.baseline?.x, extra: o.ig?.baseline?.extra ?? o.extraBaseline },
+      });
     case "shap":
       if (!o.background) throw new Error("shap needs background beats");
       return gradientShap(e, beats, cls, o.background, o.shap);
     case "occlusion":
-      return occlusion(e, beats, cls, o.occlusion);
+      return occlusion(e, beats, cls, {
+        ...o.occlusion,
+        baseline: { x: o.occlusion?.baseline?.x, extra: o.occlusion?.baseline?.extra ?? o.extraBaseline },
+      });
   }
 }

@@ -68,7 +68,8 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
       background = X.trainingBackground(meta, dataset, Number(o.background), Number(o.seed));
     }
     const beats = { x: beat.x, extra: beat.extra.length ? beat.extra : undefined };
-    const [a] = await X.explainBeats(e, beats, Int32Array.of(cls), method, { background });
+    const extraBaseline = X.neutralExtra(meta);
+    const [a] = await X.explainBeats(e, beats, Int32Array.of(cls), method, { background, extraBaseline });
     const n = beat.window[1] - beat.window[0];
     const attribution = X.toRecordRate(a.attribution, meta.fs, beat.fs, n);
     const otherInputs = Object.fromEntries(meta.extraFeatures.map((name, k) => [name, a.other[k]]));

@@ -42,7 +42,12 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
   try {
     const background = method === "shap" ? X.trainingBackground(meta, dataset, 50, seed) : undefined;
     const extra = meta.extraFeatures.length ? test.extra : undefined;
-    const gallery = await X.buildGallery(e, { ...test, extra }, method, { per, seed, background });
+    const gallery = await X.buildGallery(e, { ...test, extra }, method, {
+      per,
+      seed,
+      background,
+      extraBaseline: X.neutralExtra(meta),
+    });
     await mkdir(o.out, { recursive: true });
     const lines = [
       `# Explanation gallery: ${meta.name}`,
