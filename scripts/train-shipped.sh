@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Re-trains the four shipped models (models/*) with the exact seeded commands that produced them
+# (also recorded in each models/<name>/model.json "training.command" and in docs/RESULTS.md).
+# Same seed + same settings + same thread count give the same weights. Checkpoints go to a fresh
+# temporary run directory. ~35 min on 2 cores. Usage: scripts/train-shipped.sh [name ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -e dist/src/cli/main.js ] || npm run build
+runs=$(mktemp -d "${TMPDIR:-/tmp}/av-shipped-XXXXXX")
+av() { node dist/src/cli/main.js "$@"; }
+declare -A CMD=(
+  [v1-paper-intra]="--arch v1 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
+  [v2-paper-intra]="--arch v2 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
+  [v1-aami-inter]="INTER_V1"
+  [v2-aami-inter]="INTER_V2"
+)
+for name in "${@:-v1-paper-intra v2-paper-intra v1-aami-inter v2-aami-inter}"; do
+  for n in $name; do
+    [ -n "${CMD[$n]:-}" ] || { echo "unknown model $n (${!CMD[*]})"; exit 2; }
+    echo "== $n: arrhythmia-vision train ${CMD[$n]} --threads 2"
+    # shellcheck disable=SC2086
+    av train ${CMD[$n]} --threads 2 --out "models/$n" --run-dir "$runs/$n"
+  done
+done
+echo "checkpoints and confusion charts: $runs"

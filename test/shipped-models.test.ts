@@ -1,0 +1,66 @@
+// The shipped models (models/*) evaluated on the test parts of their splits, against issue 4's targets.
+// Every metric is computed here from the model files and ../shared/mitdb; nothing is copied from a report.
+// A target a model does not meet is asserted at its honestly measured level minus a small margin instead
+// (marked BELOW TARGET below and in docs/RESULTS.md), so that a regression still fails.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { resolve } from "node:path";
+import {
+  buildBeatDataset,
+  wfdbSource,
+  type BeatDataset,
+  type SchemeName,
+  type SplitName,
+} from "../src/beats/index.js";
+import { evaluateOnPart, loadBundle, openClassifier } from "../src/model/index.js";
+import { MITDB, needShared } from "./shared.js";
+
+interface Floor {
+  model: string;
+  scheme: SchemeName;
+  split: SplitName;
+  /** float32 footprint bound, KB (issue 4: V1 <= 302.18, V2 <= 157.76) */
+  maxKB: number;
+  /** minimum accuracy, macro-F1 and per-class sensitivity (fractions) */
+  accuracy: number;
+  macroF1?: number;
+  sensitivity?: Record<string, number>;
+}
+
+const FLOORS: Floor[] = [
+  // issue 4 section 5 targets, met
+  { model: "v1-paper-intra", scheme: "paper", split: "intra", maxKB: 302.18, accuracy: 0.995, macroF1: 0.98 },
+  { model: "v2-paper-intra", scheme: "paper", split: "intra", maxKB: 157.76, accuracy: 0.99, macroF1: 0.97 },
+];
+
+const datasets = new Map<string, Promise<BeatDataset>>();
+const dataset = (scheme: SchemeName, split: SplitName) => {
+  const key = `${scheme}/${split}`;
+  if (!datasets.has(key)) datasets.set(key, buildBeatDataset({ source: wfdbSource(MITDB), scheme, split }));
+  return datasets.get(key)!;
+};
+
+for (const f of FLOORS) {
+  test(`shipped ${f.model} on the ${f.split} test part`, { skip: needShared() }, async () => {
+    const bundle = await loadBundle(resolve("models", f.model), { weights: false });
+    assert.equal(bundle.meta.scheme, f.scheme);
+    assert.equal(bundle.meta.training.split, f.split);
+    assert.ok((bundle.meta.params * 4) / 1024 <= f.maxKB, `${f.model}: ${bundle.meta.params} params`);
+    const data = await dataset(f.scheme, f.split);
+    const c = await openClassifier(bundle, { threads: 2 });
+    try {
+      const { report } = await evaluateOnPart(c, data.parts.test);
+      const pct = (v: number) => (100 * v).toFixed(2) + " %";
+      const got = `${f.model}: accuracy ${pct(report.accuracy)}, macro-F1 ${pct(report.macroF1)}`;
+      assert.ok(report.accuracy >= f.accuracy, `${got}; accuracy floor ${pct(f.accuracy)}`);
+      if (f.macroF1 !== undefined)
+        assert.ok(report.macroF1 >= f.macroF1, `${got}; macro-F1 floor ${pct(f.macroF1)}`);
+      for (const [k, se] of Object.entries(f.sensitivity ?? {})) {
+        const s = report.perClass[k].sensitivity;
+        assert.ok(s >= se, `${f.model}: ${k} Se ${pct(s)}; floor ${pct(se)}`);
+      }
+    } finally {
+      await c.release();
+    }
+  });
+}
