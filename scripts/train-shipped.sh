@@ -11,10 +11,8 @@ av() { node dist/src/cli/main.js "$@"; }
 declare -A CMD=(
   [v1-paper-intra]="--arch v1 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
   [v2-paper-intra]="--arch v2 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
-  [v1-aami-inter]="INTER_V1"
-  [v2-aami-inter]="INTER_V2"
 )
-for name in "${@:-v1-paper-intra v2-paper-intra v1-aami-inter v2-aami-inter}"; do
+for name in "${@:-${!CMD[*]}}"; do
   for n in $name; do
     [ -n "${CMD[$n]:-}" ] || { echo "unknown model $n (${!CMD[*]})"; exit 2; }
     echo "== $n: arrhythmia-vision train ${CMD[$n]} --threads 2"
