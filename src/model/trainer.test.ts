@@ -66,6 +66,22 @@ test("deterministic for a seed; weights round-trip; export matches predict", asy
   await Promise.all([a.release(), b.release(), c.release(), s.release()]);
 });
 
+test("weights + optimizer state resume training exactly", async () => {
+  const { x, y } = synthetic(16, 8);
+  const make = () => createTrainer({ arch: "v2", batchSize: 16, seed: 4 });
+  const [a, b] = await Promise.all([make(), make()]);
+  for (let i = 0; i < 3; i++) await a.step(x, y, 2e-3);
+  b.setWeights(a.getWeights());
+  b.setOptimizerState(a.getOptimizerState());
+  assert.equal(await b.step(x, y, 2e-3), await a.step(x, y, 2e-3));
+  assert.deepEqual(b.getWeights(), a.getWeights());
+  assert.throws(
+    () => b.setOptimizerState({ m: new Float32Array(3), v: new Float32Array(3), step: 1 }),
+    /moments/,
+  );
+  await Promise.all([a.release(), b.release()]);
+});
+
 test("dropout: deterministic for a seed, changes training, not eval", async () => {
   const { x, y } = synthetic(16, 6);
   const make = (dropout: number) => createTrainer({ arch: "v2", batchSize: 16, seed: 2, dropout });

@@ -27,6 +27,12 @@ export interface TrainerOptions {
   readonly dropout?: number;
 }
 
+export interface OptimizerState {
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+  readonly step: number;
+}
+
 export interface Trainer {
   readonly io: IoShape;
   readonly batchSize: number;
@@ -40,6 +46,9 @@ export interface Trainer {
   predict(x: Float32Array, extra?: Float32Array): Promise<Float32Array>;
   getWeights(): Weights;
   setWeights(w: Weights): void;
+  /** AdamW's state (moments in the flat parameter order, step count): save it to resume exactly. */
+  getOptimizerState(): OptimizerState;
+  setOptimizerState(s: OptimizerState): void;
   /** The shippable inference model (weights baked in; onnxruntime folds BN into the convs). */
   exportOnnx(w?: Weights): Uint8Array;
   release(): Promise<void>;
@@ -177,6 +186,18 @@ export async function createTrainer(o: TrainerOptions): Promise<Trainer> {
       };
       params = pack(graph.params, get);
       state = pack(graph.buffers, get);
+    },
+    getOptimizerState() {
+      return { m: m.slice(), v: v.slice(), step: t };
+    },
+    setOptimizerState(st) {
+      if (st.m.length !== params.length || st.v.length !== params.length) {
+        throw new Error(`setOptimizerState: moments of ${params.length} values expected`);
+      }
+      if (!(Number.isInteger(st.step) && st.step >= 0)) throw new Error("setOptimizerState: bad step count");
+      m = st.m.slice();
+      v = st.v.slice();
+      t = st.step;
     },
     exportOnnx(w) {
       return inferenceGraph(model, io, w ?? trainer.getWeights());
