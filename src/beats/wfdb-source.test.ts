@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MITDB, needShared } from "../../test/shared.js";
 import { readAnnotations } from "../wfdb/index.js";
+import { oversampleIndices } from "./balance.js";
 import { buildBeatDataset } from "./dataset.js";
+import { mulberry32 } from "./rng.js";
 import { SCHEMES, labelOf } from "./labels.js";
 import { DS1, DS2 } from "./split.js";
 import { wfdbSource } from "./wfdb-source.js";
@@ -23,6 +25,13 @@ test(
     const kept = d.parts.train.y.length + d.parts.val.y.length + d.parts.test.y.length;
     assert.equal(kept + d.dropped.edge + d.dropped.invalid, expected);
     assert.ok(kept > 100_000 && d.dropped.edge < 100, `${kept} kept, ${d.dropped.edge} dropped`);
+    // No test beat in training, also after oversampling (its indices only point into the training part).
+    const key = (p: "train" | "val" | "test", i: number) => `${d.parts[p].record[i]}:${d.parts[p].sample[i]}`;
+    const testKeys = new Set(d.parts.test.record.map((_, i) => key("test", i)));
+    const over = oversampleIndices(d.parts.train.y, d.classes.length, { rng: mulberry32(1) });
+    assert.ok(over.length > d.parts.train.y.length);
+    for (const i of over) assert.ok(!testKeys.has(key("train", i)));
+    for (let i = 0; i < d.parts.val.y.length; i++) assert.ok(!testKeys.has(key("val", i)));
   },
 );
 
