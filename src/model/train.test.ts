@@ -80,7 +80,7 @@ test("training: same seed gives the same weights; best and last checkpoints; a m
   }
 });
 
-test("--resume continues after the last finished epoch and retrains none; settings must match", async () => {
+test("--resume continues after the last finished epoch, retrains none, ends as an uninterrupted run; settings must match", async () => {
   const dir = await tmp();
   try {
     // Interrupt the run right after epoch 1 has been checkpointed.
@@ -105,6 +105,20 @@ test("--resume continues after the last finished epoch and retrains none; settin
     assert.equal(r.state.history.length, 2);
     assert.deepEqual(r.state.history[0], first.meta.history[0]);
     await r.trainer.release();
+    // Weights, BN statistics and AdamW state were all restored: the same as an uninterrupted run, bit for bit.
+    const whole = await tmp();
+    try {
+      await (await train(data, config, whole)).trainer.release();
+      const [resumed, straight] = [
+        await loadCheckpoint<RunState>(join(dir, "last.ckpt")),
+        await loadCheckpoint<RunState>(join(whole, "last.ckpt")),
+      ];
+      assert.ok("adamw.m" in straight.tensors);
+      assert.deepEqual(resumed.tensors, straight.tensors);
+      assert.deepEqual(resumed.meta.history[1].loss, straight.meta.history[1].loss);
+    } finally {
+      await rm(whole, { recursive: true });
+    }
     await assert.rejects(train(data, { ...config, seed: 5 }, dir, { resume: true }), /cannot resume: seed 4/);
   } finally {
     await rm(dir, { recursive: true });

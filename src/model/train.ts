@@ -156,7 +156,7 @@ export async function train(
       best: isBest ? { epoch, valMacroF1: log.valMacroF1 } : state.best,
     };
     if (isBest) await saveCheckpoint(join(outDir, "best.ckpt"), state, trainer.getWeights());
-    await saveCheckpoint(join(outDir, "last.ckpt"), state, trainer.getWeights());
+    await saveCheckpoint(join(outDir, "last.ckpt"), state, withOptimizer(trainer));
     opts.events?.onEpoch?.(log, isBest);
   }
   return { trainer, state };
@@ -173,6 +173,18 @@ async function resumeFrom(outDir: string, trainer: Trainer, fresh: RunState): Pr
     throw new Error(
       `cannot resume: ${differ.map(([k, v]) => `${k} ${str(have[k])} in the checkpoint, ${str(v)} now`).join("; ")}`,
     );
-  trainer.setWeights(tensors);
+  const { [ADAM_M]: m, [ADAM_V]: v, [ADAM_STEP]: step, ...weights } = tensors;
+  trainer.setWeights(weights);
+  if (m && v && step) trainer.setOptimizerState({ m, v, step: step[0] });
   return { ...meta, config: fresh.config };
+}
+
+// last.ckpt also holds AdamW's moments and step count, so that a resumed run equals an uninterrupted one.
+const ADAM_M = "adamw.m";
+const ADAM_V = "adamw.v";
+const ADAM_STEP = "adamw.step";
+
+function withOptimizer(trainer: Trainer): Record<string, Float32Array> {
+  const o = trainer.getOptimizerState();
+  return { ...trainer.getWeights(), [ADAM_M]: o.m, [ADAM_V]: o.v, [ADAM_STEP]: Float32Array.of(o.step) };
 }
