@@ -188,3 +188,30 @@ test("single-channel stem conv (channel-major) with an input gradient", async ()
   assert.equal(a.length, b.length);
   a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${i}: ${v} vs ${b[i]}`));
 });
+
+test("dropout: about p of the inputs dropped, the rest scaled by 1/(1-p), gradient through the same mask", async () => {
+  const { Graph } = await import("../graph.js");
+  const { backward } = await import("../autodiff.js");
+  const { encodeModel } = await import("../onnx.js");
+  const { createSession, loadOrt } = await import("../runtime.js");
+  const { Tensor } = await loadOrt();
+  const g = new Graph();
+  const x = g.input("x", [4, 1000], { requiresGrad: true });
+  const y = ops.dropout(g, x, 0.25, 7);
+  const [gx] = backward(g, ops.sum(g, y), [x]);
+  g.output(y, "y");
+  g.output(gx, "gx");
+  const s = await createSession(encodeModel(g.toModel()));
+  const ones = new Tensor("float32", new Float32Array(4000).fill(1), [4, 1000]);
+  const runs = [await s.run({ x: ones }), await s.run({ x: ones })];
+  for (const out of runs) {
+    const [yv, gv] = [out.y.data as Float32Array, out.gx.data as Float32Array];
+    const dropped = yv.filter((v) => v === 0).length / yv.length;
+    assert.ok(Math.abs(dropped - 0.25) < 0.04, `dropped ${dropped}`);
+    yv.forEach((v, i) =>
+      assert.ok((v === 0 || Math.abs(v - 4 / 3) < 1e-6) && gv[i] === v, `${i}: ${v} ${gv[i]}`),
+    );
+  }
+  assert.notDeepEqual(runs[0].y.data, runs[1].y.data, "a fresh mask each run");
+  assert.equal(ops.dropout(g, x, 0, 1), x);
+});
