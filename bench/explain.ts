@@ -91,12 +91,27 @@ const slice = (ev: Eval, n: number, L: number, F: number): Eval => ({
 async function timing(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset) {
   const L = e.width;
   const F = e.io.extraFeatures;
-  const lines = [
-    "| method | batched, ms per beat (40 beats, one call) | one beat alone, ms |",
-    "|---|---|---|",
-  ];
   const batch = slice(ev, 40, L, F);
   const one = slice(ev, 1, L, F);
+  // the peer, measured in the same run: classifying the same beats with the bundle's model.onnx
+  const { createSession, loadOrt } = await import("../src/model/engine/runtime.js");
+  const { Tensor } = await loadOrt();
+  const session = await createSession(b.onnx, { threads: 1 });
+  const feeds = (s: Eval, n: number) => ({
+    x: new Tensor("float32", s.x, [n, 1, L]),
+    ...(F > 0 ? { extra: new Tensor("float32", s.extra!, [n, F]) } : {}),
+  });
+  await session.run(feeds(batch, 40));
+  let t = performance.now();
+  for (let i = 0; i < 20; i++) await session.run(feeds(batch, 40));
+  const infer = (performance.now() - t) / 20 / 40;
+  await session.release();
+  const lines = [
+    `Peer in the same run: classifying the same 40 beats with model.onnx takes ${infer.toFixed(3)} ms per beat.`,
+    "",
+    "| method | batched, ms per beat (40 beats, one call) | in classifications | one beat alone, ms |",
+    "|---|---|---|---|",
+  ];
   for (const m of X.METHODS) {
     const opts = () => ({
       background: X.trainingBackground(b.meta, ds, 50, 0),
@@ -104,14 +119,14 @@ async function timing(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset)
     });
     await X.explainBeats(e, one, one.cls, m, opts()); // sessions built, caches warm
     const o1 = opts();
-    let t = performance.now();
+    t = performance.now();
     await X.explainBeats(e, batch, batch.cls, m, o1);
     const per = (performance.now() - t) / batch.cls.length;
     const o2 = opts();
     t = performance.now();
     await X.explainBeats(e, one, one.cls, m, o2);
     const alone = performance.now() - t;
-    lines.push(`| ${m} | ${per.toFixed(2)} | ${alone.toFixed(1)} |`);
+    lines.push(`| ${m} | ${per.toFixed(2)} | ${(per / infer).toFixed(0)}x | ${alone.toFixed(1)} |`);
   }
   return lines.join("\n");
 }
@@ -178,7 +193,9 @@ async function sanity(b: ModelBundle, ev: Eval, ds: BeatDataset) {
         spearman(Array.from(a.attribution, Math.abs), Array.from(rnd[m][i].attribution, Math.abs)),
       );
       const ok = rho.filter(Number.isFinite);
-      table[m].push(ok.length ? mean(ok).toFixed(2) : "n/a");
+      const flat = rnd[m].filter((a) => a.attribution.every((v) => v === a.attribution[0])).length;
+      // a randomised map that is constant (Grad-CAM: ReLU of a negative sum, all zero) has no ranking
+      table[m].push((ok.length ? mean(ok).toFixed(2) : "n/a") + (flat > 0 ? ` (${flat} flat)` : ""));
     }
   }
   // the reference a model-independent "explanation" sets: |x| itself
@@ -190,7 +207,7 @@ async function sanity(b: ModelBundle, ev: Eval, ds: BeatDataset) {
   });
   const head = `| method | ${labels.map((l) => `+${l}`).join(" | ")} | trained vs abs(x) |`;
   return [
-    `Mean Spearman rank correlation of |attribution| (trained vs randomised), ${sub.cls.length} test beats; layers re-initialised cumulatively from the output (left) to the input (right); last column: the trained model's |attribution| against the beat's own |x| (what an explanation that ignores the model would give):`,
+    `Mean Spearman rank correlation of |attribution| (trained vs randomised), ${sub.cls.length} test beats; layers re-initialised cumulatively from the output (left) to the input (right); last column: the trained model's |attribution| against the beat's own |x| (what an explanation that ignores the model would give). "(k flat)": k randomised maps were constant (all zero), which have no ranking and are left out of the mean:`,
     "",
     head,
     `|---|${labels.map(() => "---").join("|")}|---|`,

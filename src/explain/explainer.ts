@@ -39,7 +39,7 @@ export interface GradBatch {
 export interface ExplainerOptions {
   /** onnxruntime intra-op threads (default 1) */
   readonly threads?: number;
-  /** rows per onnxruntime call at most (default 1024): bounds memory, not the caller's batch */
+  /** rows per onnxruntime call at most (default 256: larger chunks ran slower per row on V1, memory-bound) */
   readonly maxBatch?: number;
   /** layout of the traced net (default "CNL") */
   readonly layout?: ExplainLayout;
@@ -97,7 +97,7 @@ export async function createExplainer(m: ExplainModel, o: ExplainerOptions = {})
   const width = io.input[0] * io.input[1];
   const F = io.extraFeatures;
   const K = io.numClasses;
-  const maxBatch = o.maxBatch ?? 1024;
+  const maxBatch = o.maxBatch ?? 256;
   const rowsOf = (x: Float32Array, extra: Float32Array | undefined) => {
     if (x.length % width !== 0) throw new Error(`x: length ${x.length} is not a multiple of ${width}`);
     const n = x.length / width;
