@@ -3,8 +3,10 @@
 // (x - b) * integral over alpha of grad f(b + alpha (x - b)), averaged over the baselines.
 // Quadrature: the trapezoid rule on a uniform grid, refined per beat by halving the step (points
 // already run are reused) until the completeness error (sum of attributions against
-// f(x) - mean f(b)) is below `tolerance` or `maxSteps` is reached. A ReLU network is piecewise
-// linear along a path, so its gradient jumps: the error falls like the step, and beats with many
+// f(x) - mean f(b)) is below `tolerance` or `maxSteps` is reached. Each path's own error is known
+// exactly (its sum against f(x) - f(b)), so a round refines only the paths carrying half of the
+// beat's absolute path error: with 50 background paths (SHAP) most stay coarse. A ReLU network is
+// piecewise linear along a path, so its gradient jumps: the error falls like the step, and beats with many
 // kinks get more steps. The gradients at the baselines do not depend on the beat (callers may
 // cache them); every other path point of every beat goes into batched runs.
 import type { Explainer, GradBatch } from "./explainer.js";
@@ -26,18 +28,22 @@ export interface PathResult {
   /** mean of the class logit over the baselines */
   readonly baselineOutput: number;
   readonly logits: Float32Array;
+  /** the most steps any of the beat's paths got */
   readonly steps: number;
+  /** gradient evaluations spent on the beat (the baselines' own, shared and cacheable, not counted) */
+  readonly evaluations: number;
   readonly error: number;
 }
 
 interface State {
-  steps: number;
-  /** per baseline: sum of the gradients at the interior grid points (L + F) */
+  /** per baseline: steps of its path, and the sum of the gradients at its interior grid points */
+  steps: Int32Array;
   interior: Float64Array[];
   /** gradient at the beat itself */
   atX: Float64Array;
   output: number;
   logits: Float32Array;
+  evaluations: number;
 }
 
 export async function pathIntegrals(
@@ -59,11 +65,12 @@ export async function pathIntegrals(
   const ends = new Map<number, GradBatch>();
   for (const c of new Set(cls)) ends.set(c, await atBaselines(c));
   const states: State[] = Array.from({ length: n }, () => ({
-    steps: q.steps,
+    steps: new Int32Array(m).fill(q.steps),
     interior: Array.from({ length: m }, () => new Float64Array(D)),
     atX: new Float64Array(D),
     output: 0,
     logits: new Float32Array(K),
+    evaluations: 0,
   }));
 
   /** Run the points (beat, baseline or -1 for the beat itself, alpha) in one batched call. */
@@ -85,6 +92,7 @@ export async function pathIntegrals(
     const b = await e.gradients(x, extra, c);
     points.forEach(([r, k], p) => {
       const s = states[r];
+      s.evaluations++;
       const into = k < 0 ? s.atX : s.interior[k];
       for (let i = 0; i < L; i++) into[i] += b.gradX[p * L + i];
       for (let f = 0; f < F; f++) into[L + f] += b.gradExtra[p * F + f];
@@ -95,29 +103,39 @@ export async function pathIntegrals(
     });
   };
 
-  const result = (r: number): PathResult => {
+  /** The beat's attribution, and each path's own completeness error (sum minus its logit change). */
+  const result = (r: number): PathResult & { pathErrors: Float64Array } => {
     const s = states[r];
     const end = ends.get(cls[r])!;
     const out = new Float64Array(D);
+    const pathErrors = new Float64Array(m);
     let base = 0;
     for (let k = 0; k < m; k++) {
-      base += end.logits[k * K + cls[r]] / m;
+      const fb = end.logits[k * K + cls[r]];
+      base += fb / m;
+      let sum = 0;
       for (let i = 0; i < D; i++) {
         const g0 = i < L ? end.gradX[k * L + i] : end.gradExtra[k * F + i - L];
-        const avg = (s.interior[k][i] + (g0 + s.atX[i]) / 2) / s.steps;
-        out[i] += (avg * (value(beats, r, i) - value(baselines, k, i))) / m;
+        const avg = (s.interior[k][i] + (g0 + s.atX[i]) / 2) / s.steps[k];
+        const a = avg * (value(beats, r, i) - value(baselines, k, i));
+        out[i] += a / m;
+        sum += a;
       }
+      pathErrors[k] = sum - (s.output - fb);
     }
     const delta = s.output - base;
     const total = out.reduce((t, v) => t + v, 0);
     const error = Math.abs(total - delta) / Math.max(Math.abs(delta), 1e-6);
+    const steps = Math.max(...s.steps);
     return {
       attribution: out,
       output: s.output,
       baselineOutput: base,
       logits: s.logits,
-      steps: s.steps,
+      steps,
+      evaluations: s.evaluations,
       error,
+      pathErrors,
     };
   };
 
@@ -129,17 +147,28 @@ export async function pathIntegrals(
   await run(first);
   let results = states.map((_, r) => result(r));
   for (;;) {
-    const todo = results.flatMap((res, r) =>
-      res.error > q.tolerance && states[r].steps < q.maxSteps ? [r] : [],
-    );
-    if (todo.length === 0) return results;
+    // refine, in every beat not yet complete enough, the paths that carry half its absolute path error
     const mids: [number, number, number][] = [];
-    for (const r of todo) {
-      const h = states[r].steps;
-      for (let k = 0; k < m; k++) for (let j = 0; j < h; j++) mids.push([r, k, (2 * j + 1) / (2 * h)]);
-    }
+    const refined: [number, number][] = [];
+    results.forEach((res, r) => {
+      if (res.error <= q.tolerance) return;
+      const s = states[r];
+      const open = Array.from({ length: m }, (_, k) => k).filter((k) => s.steps[k] < q.maxSteps);
+      open.sort((a, b) => Math.abs(res.pathErrors[b]) - Math.abs(res.pathErrors[a]));
+      const half = open.reduce((t, k) => t + Math.abs(res.pathErrors[k]), 0) / 2;
+      let acc = 0;
+      for (const k of open) {
+        if (acc >= half && acc > 0) break;
+        acc += Math.abs(res.pathErrors[k]);
+        const h = s.steps[k];
+        for (let j = 0; j < h; j++) mids.push([r, k, (2 * j + 1) / (2 * h)]);
+        refined.push([r, k]);
+      }
+    });
+    if (mids.length === 0) return results;
     await run(mids);
-    for (const r of todo) states[r].steps *= 2;
-    results = results.map((res, r) => (todo.includes(r) ? result(r) : res));
+    for (const [r, k] of refined) states[r].steps[k] *= 2;
+    const touched = new Set(refined.map(([r]) => r));
+    results = results.map((res, r) => (touched.has(r) ? result(r) : res));
   }
 }
