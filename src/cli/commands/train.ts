@@ -144,7 +144,7 @@ export function register(program: Command): void {
     );
 }
 
-/** A progress bar on stderr (epoch, loss, val accuracy, samples/s, ETA); a line per epoch when not a TTY. */
+/** A progress bar on stderr (epoch, loss, val accuracy, samples/s, ETA) on a TTY, and a line per epoch. */
 async function progressBar(epochs: number) {
   const { SingleBar } = await import("cli-progress");
   const tty = process.stderr.isTTY === true;
@@ -154,6 +154,7 @@ async function progressBar(epochs: number) {
       "epoch {epoch}/{epochs} |{bar}| {percentage}% loss {loss} val acc {valAcc} {sps} samples/s ETA {eta_formatted}",
     etaBuffer: 50,
     hideCursor: true,
+    clearOnComplete: true,
   });
   let started = false;
   let valAcc = "-";
@@ -177,11 +178,13 @@ async function progressBar(epochs: number) {
       best: boolean,
     ) {
       valAcc = (100 * log.valAccuracy).toFixed(2) + "%";
-      if (!tty)
-        process.stderr.write(
-          `epoch ${log.epoch}/${epochs} loss ${log.loss.toFixed(4)} val acc ${valAcc} macro-F1 ` +
-            `${(100 * log.valMacroF1).toFixed(2)}% ${Math.round(log.samplesPerSec)} samples/s${best ? " (best)" : ""}\n`,
-        );
+      // Each finished epoch leaves one line above the bar (the bar restarts at the next step).
+      if (started) bar.stop();
+      started = false;
+      process.stderr.write(
+        `epoch ${log.epoch}/${epochs} loss ${log.loss.toFixed(4)} val acc ${valAcc} macro-F1 ` +
+          `${(100 * log.valMacroF1).toFixed(2)}% ${Math.round(log.samplesPerSec)} samples/s${best ? " (best)" : ""}\n`,
+      );
     },
     stop() {
       if (started) bar.stop();
