@@ -1,17 +1,9 @@
 // A deterministic synthetic single-lead ECG for tests: P, QRS and T waves as Gaussians, varying RR,
 // baseline wander and noise, with the true R-peak indices.
+import { mulberry32 } from "../src/beats/rng.js";
 
 /** Small seeded PRNG (mulberry32) so tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export interface SyntheticEcg {
   x: Float64Array;

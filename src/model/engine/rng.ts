@@ -1,17 +1,7 @@
-// A small seeded PRNG (mulberry32) for deterministic initialisation and test data.
-export type Rng = () => number;
+// Seeded randomness for deterministic initialisation and test data: the one mulberry32 of src/beats.
+import type { Rng } from "../../beats/rng.js";
 
-/** Uniform in [0, 1), deterministic for a given 32-bit seed. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng } from "../../beats/rng.js";
 
 /** A standard normal sample (Box-Muller). */
 export function gaussian(rng: Rng): number {
