@@ -20,7 +20,10 @@ export function register(program: Command): void {
     )
     .option("--model <dir>", "model directory (default: models/v1-aami-inter, the inter-patient AAMI model)")
     .option("--beats <from>", "beat positions: detect (default), atr or qrs", "detect")
-    .option("--json", "print one JSON object: summary and every classified beat")
+    .option(
+      "--json",
+      'print one line {"record", "fs", "model", "summary": {...}, "beats": [{"sample", "label", "probs"}]}',
+    )
     .action(
       action(async (arg: string, opts: AnalyzeCliOptions) => {
         const from = parseBeatsFrom(opts.beats);
@@ -36,8 +39,8 @@ export function register(program: Command): void {
               model: classifier.meta.name,
               beatsFrom: from,
               invalidSamples: a.invalidSamples,
-              ...a.summary,
-              beatList: a.beats,
+              summary: a.summary,
+              beats: a.beats,
             });
           process.stdout.write(formatSummary(arg, classifier.meta.name, a.summary) + "\n");
           if (a.invalidSamples > 0)

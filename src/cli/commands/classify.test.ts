@@ -57,6 +57,12 @@ test("classify --beats atr --json: one line, one labelled beat per beat annotati
   assert.equal(d.status, 0, d.stderr);
   const det = JSON.parse(d.stdout) as ClassifyJson;
   assert.ok(Math.abs(det.beats.length - ref.length) < 10);
+  // --beats qrs reads the detector's annotation file: the same beats as --beats detect.
+  assert.equal(run("detect", rec).status, 0);
+  const q = run("classify", rec, "--model", model, "--beats", "qrs", "--json");
+  assert.equal(q.status, 0, q.stderr);
+  assert.deepEqual((JSON.parse(q.stdout) as ClassifyJson).beats, det.beats);
+  rmSync(`${rec}.qrs`);
   const human = run("classify", rec, "--model", model, "--beats", "atr");
   assert.equal(human.status, 0, human.stderr);
   assert.equal(human.stdout.trim().split("\n").length, ref.length + 2);
@@ -121,12 +127,16 @@ test("analyze: human summary by default, JSON with the summary and every beat", 
   assert.match(r.stdout, /ectopic burden: /);
   const j = run("analyze", rec, "--model", model, "--json");
   assert.equal(j.status, 0, j.stderr);
-  const o = JSON.parse(j.stdout) as { beats: number; counts: Record<string, number>; beatList: unknown[] };
-  assert.equal(o.beatList.length, o.beats);
+  const o = JSON.parse(j.stdout) as {
+    summary: { beats: number; counts: Record<string, number> };
+    beats: { sample: number; label: string }[];
+  };
+  assert.equal(o.beats.length, o.summary.beats);
   assert.equal(
-    Object.values(o.counts).reduce((a, b) => a + b, 0),
-    o.beats,
+    Object.values(o.summary.counts).reduce((a, b) => a + b, 0),
+    o.beats.length,
   );
+  assert.equal(o.beats.filter((b) => b.label === "N").length, o.summary.counts.N);
 });
 
 test("bad input: one-line error and a non-zero exit", async () => {
