@@ -2,6 +2,7 @@
 // faithfulness (deletion curves) and physiology (attribution mass in the QRS and T windows) of every
 // explanation method, on the shipped models (models/*) or, when none is there, on a development
 // model trained here in about a minute (bench/explain-model.ts). Prints markdown tables.
+// BENCH_ONLY=time: only the time table; PER_CLASS, SANITY_BEATS: how many beats.
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -306,6 +307,10 @@ async function main() {
       `Evaluation beats: up to ${PER_CLASS} test beats per class, ${ev.cls.length} in all, ${right} classified correctly. Every method explains the logit of the predicted class.\n`,
     );
     console.log("### Time\n\n" + (await timing(e, ev, b, ds)) + "\n");
+    if (process.env.BENCH_ONLY === "time") {
+      await e.release();
+      continue;
+    }
     console.log(
       "### Completeness (sum of attributions vs output − baselineOutput)\n\n" +
         (await completeness(e, ev, b, ds)) +
