@@ -120,3 +120,25 @@ test("occlusion windows cover every sample; a window's samples sum to its logit 
   assert.ok(Math.abs(sum - drop) < 1e-4, `${sum} vs ${drop}`);
   await e.release();
 });
+
+test("a model without RR inputs: every method runs, otherInputs empty, IG and SHAP complete", async () => {
+  const { createTrainer } = await import("../model/trainer.js");
+  const t = await createTrainer({ arch: "v2", batchSize: 4, seed: 1 });
+  const weights = t.getWeights();
+  await t.release();
+  const e = await createExplainer({
+    arch: "v2",
+    classes: ["a", "b", "c", "d", "e"],
+    extraNames: [],
+    weights,
+  });
+  const x = beats.x.slice(0, 3 * 256);
+  const bg = sampleBackground({ x: syntheticBeats(30, 4).x }, 256, 0, 10, 1);
+  for (const method of METHODS) {
+    const r = await explainBeats(e, { x }, Int32Array.of(0, 1, 2), method, { background: bg });
+    assert.equal(r.length, 3);
+    assert.ok(r.every((a) => a.other.length === 0 && a.attribution.length === 256));
+    if (method === "ig" || method === "shap") assert.ok(r.every((a) => completenessError(a) < 0.05));
+  }
+  await e.release();
+});
