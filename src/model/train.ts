@@ -41,6 +41,8 @@ export interface TrainConfig {
   rr: boolean;
   /** Training-batch augmentation (augment.ts); NO_AUGMENT: none. */
   augment: AugmentConfig;
+  /** Dropout on the pooled (+ RR) features before the classifier, training only (0: none). */
+  dropout: number;
   threads: number;
 }
 
@@ -54,6 +56,7 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, "arch"> = {
   oversampleRatio: 0.25,
   rr: false,
   augment: NO_AUGMENT,
+  dropout: 0,
   threads: 2,
 };
 
@@ -98,6 +101,7 @@ export async function train(
       weightDecay: config.weightDecay,
       classWeights: weights,
       threads: config.threads,
+      dropout: config.dropout,
     },
   });
   let state: RunState = { config, scheme: data.scheme, split: data.split, epoch: 0, history: [], best: null };

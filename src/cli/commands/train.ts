@@ -27,6 +27,7 @@ interface TrainCli {
   prematureSwap: string;
   oversampleRatio: string;
   weightDecay: string;
+  dropout: string;
   threads: string;
   json?: boolean;
   cache?: boolean;
@@ -76,6 +77,7 @@ export function register(program: Command): void {
       "0.25",
     )
     .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
+    .option("--dropout <p>", "dropout on the features before the classifier (training only)", "0")
     .option("--threads <n>", "onnxruntime threads", "2")
     .option("--no-cache", "do not use the beat cache")
     .option("--json", "print model.json and the validation and test metrics on stdout at the end")
@@ -113,6 +115,7 @@ export function register(program: Command): void {
             ...(o.augment ? AUGMENT_ON : NO_AUGMENT),
             prematureSwap: num("--premature-swap", o.prematureSwap, 0, 1),
           },
+          dropout: num("--dropout", o.dropout, 0, 0.9),
           threads: int("--threads", o.threads, 1),
         } as const;
         const { dataset } = await datasetFromCli(o, program.opts().dataDir);
