@@ -5,12 +5,14 @@
 # temporary run directory. ~35 min on 2 cores. Usage: scripts/train-shipped.sh [name ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -e dist/src/cli/main.js ] || npm run build
+[ -e dist/src/cli/main.js ] || npm run build   # npm run train:shipped builds first
 runs=$(mktemp -d "${TMPDIR:-/tmp}/av-shipped-XXXXXX")
 av() { node dist/src/cli/main.js "$@"; }
 declare -A CMD=(
   [v1-paper-intra]="--arch v1 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
   [v2-paper-intra]="--arch v2 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
+  [v1-aami-inter]="--arch v1 --scheme aami --split inter --rr --augment --premature-swap 0.5 --epochs 10 --seed 1"
+  [v2-aami-inter]="--arch v2 --scheme aami --split inter --rr --augment --premature-swap 0.5 --epochs 10 --seed 1"
 )
 for name in "${@:-${!CMD[*]}}"; do
   for n in $name; do
