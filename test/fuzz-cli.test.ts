@@ -1,16 +1,15 @@
 // The CLI on broken records: every failure is one line on stderr and a non-zero exit, never a stack trace.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import fc from "fast-check";
 import { MITDB, needShared } from "./shared.js";
 import { arbMutatedHeader, seedHeaders } from "./fuzz/header-props.js";
+import { runCli } from "./run-cli.js";
 
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, ["dist/src/cli/main.js", ...args], { encoding: "utf8", timeout: 30_000 });
+const run = (...args: string[]) => runCli(args, 30_000);
 
 function assertCleanOutcome(args: string[], what: string) {
   const r = run(...args);

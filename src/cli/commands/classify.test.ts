@@ -1,15 +1,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { trainTinyModel } from "../../../test/tiny-model.js";
 import { isBeatCode, readAnnotations, writeAnnotations } from "../../wfdb/index.js";
+import { runCli } from "../../../test/run-cli.js";
 
-const bin = "dist/src/cli/main.js";
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+const run = (...args: string[]) => runCli(args);
 
 let model: string;
 let data: string;

@@ -1,13 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MITDB, needShared } from "../../../test/shared.js";
+import { runCli } from "../../../test/run-cli.js";
 
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, ["dist/src/cli/main.js", ...args], { encoding: "utf8" });
+const run = (...args: string[]) => runCli(args);
 
 test(
   "dataset --json prints class counts of every part; oversampling only grows training",

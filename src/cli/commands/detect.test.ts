@@ -1,15 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readAnnotations } from "../../wfdb/index.js";
 import { CONFORMANCE, needShared } from "../../../test/shared.js";
+import { runCli } from "../../../test/run-cli.js";
 
-const bin = "dist/src/cli/main.js";
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+const run = (...args: string[]) => runCli(args);
 
 function sampleCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "av-detect-"));

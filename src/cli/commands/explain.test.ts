@@ -1,16 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { testBundle } from "../../explain/cli-fixture.js";
 import { resample } from "../../signal/index.js";
 import { readAnnotations, readRecord, toPhysical, writeAnnotations, writeRecord } from "../../wfdb/index.js";
 import { needShared } from "../../../test/shared.js";
+import { runCli } from "../../../test/run-cli.js";
 
-const bin = "dist/src/cli/main.js";
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+const run = (...args: string[]) => runCli(args);
 
 interface ExplainJson {
   sample: number;

@@ -1,12 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { CONFORMANCE, MITDB, needShared } from "../../../test/shared.js";
+import { runCli } from "../../../test/run-cli.js";
 
-const bin = "dist/src/cli/main.js";
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
+const run = (...args: string[]) => runCli(args);
 
 test("read --digital --format json prints fs and every sample of every frame", { skip: needShared() }, () => {
   const r = run("read", join(CONFORMANCE, "test01_00s_frame"), "--digital", "--format", "json");

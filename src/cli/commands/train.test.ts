@@ -1,9 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { runCli } from "../../../test/run-cli.js";
 
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, ["dist/src/cli/main.js", ...args], { encoding: "utf8" });
+const run = (...args: string[]) => runCli(args);
 
 test("train rejects bad options with one line and a non-zero exit, before any work", () => {
   for (const [args, msg] of [
