@@ -2,11 +2,10 @@
 # Re-trains the four shipped models (models/*) with the exact seeded commands that produced them
 # (also recorded in each models/<name>/model.json "training.command" and in docs/RESULTS.md).
 # Same seed + same settings + same thread count give the same weights. Checkpoints go to a fresh
-# temporary run directory. ~35 min on 2 cores. Usage: scripts/train-shipped.sh [name ...]
+# temporary run directory. ~25 min on 2 shared cores. Usage: scripts/train-shipped.sh [name ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -e dist/src/cli/main.js ] || npm run build   # npm run train:shipped builds first
-runs=$(mktemp -d "${TMPDIR:-/tmp}/av-shipped-XXXXXX")
 av() { node dist/src/cli/main.js "$@"; }
 declare -A CMD=(
   [v1-paper-intra]="--arch v1 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
@@ -14,12 +13,12 @@ declare -A CMD=(
   [v1-aami-inter]="--arch v1 --scheme aami --split inter --rr --augment --premature-swap 0.5 --epochs 10 --seed 1"
   [v2-aami-inter]="--arch v2 --scheme aami --split inter --rr --augment --premature-swap 0.5 --epochs 10 --seed 1"
 )
-for name in "${@:-${!CMD[*]}}"; do
-  for n in $name; do
-    [ -n "${CMD[$n]:-}" ] || { echo "unknown model $n (${!CMD[*]})"; exit 2; }
-    echo "== $n: arrhythmia-vision train ${CMD[$n]} --threads 2"
-    # shellcheck disable=SC2086
-    av train ${CMD[$n]} --threads 2 --out "models/$n" --run-dir "$runs/$n"
-  done
+names="${*:-v1-paper-intra v2-paper-intra v1-aami-inter v2-aami-inter}"
+for n in $names; do [ -n "${CMD[$n]:-}" ] || { echo "unknown model $n (${!CMD[*]})"; exit 2; }; done
+runs=$(mktemp -d "${TMPDIR:-/tmp}/av-shipped-XXXXXX")
+for n in $names; do
+  echo "== $n: arrhythmia-vision train ${CMD[$n]} --threads 2"
+  # shellcheck disable=SC2086
+  av train ${CMD[$n]} --threads 2 --out "models/$n" --run-dir "$runs/$n"
 done
 echo "checkpoints and confusion charts: $runs"
