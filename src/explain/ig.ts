@@ -8,7 +8,7 @@ import type { Attribution, Beats } from "./types.js";
 export interface IgOptions {
   /** steps of the first grid (default 32) */
   readonly steps?: number;
-  /** most steps any beat may get (default 4096: a beat whose logit barely differs from the baseline needs many) */
+  /** most steps any beat may get (default 16384: a beat whose logit barely differs from the baseline needs many) */
   readonly maxSteps?: number;
   /** completeness error that stops the refinement (default 0.002 = 0.2 %) */
   readonly tolerance?: number;
@@ -28,7 +28,7 @@ export async function integratedGradients(
     x: o.baseline?.x ?? new Float32Array(L),
     extra: F > 0 ? (o.baseline?.extra ?? new Float32Array(F)) : undefined,
   };
-  const q = { steps: o.steps ?? 32, maxSteps: o.maxSteps ?? 4096, tolerance: o.tolerance ?? 0.002 };
+  const q = { steps: o.steps ?? 32, maxSteps: o.maxSteps ?? 16384, tolerance: o.tolerance ?? 0.002 };
   const res = await pathIntegrals(
     e,
     beats,
