@@ -35,6 +35,21 @@ test("ratio 0 or a balanced set adds nothing; a negative ratio is rejected", () 
   assert.throws(() => oversampleIndices(y, 2, { ratio: -1, rng: mulberry32(1) }), /ratio/);
 });
 
+test("a per-class cap limits a class to cap x its own count; other classes and the default are unchanged", () => {
+  const y = labels([1000, 10, 300, 4, 1]);
+  const count = (cap?: (number | undefined)[]) =>
+    classCounts(
+      Array.from(oversampleIndices(y, 5, { ratio: 0.25, rng: mulberry32(1), cap }), (i) => y[i]),
+      5,
+    );
+  assert.deepEqual(count(), [1000, 250, 300, 250, 250]);
+  assert.deepEqual(count([undefined, undefined, undefined, 2.5, 1]), [1000, 250, 300, 10, 1]);
+  assert.deepEqual(count([undefined, 100]), [1000, 250, 300, 250, 250]); // the ratio target still bounds it
+  const idx = oversampleIndices(y, 5, { rng: mulberry32(1), cap: [undefined, undefined, undefined, 2.5, 1] });
+  for (const i of idx.subarray(y.length)) assert.ok(y[i] === 1 || y[i] === 3);
+  assert.throws(() => oversampleIndices(y, 5, { rng: mulberry32(1), cap: [0.5] }), /cap/);
+});
+
 test("balanced class weights: weighted mean 1, inverse to frequency, 0 for absent classes", () => {
   const y = labels([600, 300, 0, 100]);
   const w = classWeights(y, 4);
@@ -43,4 +58,17 @@ test("balanced class weights: weighted mean 1, inverse to frequency, 0 for absen
   for (const c of y) mean += w[c] / y.length;
   assert.ok(Math.abs(mean - 1) < 1e-6);
   assert.ok(Math.abs(w[0] * 600 - w[3] * 100) < 1e-3);
+});
+
+test("tempered class weights keep a weighted mean of 1, shrink the spread, and power 0 gives ones", () => {
+  const y = labels([600, 300, 0, 100]);
+  const full = classWeights(y, 4);
+  const half = classWeights(y, 4, 0.5);
+  const mean = (w: Float32Array) => (600 * w[0] + 300 * w[1] + 100 * w[3]) / 1000;
+  assert.ok(Math.abs(mean(half) - 1) < 1e-6);
+  assert.ok(half[3] / half[0] < full[3] / full[0]);
+  assert.ok(Math.abs(half[3] / half[0] - Math.sqrt(6)) < 1e-5);
+  assert.equal(half[2], 0);
+  assert.deepEqual([...classWeights(y, 4, 0)], [1, 1, 0, 1]);
+  assert.throws(() => classWeights(y, 4, 2), /power/);
 });

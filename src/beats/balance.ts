@@ -12,6 +12,12 @@ export interface OversampleOptions {
   ratio?: number;
   /** Seeded generator; call again with a fresh state for a fresh draw each epoch. */
   rng: Rng;
+  /**
+   * Per-class cap, as a multiple of the class's own count (>= 1): class c is topped up to at most
+   * floor(cap[c] x count) rows, so that a class with few beats (often from one patient) is not copied
+   * dozens of times. Missing or undefined entries: no cap (the default).
+   */
+  cap?: ReadonlyArray<number | undefined>;
 }
 
 /**
@@ -28,16 +34,22 @@ export function oversampleIndices(
   if (!(ratio >= 0)) throw new Error(`oversampling ratio must be >= 0, got ${ratio}`);
   const counts = classCounts(y, nClasses);
   const target = Math.ceil(ratio * Math.max(0, ...counts));
+  const goal = counts.map((c, k) => {
+    const m = opts.cap?.[k];
+    if (m === undefined) return target;
+    if (!(m >= 1)) throw new Error(`oversampling cap must be >= 1, got ${m} for class ${k}`);
+    return Math.min(target, Math.floor(m * c));
+  });
   const byClass = counts.map((c) => new Int32Array(c));
   const fill = new Array<number>(nClasses).fill(0);
   for (let i = 0; i < y.length; i++) byClass[y[i]][fill[y[i]]++] = i;
-  const extra = counts.reduce((s, c) => s + (c > 0 && c < target ? target - c : 0), 0);
+  const extra = counts.reduce((s, c, k) => s + (c > 0 && c < goal[k] ? goal[k] - c : 0), 0);
   const out = new Int32Array(y.length + extra);
   for (let i = 0; i < y.length; i++) out[i] = i;
   let k = y.length;
   for (let c = 0; c < nClasses; c++) {
-    if (counts[c] === 0 || counts[c] >= target) continue;
-    for (let j = counts[c]; j < target; j++) out[k++] = byClass[c][randInt(opts.rng, counts[c])];
+    if (counts[c] === 0 || counts[c] >= goal[c]) continue;
+    for (let j = counts[c]; j < goal[c]; j++) out[k++] = byClass[c][randInt(opts.rng, counts[c])];
   }
   return out;
 }
@@ -45,9 +57,15 @@ export function oversampleIndices(
 /**
  * Class weights for a weighted loss, the alternative to oversampling: n / (k x n_c) over the k classes
  * present ("balanced"), so that the weighted mean over the samples is 1; absent classes get 0.
+ * `power` < 1 tempers them: (n / (k x n_c))^power, rescaled so that the weighted mean is still 1
+ * (power 1, the default: balanced; 0: all ones).
  */
-export function classWeights(y: ArrayLike<number>, nClasses: number): Float32Array {
+export function classWeights(y: ArrayLike<number>, nClasses: number, power = 1): Float32Array {
+  if (!(power >= 0 && power <= 1)) throw new Error(`class-weight power must be in [0, 1], got ${power}`);
   const counts = classCounts(y, nClasses);
   const present = counts.filter((c) => c > 0).length;
-  return Float32Array.from(counts, (c) => (c > 0 ? y.length / (present * c) : 0));
+  const raw = counts.map((c) => (c > 0 ? (y.length / (present * c)) ** power : 0));
+  if (power === 1) return Float32Array.from(raw);
+  const mean = counts.reduce((s, c, k) => s + c * raw[k], 0) / Math.max(1, y.length);
+  return Float32Array.from(raw, (w) => w / mean);
 }

@@ -37,6 +37,10 @@ export interface TrainConfig {
   /** Class balance of the training part: the paper's oversampling, a class-weighted loss, or none. */
   balance: "oversample" | "weights" | "none";
   oversampleRatio: number;
+  /** With balance "weights": class weights ^ this power (1 or absent: balanced; < 1: tempered). */
+  weightPower?: number;
+  /** Optional per-class oversampling caps, x the class's own count, by class name (e.g. { F: 2, Q: 1 }). */
+  oversampleCap?: Record<string, number>;
   /** Feed the per-patient RR ratios (RR_INPUT_COLUMNS) through the net's extra pathway. */
   rr: boolean;
   /** Training-batch augmentation (augment.ts); NO_AUGMENT: none. */
@@ -93,7 +97,8 @@ export async function train(
   const len = data.windowLength;
   const rrCols = config.rr ? RR_INPUT_COLUMNS : [];
   const part = data.parts.train;
-  const weights = config.balance === "weights" ? [...classWeights(part.y, K)] : undefined;
+  const weights =
+    config.balance === "weights" ? [...classWeights(part.y, K, config.weightPower ?? 1)] : undefined;
   const trainer = await createTrainer({
     ...{ arch: config.arch, numClasses: K, extraFeatures: rrCols.length, seed: config.seed },
     ...{
@@ -107,11 +112,15 @@ export async function train(
   let state: RunState = { config, scheme: data.scheme, split: data.split, epoch: 0, history: [], best: null };
   if (opts.resume && existsSync(join(outDir, "last.ckpt"))) state = await resumeFrom(outDir, trainer, state);
 
+  const unknown = Object.keys(config.oversampleCap ?? {}).filter((c) => !data.classes.includes(c));
+  if (unknown.length > 0)
+    throw new Error(`oversampling cap for ${unknown.join(", ")}: not a class of ${data.classes.join(" ")}`);
+  const cap = config.oversampleCap && data.classes.map((name) => config.oversampleCap?.[name]);
   const epochOrder = (epoch: number) => {
     const rng = mulberry32(fnv1a32(`${config.seed}:${epoch}`));
     const idx =
       config.balance === "oversample"
-        ? oversampleIndices(part.y, K, { ratio: config.oversampleRatio, rng })
+        ? oversampleIndices(part.y, K, { ratio: config.oversampleRatio, rng, cap })
         : Int32Array.from(part.y.keys());
     return shuffle(idx, rng);
   };

@@ -14,6 +14,10 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
     [["--arch", "v1", "--scheme", "paper", "--split", "intra", "--balance", "x"], /--balance must be/],
     [["--arch", "v1", "--scheme", "paper", "--split", "intra", "--lr", "-1"], /--lr must be/],
     [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--oversample-cap", "F=0.5"],
+      /--oversample-cap wants/,
+    ],
+    [
       ["--arch", "v1", "--scheme", "nope", "--split", "intra", "--run-dir", "/nonexistent/x"],
       /--scheme must be/,
     ],
@@ -28,6 +32,6 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
 test("train --help lists the options of the issue", () => {
   const r = run("train", "--help");
   assert.equal(r.status, 0);
-  for (const o of ["--arch", "--scheme", "--split", "--epochs", "--seed", "--out", "--resume"])
+  for (const o of ["--arch", "--scheme", "--split", "--epochs", "--seed", "--out", "--resume", "--hide-test"])
     assert.ok(r.stdout.includes(o), o);
 });

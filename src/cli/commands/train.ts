@@ -26,6 +26,9 @@ interface TrainCli {
   augment?: boolean;
   prematureSwap: string;
   oversampleRatio: string;
+  oversampleCap?: string;
+  hideTest?: boolean;
+  weightPower?: string;
   weightDecay: string;
   dropout: string;
   threads: string;
@@ -76,6 +79,12 @@ export function register(program: Command): void {
       "oversampling target of each minority class, x the majority count",
       "0.25",
     )
+    .option(
+      "--oversample-cap <caps>",
+      "per-class oversampling caps, x the class's own count, e.g. F=2,Q=1 (default: none)",
+    )
+    .option("--weight-power <p>", "with --balance weights: temper the class weights, weight^p (0..1)")
+    .option("--hide-test", "do not print test-part figures (choose settings on validation only)")
     .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
     .option("--dropout <p>", "dropout on the features before the classifier (training only)", "0")
     .option("--threads <n>", "onnxruntime threads", "2")
@@ -110,6 +119,8 @@ export function register(program: Command): void {
           weightDecay: num("--weight-decay", o.weightDecay, 0, 1),
           balance: o.balance as "oversample" | "weights" | "none",
           oversampleRatio: num("--oversample-ratio", o.oversampleRatio, 0, 1),
+          ...(o.oversampleCap === undefined ? {} : { oversampleCap: parseCaps(o.oversampleCap) }),
+          ...(o.weightPower === undefined ? {} : { weightPower: num("--weight-power", o.weightPower, 0, 1) }),
           rr: o.rr === true,
           augment: {
             ...(o.augment ? AUGMENT_ON : NO_AUGMENT),
@@ -136,15 +147,33 @@ export function register(program: Command): void {
         const command = ["arrhythmia-vision", ...process.argv.slice(2)].join(" ");
         const fin = await writeModelDir(out, runDir, trainer, dataset, state, command);
         await trainer.release();
-        if (o.json) return printJson({ out, runDir, ...fin });
+        if (o.json) return printJson(o.hideTest ? { out, runDir, val: fin.val } : { out, runDir, ...fin });
         const pct = (v: number) => (100 * v).toFixed(2) + " %";
+        const testText = o.hideTest
+          ? "test figures hidden (--hide-test)"
+          : `test accuracy ${pct(fin.test.accuracy)}, macro-F1 ${pct(fin.test.macroF1)}`;
         process.stdout.write(
           `${out}: epoch ${state.best.epoch} of ${state.epoch} chosen on validation macro-F1 ${pct(fin.val.macroF1)}` +
-            ` (accuracy ${pct(fin.val.accuracy)}); test accuracy ${pct(fin.test.accuracy)}, macro-F1 ` +
-            `${pct(fin.test.macroF1)}; ${fin.meta.params} params = ${fin.meta.footprintKB.toFixed(2)} KB; charts in ${runDir}\n`,
+            ` (accuracy ${pct(fin.val.accuracy)}); ${testText}; ${fin.meta.params} params = ` +
+            `${fin.meta.footprintKB.toFixed(2)} KB; charts in ${runDir}\n`,
         );
       }),
     );
+}
+
+/** "F=2,Q=1" -> { F: 2, Q: 1 }; each cap a number >= 1. */
+export function parseCaps(text: string): Record<string, number> {
+  const caps: Record<string, number> = {};
+  for (const part of text.split(",")) {
+    const m = /^\s*([A-Za-z]+)\s*=\s*([0-9.]+)\s*$/.exec(part);
+    const x = m ? Number(m[2]) : NaN;
+    if (!m || !(x >= 1))
+      throw new UserError(
+        `--oversample-cap wants CLASS=MULTIPLE pairs (multiple >= 1), e.g. F=2,Q=1, not "${text}"`,
+      );
+    caps[m[1]] = x;
+  }
+  return caps;
 }
 
 /** A progress bar on stderr (epoch, loss, val accuracy, samples/s, ETA) on a TTY, and a line per epoch. */
