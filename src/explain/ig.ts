@@ -1,7 +1,7 @@
 // Integrated gradients (Sundararajan et al. 2017) of the class logit, from a baseline (default: a
 // flat line, and the extra inputs at 0, their training mean once the model's scaling is applied) to
 // the beat, with the adaptive trapezoid quadrature of paths.ts.
-import { pathIntegrals } from "./paths.js";
+import { pathAttribution, pathIntegrals } from "./paths.js";
 import type { Explainer } from "./explainer.js";
 import type { Attribution, Beats } from "./types.js";
 
@@ -40,11 +40,7 @@ export async function integratedGradients(
   return res.map((p, r) => ({
     method: "ig" as const,
     classIndex: cls[r],
-    attribution: Float32Array.from(p.attribution.subarray(0, L)),
-    other: Float32Array.from(p.attribution.subarray(L)),
-    output: p.output,
-    baselineOutput: p.baselineOutput,
-    logits: p.logits,
+    ...pathAttribution(p, L),
     info: { steps: p.steps, completenessError: p.error },
   }));
 }

@@ -35,6 +35,17 @@ export interface PathResult {
   readonly error: number;
 }
 
+/** The fields an IG or GradientSHAP explanation takes from a beat's path result (waveform, then extra inputs). */
+export function pathAttribution(p: PathResult, width: number) {
+  return {
+    attribution: Float32Array.from(p.attribution.subarray(0, width)),
+    other: Float32Array.from(p.attribution.subarray(width)),
+    output: p.output,
+    baselineOutput: p.baselineOutput,
+    logits: p.logits,
+  };
+}
+
 interface State {
   /** per baseline: steps of its path, and the sum of the gradients at its interior grid points */
   steps: Int32Array;

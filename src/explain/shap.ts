@@ -8,7 +8,7 @@
 // and are computed once per background and class (cached on the Background object).
 import { mulberry32 } from "../model/engine/rng.js";
 import type { Explainer, GradBatch } from "./explainer.js";
-import { pathIntegrals } from "./paths.js";
+import { pathAttribution, pathIntegrals } from "./paths.js";
 import type { Attribution, Beats } from "./types.js";
 
 export interface ShapOptions {
@@ -81,11 +81,7 @@ export async function gradientShap(
   return res.map((p, r) => ({
     method: "shap" as const,
     classIndex: cls[r],
-    attribution: Float32Array.from(p.attribution.subarray(0, L)),
-    other: Float32Array.from(p.attribution.subarray(L)),
-    output: p.output,
-    baselineOutput: p.baselineOutput,
-    logits: p.logits,
+    ...pathAttribution(p, L),
     info: {
       background: m,
       steps: p.steps,
