@@ -1,24 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createSession, loadOrt } from "./engine/runtime.js";
-import { gaussian, mulberry32 } from "./engine/rng.js";
 import { createTrainer } from "./trainer.js";
+import { syntheticBeats } from "./synthetic-beats.js";
 
 /** Easily separable synthetic beats: class k is a bump at index 90 of width 4 + 3k and sign (-1)^k. */
-function synthetic(n: number, seed: number): { x: Float32Array; y: Int32Array } {
-  const rng = mulberry32(seed);
-  const x = new Float32Array(n * 256);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = i % 5;
-    y[i] = k;
-    const width = 4 + 3 * k;
-    const amp = (k % 2 === 0 ? 1 : -1) * (0.8 + 0.4 * rng());
-    for (let t = 0; t < 256; t++)
-      x[i * 256 + t] = amp * Math.exp(-(((t - 90) / width) ** 2)) + 0.1 * gaussian(rng);
-  }
-  return { x, y };
-}
 
 const argmaxAccuracy = (p: Float32Array, y: Int32Array, k: number) =>
   y.reduce((acc, label, i) => {
@@ -28,8 +14,8 @@ const argmaxAccuracy = (p: Float32Array, y: Int32Array, k: number) =>
 
 test("training smoke test: a few epochs on separable synthetic beats clearly beat chance", async () => {
   const B = 32;
-  const train = synthetic(320, 1);
-  const held = synthetic(100, 2);
+  const train = syntheticBeats(320, 1);
+  const held = syntheticBeats(100, 2);
   const t = await createTrainer({ arch: "v2", batchSize: B, seed: 7, threads: 1 });
   let first = NaN;
   let last = NaN;
@@ -47,7 +33,7 @@ test("training smoke test: a few epochs on separable synthetic beats clearly bea
 });
 
 test("deterministic for a seed; weights round-trip; export matches predict", async () => {
-  const { x, y } = synthetic(16, 3);
+  const { x, y } = syntheticBeats(16, 3);
   const make = () => createTrainer({ arch: "v1", batchSize: 16, seed: 11, threads: 1 });
   const [a, b] = await Promise.all([make(), make()]);
   for (let i = 0; i < 2; i++) assert.equal(await a.step(x, y, 1e-3), await b.step(x, y, 1e-3));
@@ -67,7 +53,7 @@ test("deterministic for a seed; weights round-trip; export matches predict", asy
 });
 
 test("weights + optimizer state resume training exactly", async () => {
-  const { x, y } = synthetic(16, 8);
+  const { x, y } = syntheticBeats(16, 8);
   const make = () => createTrainer({ arch: "v2", batchSize: 16, seed: 4 });
   const [a, b] = await Promise.all([make(), make()]);
   for (let i = 0; i < 3; i++) await a.step(x, y, 2e-3);
@@ -83,7 +69,7 @@ test("weights + optimizer state resume training exactly", async () => {
 });
 
 test("dropout: deterministic for a seed, changes training, not eval", async () => {
-  const { x, y } = synthetic(16, 6);
+  const { x, y } = syntheticBeats(16, 6);
   const make = (dropout: number) => createTrainer({ arch: "v2", batchSize: 16, seed: 2, dropout });
   const [a, b, c] = await Promise.all([make(0.5), make(0.5), make(0)]);
   const la = [await a.step(x, y, 1e-3), await a.step(x, y, 1e-3)];
@@ -96,7 +82,7 @@ test("dropout: deterministic for a seed, changes training, not eval", async () =
 });
 
 test("extra features pathway: used by step, predict and the export", async () => {
-  const { x, y } = synthetic(8, 4);
+  const { x, y } = syntheticBeats(8, 4);
   const t = await createTrainer({ arch: "v2", batchSize: 8, seed: 1, extraFeatures: 4 });
   const extra = new Float32Array(8 * 4).map((_, i) => (i % 4) - 1.5);
   assert.ok(Number.isFinite(await t.step(x, y, 1e-3, extra)));
@@ -134,7 +120,7 @@ test("bad input is rejected with a clear error", async () => {
 test("the exported model runs in onnxruntime-web (wasm, as in the browser) with the same output", async () => {
   const web = await import("onnxruntime-web");
   web.env.wasm.numThreads = 1;
-  const { x, y } = synthetic(8, 5);
+  const { x, y } = syntheticBeats(8, 5);
   const t = await createTrainer({ arch: "v1", batchSize: 8, seed: 3, extraFeatures: 4 });
   const extra = new Float32Array(8 * 4).map((_, i) => i / 32);
   for (let i = 0; i < 2; i++) await t.step(x, y, 1e-3, extra);
