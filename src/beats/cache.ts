@@ -8,7 +8,7 @@ import type { BeatSource } from "./source.js";
 import { windowLength } from "./window.js";
 
 const MAGIC = "AVBEATS1";
-const VERSION = 1; // bump when extraction changes
+const VERSION = 2; // bump when extraction changes
 
 type Extract = (source: BeatSource, record: string, settings: RecordSettings) => Promise<RecordTable>;
 

@@ -13,6 +13,7 @@ import {
 import { DEFAULT_WINDOW, windowLength, type WindowSpec } from "./window.js";
 import { extractRecordBeats, type Resampler, type RecordTable } from "./record-beats.js";
 import { loadTables } from "./cache.js";
+import { medianTemplate } from "./template.js";
 import { resample as sincResample } from "../signal/index.js";
 
 /** One part of a dataset: n beats, row-major. */
@@ -39,6 +40,8 @@ export interface BeatDataset {
   /** Records used (after the scheme's exclusions) and the inter validation hold-out. */
   records: string[];
   valRecords: readonly string[];
+  /** Each record's template (medianTemplate of all its beats' windows, any label). */
+  templates: Map<string, Float32Array>;
   /** Beats of the scheme's classes lost because their window left the record or held invalid samples. */
   dropped: { edge: number; invalid: number };
 }
@@ -123,6 +126,7 @@ export async function buildBeatDataset(opts: BuildOptions): Promise<BeatDataset>
     parts,
     records,
     valRecords: opts.split === "inter" ? valRecords : [],
+    templates: new Map(tables.map((t) => [t.record, medianTemplate(t.x, len)])),
     dropped,
   };
 }

@@ -8,5 +8,6 @@ export * from "./rng.js";
 export * from "./rr.js";
 export * from "./source.js";
 export * from "./split.js";
+export * from "./template.js";
 export * from "./window.js";
 export * from "./wfdb-source.js";

@@ -17,7 +17,8 @@ test("a regular rhythm gives equal intervals and ratios of 1", () => {
   for (let i = 0; i < 30; i++) {
     const r = row(f, i);
     for (const k of ["preRR", "postRR", "localRR", "recordRR"]) close(r[k], 0.8, k);
-    for (const k of RR_FEATURES.slice(4)) close(r[k], 1, k);
+    for (const k of RR_FEATURES.slice(4, 9)) close(r[k], 1, k);
+    close(r["localRRdiff/localRR"], 0, "irregularity");
   }
 });
 
@@ -35,6 +36,9 @@ test("a premature beat has a short pre-RR and a long post-RR relative to its nei
   close(r["preRR/localRR"], 0.5 / 0.96, "ratio");
   close(r["postRR/recordRR"], 1.1 / recordRR, "ratio");
   assert.ok(r["preRR/localRR"] < 0.85 && row(f, 5)["preRR/localRR"] > 0.99);
+  // successive differences of pre-RRs 6..15: |0.5 - 1| + |1.1 - 0.5| + |1 - 1.1| over 9, then / localRR
+  close(r["localRRdiff/localRR"], (0.5 + 0.6 + 0.1) / 9 / 0.96, "irregularity");
+  close(row(f, 0)["localRRdiff/localRR"], 0, "regular start");
 });
 
 test("first and last beats borrow their one known interval; windows are clipped at the edges", () => {

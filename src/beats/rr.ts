@@ -13,6 +13,9 @@ export const RR_FEATURES = [
   "preRR/recordRR",
   "postRR/recordRR",
   "localRR/recordRR",
+  // mean |successive difference| of the pre-RRs in the local window, over localRR: ~0 in a regular
+  // rhythm, high in atrial fibrillation (where a short RR is not a premature beat)
+  "localRRdiff/localRR",
 ] as const;
 
 export const RR_DIM = RR_FEATURES.length;
@@ -30,7 +33,7 @@ export function rrFeatures(samples: ArrayLike<number>, fs: number): Float32Array
   const n = samples.length;
   const out = new Float32Array(n * RR_DIM);
   if (n < 2) {
-    for (let i = 0; i < n; i++) out.set([0, 0, 0, 0, 1, 1, 1, 1, 1], i * RR_DIM);
+    for (let i = 0; i < n; i++) out.set([0, 0, 0, 0, 1, 1, 1, 1, 1, 0], i * RR_DIM);
     return out;
   }
   // pre[i]: interval ending at beat i; pre[0] borrows pre[1].
@@ -41,12 +44,16 @@ export function rrFeatures(samples: ArrayLike<number>, fs: number): Float32Array
   // Prefix sums give each local mean in O(1).
   const cum = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + pre[i];
+  // cumDiff[i + 1] - cumDiff[j + 1]: sum of |pre[k] - pre[k - 1]| for k in (j, i]
+  const cumDiff = new Float64Array(n + 1);
+  for (let i = 1; i < n; i++) cumDiff[i + 1] = cumDiff[i] + Math.abs(pre[i] - pre[i - 1]);
   for (let i = 0; i < n; i++) {
     const preRR = pre[i];
     const postRR = i + 1 < n ? pre[i + 1] : pre[i];
     const lo = Math.max(0, i - LOCAL_BEFORE);
     const hi = Math.min(n - 1, i + LOCAL_AFTER);
     const localRR = (cum[hi + 1] - cum[lo]) / (hi - lo + 1);
+    const localDiff = hi > lo ? (cumDiff[hi + 1] - cumDiff[lo + 1]) / (hi - lo) : 0;
     out.set(
       [
         preRR,
@@ -58,6 +65,7 @@ export function rrFeatures(samples: ArrayLike<number>, fs: number): Float32Array
         preRR / recordRR,
         postRR / recordRR,
         localRR / recordRR,
+        localDiff / localRR,
       ],
       i * RR_DIM,
     );

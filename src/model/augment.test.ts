@@ -1,10 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { emptyPart, mulberry32 } from "../beats/index.js";
+import { RR_FEATURES, emptyPart, mulberry32 } from "../beats/index.js";
 import {
+  afRRRow,
   augmentBatch,
   normalRowsByRecord,
   prematureClass,
+  simulateAfRR,
   warpWindow,
   znorm,
   type AugmentConfig,
@@ -73,4 +75,32 @@ test("waveform augmentation: windows change, stay z-normalised, and repeat for a
     const sd = Math.sqrt(w.reduce((s, v) => s + (v - mean) ** 2, 0) / LEN);
     assert.ok(Math.abs(mean) < 1e-5 && Math.abs(sd - 1) < 1e-4);
   }
+});
+
+test("a simulated AF rhythm keeps the beat's local and record RR and is irregular", () => {
+  const names = [...RR_FEATURES];
+  const row = Float32Array.from(names, (n) =>
+    n === "localRR" ? 0.8 : n === "recordRR" ? 1 : n === "localRR/recordRR" ? 0.8 : n.includes("/") ? 1 : 0.8,
+  );
+  row[names.indexOf("localRRdiff/localRR")] = 0;
+  const rng = mulberry32(3);
+  for (let t = 0; t < 20; t++) {
+    const r = afRRRow(row, rng);
+    const v = (n: (typeof RR_FEATURES)[number]) => r[names.indexOf(n)];
+    assert.equal(v("localRR"), row[names.indexOf("localRR")]);
+    assert.equal(v("localRR/recordRR"), row[names.indexOf("localRR/recordRR")]);
+    assert.ok(v("localRRdiff/localRR") > 0.01 && v("localRRdiff/localRR") < 1);
+    assert.ok(Math.abs(v("preRR/recordRR") - v("preRR/localRR") * 0.8) < 1e-6);
+    assert.ok(Math.abs(v("preRR") - v("preRR/localRR") * 0.8) < 1e-6);
+  }
+});
+
+test("simulateAfRR changes only normal beats' extra inputs", () => {
+  const part = { ...emptyPart(4, 2), y: Int32Array.of(0, 1) };
+  part.rr.fill(1);
+  const cols = [RR_FEATURES.indexOf("preRR/localRR"), RR_FEATURES.indexOf("localRRdiff/localRR")];
+  const extra = new Float32Array(4).fill(7);
+  simulateAfRR(extra, cols, part, [0, 1], 1, mulberry32(1));
+  assert.notEqual(extra[0], 7);
+  assert.deepEqual([...extra.subarray(2)], [7, 7]);
 });

@@ -7,7 +7,10 @@
 // label and RR inputs but, with probability p, gets the waveform of a random normal beat of the same
 // record. Such beats look like the patient's normal beats; what marks them is prematurity, so the net
 // must learn that from the RR pathway instead of memorising the training patients' ectopic shapes.
-import type { BeatPart } from "../beats/index.js";
+// Simulated atrial fibrillation (inter-patient): with probability p, a normal beat's RR inputs are
+// replaced by those of a random irregular rhythm around the same local mean RR (log-normal intervals,
+// CV 10-30 %), label kept. In AF a short RR is not a premature beat; DS1 trains on one AF record only.
+import { RR_DIM, RR_FEATURES, type BeatPart } from "../beats/index.js";
 
 export interface AugmentConfig {
   /** max relative stretch of the time axis about the R peak (0.1: factors in [0.9, 1.1]); 0 = off */
@@ -18,12 +21,14 @@ export interface AugmentConfig {
   noise: number;
   /** probability of the premature swap; 0 = off */
   prematureSwap: number;
+  /** probability that a normal beat gets the RR inputs of a simulated AF rhythm; 0 or absent = off */
+  afRhythm?: number;
 }
 
 export const NO_AUGMENT: AugmentConfig = { warp: 0, wander: 0, noise: 0, prematureSwap: 0 };
 
 export const isAugmenting = (a: AugmentConfig): boolean =>
-  a.warp > 0 || a.wander > 0 || a.noise > 0 || a.prematureSwap > 0;
+  a.warp > 0 || a.wander > 0 || a.noise > 0 || a.prematureSwap > 0 || (a.afRhythm ?? 0) > 0;
 
 /** The class a premature swap applies to: S (aami) or A (paper); -1 if the scheme has neither. */
 export const prematureClass = (classes: readonly string[]): number =>
@@ -111,5 +116,52 @@ export function augmentBatch(x: Float32Array, a: AugmentConfig, c: AugmentContex
     }
     if (a.noise > 0) for (let k = 0; k < len; k++) w[k] += a.noise * gauss(rng);
     if (a.warp > 0 || a.wander > 0 || a.noise > 0) znorm(w);
+  }
+}
+
+const col = (name: (typeof RR_FEATURES)[number]) => RR_FEATURES.indexOf(name);
+
+/**
+ * A full RR feature row (RR_DIM) of a beat inside a simulated AF rhythm: the 10 local intervals are
+ * log-normal around 1 (sigma 0.1-0.3), scaled to the beat's own local mean RR; record-level RR kept.
+ */
+export function afRRRow(row: Float32Array, rng: () => number): Float32Array {
+  const sigma = 0.1 + 0.2 * rng();
+  const r = Array.from({ length: 10 }, () => Math.exp(sigma * gauss(rng)));
+  const mean = r.reduce((a, b) => a + b, 0) / r.length;
+  let diff = 0;
+  for (let j = 1; j < r.length; j++) diff += Math.abs(r[j] - r[j - 1]);
+  // r[4] is this beat's pre-RR (window: pre-RRs of beats i-4 .. i+5), r[5] its post-RR
+  const [pre, post] = [r[4] / mean, r[5] / mean];
+  const out = row.slice();
+  const localRR = row[col("localRR")];
+  const recordRatio = row[col("localRR/recordRR")];
+  out[col("preRR")] = pre * localRR;
+  out[col("postRR")] = post * localRR;
+  out[col("preRR/localRR")] = pre;
+  out[col("postRR/localRR")] = post;
+  out[col("preRR/recordRR")] = pre * recordRatio;
+  out[col("postRR/recordRR")] = post * recordRatio;
+  out[col("localRRdiff/localRR")] = diff / (r.length - 1) / mean;
+  return out;
+}
+
+/**
+ * Replaces, with probability p, the extra inputs (columns `cols` of the RR features) of each normal
+ * (class 0) beat of a gathered batch by those of afRRRow. `rows`: the batch's rows of `part`.
+ */
+export function simulateAfRR(
+  extra: Float32Array,
+  cols: readonly number[],
+  part: BeatPart,
+  rows: ArrayLike<number>,
+  p: number,
+  rng: () => number,
+): void {
+  for (let b = 0; b < rows.length; b++) {
+    const i = rows[b];
+    if (part.y[i] !== 0 || rng() >= p) continue;
+    const row = afRRRow(part.rr.subarray(i * RR_DIM, (i + 1) * RR_DIM), rng);
+    cols.forEach((c, j) => (extra[b * cols.length + j] = row[c]));
   }
 }

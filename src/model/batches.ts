@@ -1,10 +1,17 @@
 // Gathering training batches and predicting a dataset part in chunks, over the row-major arrays of src/beats.
 import { RR_DIM, RR_FEATURES, type BeatPart } from "../beats/index.js";
 
-/** The RR columns fed to the net as extra features: the per-patient ratios (unit-free), not raw seconds. */
-export const RR_INPUT_COLUMNS: readonly number[] = RR_FEATURES.flatMap((n, i) =>
-  n.includes("/") ? [i] : [],
-);
+/** The RR columns fed to the net as extra features (--rr): the per-patient ratios (unit-free), not raw seconds. */
+export const RR_INPUT_COLUMNS: readonly number[] = [
+  "preRR/localRR",
+  "postRR/localRR",
+  "preRR/recordRR",
+  "postRR/recordRR",
+  "localRR/recordRR",
+].map((n) => RR_FEATURES.indexOf(n as (typeof RR_FEATURES)[number]));
+
+/** --irregularity adds the local RR irregularity (atrial fibrillation) to the RR inputs. */
+export const IRREGULARITY_COLUMN = RR_FEATURES.indexOf("localRRdiff/localRR");
 
 /** Copies rows `idx[from .. from + n)` of a part into batch buffers (x, y and optional RR columns). */
 export function gatherBatch(
@@ -59,13 +66,16 @@ export async function predictPart(
   k: number,
   rrCols: readonly number[],
   chunk = 512,
+  /** the net input of rows [from, from + n) from their windows (default: the windows) */
+  toInput: (x: Float32Array, from: number, n: number) => Float32Array = (x) => x,
 ): Promise<Int32Array> {
   const n = part.y.length;
   const out = new Int32Array(n);
   const all = Int32Array.from({ length: n }, (_, i) => i);
   for (let from = 0; from < n; from += chunk) {
-    const b = gatherBatch(part, all, from, Math.min(chunk, n - from), len, rrCols);
-    out.set(argmaxRows(await predict(b.x, b.extra), k), from);
+    const m = Math.min(chunk, n - from);
+    const b = gatherBatch(part, all, from, m, len, rrCols);
+    out.set(argmaxRows(await predict(toInput(b.x, from, m), b.extra), k), from);
   }
   return out;
 }

@@ -3,13 +3,13 @@
 // run directory beside its checkpoints.
 import { basename, join } from "node:path";
 import { DEFAULT_WINDOW, RR_FEATURES, type BeatDataset } from "../beats/index.js";
-import { RR_INPUT_COLUMNS, predictPart } from "./batches.js";
+import { predictPart } from "./batches.js";
 import { saveBundle, type ModelMeta } from "./bundle.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { writeConfusionChart } from "./confusion-chart.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
 import type { Trainer } from "./trainer.js";
-import type { RunState } from "./train.js";
+import { inputColumns, partInput, type RunState } from "./train.js";
 
 export interface FinishedModel {
   meta: ModelMeta;
@@ -29,11 +29,20 @@ export async function writeModelDir(
 ): Promise<FinishedModel> {
   const best = await loadCheckpoint<RunState>(join(runDir, "best.ckpt"));
   trainer.setWeights(best.tensors);
-  const rrCols = state.config.rr ? RR_INPUT_COLUMNS : [];
+  const rrCols = inputColumns(state.config);
   const score = async (p: "val" | "test") => {
     const part = data.parts[p];
     const k = data.classes.length;
-    const pred = await predictPart((x, e) => trainer.predict(x, e), part, data.windowLength, k, rrCols);
+    const toInput = partInput(data, p, state.config.morph);
+    const pred = await predictPart(
+      (x, e) => trainer.predict(x, e),
+      part,
+      data.windowLength,
+      k,
+      rrCols,
+      512,
+      toInput,
+    );
     const m = evaluatePredictions(part.y, pred, data.classes);
     const title = `${state.config.arch} ${data.scheme}/${data.split} ${p} (epoch ${best.meta.epoch})`;
     await writeConfusionChart(join(runDir, `${p}-confusion`), m.confusion, data.classes, { title });

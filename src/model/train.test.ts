@@ -35,6 +35,7 @@ const data: BeatDataset = {
   parts: { train: part(160, 1, "a"), val: part(40, 2, "b"), test: part(40, 3, "c") },
   records: ["a", "b", "c"],
   valRecords: [],
+  templates: new Map(),
   dropped: { edge: 0, invalid: 0 },
 };
 const config: TrainConfig = { ...TRAIN_DEFAULTS, arch: "v2", epochs: 2, batchSize: 32, threads: 1, seed: 4 };

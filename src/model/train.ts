@@ -9,10 +9,12 @@ import {
   classWeights,
   fnv1a32,
   mulberry32,
+  morphInput,
   oversampleIndices,
   type BeatDataset,
+  type MorphInput,
 } from "../beats/index.js";
-import { RR_INPUT_COLUMNS, gatherBatch, predictPart, shuffle } from "./batches.js";
+import { IRREGULARITY_COLUMN, RR_INPUT_COLUMNS, gatherBatch, predictPart, shuffle } from "./batches.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { evaluatePredictions } from "./metrics.js";
 import { oneCycleLr } from "./schedule.js";
@@ -23,6 +25,7 @@ import {
   isAugmenting,
   normalRowsByRecord,
   prematureClass,
+  simulateAfRR,
   type AugmentConfig,
 } from "./augment.js";
 import type { Arch } from "./arrhythminet.js";
@@ -43,11 +46,15 @@ export interface TrainConfig {
   oversampleCap?: Record<string, number>;
   /** Feed the per-patient RR ratios (RR_INPUT_COLUMNS) through the net's extra pathway. */
   rr: boolean;
+  /** With rr: also the local RR irregularity (localRRdiff/localRR). */
+  irregularity?: boolean;
   /** Training-batch augmentation (augment.ts); NO_AUGMENT: none. */
   augment: AugmentConfig;
   /** Dropout on the pooled (+ RR) features before the classifier, training only (0: none). */
   dropout: number;
   threads: number;
+  /** Waveform input beside the record's template (src/beats/template.ts); absent: "none". */
+  morph?: MorphInput;
 }
 
 export const TRAIN_DEFAULTS: Omit<TrainConfig, "arch"> = {
@@ -95,7 +102,7 @@ export async function train(
 ): Promise<{ trainer: Trainer; state: RunState }> {
   const K = data.classes.length;
   const len = data.windowLength;
-  const rrCols = config.rr ? RR_INPUT_COLUMNS : [];
+  const rrCols = inputColumns(config);
   const part = data.parts.train;
   const weights =
     config.balance === "weights" ? [...classWeights(part.y, K, config.weightPower ?? 1)] : undefined;
@@ -144,14 +151,31 @@ export async function train(
           { ...augment, normals, rows: idx.subarray(s * B, (s + 1) * B) },
           augRng,
         );
+      const rows = idx.subarray(s * B, (s + 1) * B);
+      const af = config.augment.afRhythm ?? 0;
+      if (af > 0 && b.extra) simulateAfRR(b.extra, rrCols, part, rows, af, augRng);
+      const x = morphInput(
+        b.x,
+        len,
+        (k) => data.templates.get(part.record[rows[k]])!,
+        config.morph ?? "none",
+      );
       const lr = oneCycleLr((epoch - 1) * steps + s, config.epochs * steps, config.maxLr);
-      const loss = await trainer.step(b.x, b.y, lr, b.extra);
+      const loss = await trainer.step(x, b.y, lr, b.extra);
       lossSum += loss;
       const samplesPerSec = ((s + 1) * B) / ((performance.now() - t0) / 1000);
       opts.events?.onStep?.({ epoch, step: s + 1, steps, loss, samplesPerSec });
     }
     const trainSeconds = (performance.now() - t0) / 1000;
-    const pred = await predictPart((x, e) => trainer.predict(x, e), data.parts.val, len, K, rrCols);
+    const pred = await predictPart(
+      (x, e) => trainer.predict(x, e),
+      data.parts.val,
+      len,
+      K,
+      rrCols,
+      512,
+      partInput(data, "val", config.morph),
+    );
     const val = evaluatePredictions(data.parts.val.y, pred, data.classes);
     const log: EpochLog = {
       epoch,
@@ -201,3 +225,14 @@ function withOptimizer(trainer: Trainer): Record<string, Float32Array> {
   const o = trainer.getOptimizerState();
   return { ...trainer.getWeights(), [ADAM_M]: o.m, [ADAM_V]: o.v, [ADAM_STEP]: Float32Array.of(o.step) };
 }
+
+/** predictPart's input transform for a part of `data` under a morph mode. */
+export function partInput(data: BeatDataset, p: "val" | "test", morph: MorphInput = "none") {
+  const part = data.parts[p];
+  return (x: Float32Array, from: number): Float32Array =>
+    morphInput(x, data.windowLength, (k) => data.templates.get(part.record[from + k])!, morph);
+}
+
+/** The RR_FEATURES columns a run feeds to the net's extra pathway. */
+export const inputColumns = (c: Pick<TrainConfig, "rr" | "irregularity">): number[] =>
+  c.rr ? [...RR_INPUT_COLUMNS, ...(c.irregularity ? [IRREGULARITY_COLUMN] : [])] : [];

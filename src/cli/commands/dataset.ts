@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import {
+  DS1,
   buildBeatDataset,
   defaultDataDir,
   isSchemeName,
@@ -25,6 +26,8 @@ export interface DatasetCliOptions {
   split: string;
   cache?: boolean;
   cacheDir?: string;
+  /** Comma-separated DS1 records of the inter split's validation part (default INTER_VAL_RECORDS). */
+  valRecords?: string;
 }
 
 /** Checks the CLI options and builds the dataset from --data-dir / $ARRHYTHMIA_VISION_DATA / ../shared/mitdb. */
@@ -40,7 +43,19 @@ export async function datasetFromCli(
   if ((await source.records().catch(() => [])).length === 0)
     throw new UserError(`no annotated records found in ${dataDir}`);
   const cacheDir = opts.cache === false ? undefined : (opts.cacheDir ?? defaultCacheDir());
-  const dataset = await buildBeatDataset({ source, scheme: opts.scheme, split: opts.split, cacheDir });
+  const valRecords = opts.valRecords?.split(",").map((r) => r.trim());
+  if (valRecords) {
+    if (opts.split !== "inter") throw new UserError("--val-records applies to --split inter only");
+    const bad = valRecords.find((r) => !DS1.includes(r));
+    if (bad !== undefined) throw new UserError(`--val-records: ${bad} is not a DS1 record`);
+  }
+  const dataset = await buildBeatDataset({
+    source,
+    scheme: opts.scheme,
+    split: opts.split,
+    cacheDir,
+    ...(valRecords ? { valRecords } : {}),
+  });
   return { dataset, dataDir };
 }
 

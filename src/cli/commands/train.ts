@@ -11,6 +11,7 @@ const AUGMENT_ON = { warp: 0.1, wander: 0.3, noise: 0.05 } as const;
 const NO_AUGMENT = { warp: 0, wander: 0, noise: 0 } as const;
 
 interface TrainCli {
+  valRecords?: string;
   arch: string;
   scheme: string;
   split: string;
@@ -23,8 +24,10 @@ interface TrainCli {
   lr: string;
   balance: string;
   rr?: boolean;
+  irregularity?: boolean;
   augment?: boolean;
   prematureSwap: string;
+  afRhythm: string;
   oversampleRatio: string;
   oversampleCap?: string;
   hideTest?: boolean;
@@ -34,6 +37,7 @@ interface TrainCli {
   threads: string;
   json?: boolean;
   cache?: boolean;
+  morph: string;
 }
 
 const int = (name: string, v: string, min: number): number => {
@@ -65,6 +69,7 @@ export function register(program: Command): void {
       "oversample",
     )
     .option("--rr", "feed the per-patient RR ratios to the net's extra pathway")
+    .option("--irregularity", "with --rr: also the local RR irregularity (atrial fibrillation)")
     .option(
       "--augment",
       "augment training windows: time warp 10 %, baseline wander, noise (src/model/augment.ts)",
@@ -72,6 +77,11 @@ export function register(program: Command): void {
     .option(
       "--premature-swap <p>",
       "probability that a training S (aami) / A (paper) beat gets a normal beat's waveform of its record",
+      "0",
+    )
+    .option(
+      "--af-rhythm <p>",
+      "with --rr: probability that a training normal beat gets the RR inputs of a simulated atrial fibrillation",
       "0",
     )
     .option(
@@ -84,6 +94,12 @@ export function register(program: Command): void {
       "per-class oversampling caps, x the class's own count, e.g. F=2,Q=1 (default: none)",
     )
     .option("--weight-power <p>", "with --balance weights: temper the class weights, weight^p (0..1)")
+    .option(
+      "--morph <how>",
+      "net input: none (the beat) or residual (the beat minus its record's median beat)",
+      "none",
+    )
+    .option("--val-records <list>", "inter: the DS1 records held out for validation, comma-separated")
     .option("--hide-test", "do not print test-part figures (choose settings on validation only)")
     .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
     .option("--dropout <p>", "dropout on the features before the classifier (training only)", "0")
@@ -122,12 +138,15 @@ export function register(program: Command): void {
           ...(o.oversampleCap === undefined ? {} : { oversampleCap: parseCaps(o.oversampleCap) }),
           ...(o.weightPower === undefined ? {} : { weightPower: num("--weight-power", o.weightPower, 0, 1) }),
           rr: o.rr === true,
+          ...(o.irregularity ? { irregularity: true } : {}),
           augment: {
             ...(o.augment ? AUGMENT_ON : NO_AUGMENT),
             prematureSwap: num("--premature-swap", o.prematureSwap, 0, 1),
+            ...(Number(o.afRhythm) > 0 ? { afRhythm: num("--af-rhythm", o.afRhythm, 0, 1) } : {}),
           },
           dropout: num("--dropout", o.dropout, 0, 0.9),
           threads: int("--threads", o.threads, 1),
+          ...(o.morph === "none" ? {} : { morph: morphMode(o.morph) }),
         } as const;
         const { dataset } = await datasetFromCli(o, program.opts().dataDir);
         await mkdir(runDir, { recursive: true });
@@ -222,4 +241,9 @@ async function progressBar(epochs: number) {
       if (started) bar.stop();
     },
   };
+}
+
+function morphMode(v: string): "residual" {
+  if (v !== "residual") throw new UserError(`--morph must be none or residual, not "${v}"`);
+  return v;
 }

@@ -14,7 +14,7 @@ import {
   pointwiseCM,
   relu,
   reshape,
-  singleChannelConvCM,
+  inputConvCM,
   transpose,
 } from "./ops/index.js";
 
@@ -33,7 +33,7 @@ export const channels = (ctx: Ctx, x: Tensor): number => (ctx.layout === "CNL" ?
 
 /**
  * conv1d without bias, padding (k - 1) / 2. In "CNL": pointwise, depthwise, or a first layer with
- * one input channel (input (N, 1, L), output channel-major).
+ * the raw input (N, C, L) (output channel-major).
  */
 export function conv(ctx: Ctx, name: string, x: Tensor, o: ConvLayer): Tensor {
   const { g } = ctx;
@@ -52,7 +52,7 @@ export function conv(ctx: Ctx, name: string, x: Tensor, o: ConvLayer): Tensor {
     const attrs = { kernel_shape: [1, o.k], strides: [1, stride], pads: [0, pad, 0, pad], group };
     return g.op("Conv", [x4, w4], [x4.shape[0], o.out, 1, lo], attrs);
   }
-  if (first && cin === 1) return singleChannelConvCM(g, x, reshape(g, w, [o.out, o.k]), { stride, pad });
+  if (first) return inputConvCM(g, x, reshape(g, w, [o.out, cin * o.k]), { stride, pad });
   if (group === cin && o.out === cin) return depthwiseCM(g, x, reshape(g, w, [cin, o.k]), { stride, pad });
   if (group === 1 && o.k === 1 && stride === 1) return pointwiseCM(g, x, reshape(g, w, [o.out, cin]));
   throw new Error(`conv ${name}: no channel-major form (group ${group}, k ${o.k})`);

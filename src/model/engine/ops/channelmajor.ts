@@ -5,11 +5,11 @@
 //  - depthwise: one batched MatMul per channel with a banded Toeplitz matrix (L x Lout) built from
 //    the kernel (stride and zero padding included) by a GEMM with a constant 0/1 selection matrix,
 //    so the kernel gradient is that GEMM's gradient;
-//  - single-input-channel conv (the stem): unfold the input into windows (Gather), then one GEMM.
+//  - the stem conv on the raw input (any channels): unfold the input into windows (Gather), then one GEMM.
 // All three are compositions of matmul/reshape, so their backward rules come for free.
 import type { Graph, Tensor } from "../graph.js";
 import { convOutLength } from "./conv.js";
-import { reshape } from "./elementwise.js";
+import { reshape, transpose } from "./elementwise.js";
 import { matmul } from "./linear.js";
 import { dimMul, reshape as rawReshape } from "./shape.js";
 
@@ -55,30 +55,36 @@ export function unfoldSelector(l: number, k: number, stride: number, pad: number
 }
 
 /**
- * Conv with one input channel: x (N, 1, L), w (Cout, K) -> (Cout, N, Lout). Training never needs
- * the input gradient (a Gather unfolds the windows); when x requires one (explanations), the unfold
- * is a GEMM with a constant 0/1 selection matrix instead, so matmul's backward gives it.
+ * Stem conv on the raw input: x (N, C, L), w (Cout, C*K) (a (Cout, C, K) kernel, flattened) ->
+ * (Cout, N, Lout). Unfold the input into windows, (N*Lout, C*K), then one GEMM. Training never needs
+ * the input gradient (a Gather unfolds the windows); when x requires one (explanations), the unfold is
+ * a GEMM with a constant 0/1 selection matrix instead, so matmul's backward gives it.
  */
-export function singleChannelConvCM(
-  g: Graph,
-  x: Tensor,
-  w: Tensor,
-  o: { stride: number; pad: number },
-): Tensor {
-  const [n, , l] = x.shape;
-  const [cout, k] = w.shape;
+export function inputConvCM(g: Graph, x: Tensor, w: Tensor, o: { stride: number; pad: number }): Tensor {
+  const [n, c, l] = x.shape;
+  const cout = w.shape[0];
+  const k = w.shape[1] / c;
   const lo = convOutLength(l, k, o.stride, o.pad);
+  const nc = dimMul(n, c);
+  let windows: Tensor; // (N*C, Lout*K)
   if (x.requiresGrad) {
     const sel = g.constant(unfoldSelector(l, k, o.stride, o.pad), [l, lo * k], "unfold_sel");
-    const windows = matmul(g, reshape(g, x, [n, l]), sel);
-    const u = reshape(g, windows, [dimMul(n, lo), k]);
-    return reshape(g, matmul(g, w, u, { transB: true }), [cout, n, lo]);
+    windows = matmul(g, reshape(g, x, [nc, l]), sel);
+  } else {
+    const padded = g.op(
+      "Pad",
+      [rawReshape(g, x, [nc, l]), g.ints([0, o.pad, 0, o.pad])],
+      [nc, l + 2 * o.pad],
+    );
+    const idx = new Array<number>(lo * k);
+    for (let j = 0; j < lo; j++) for (let t = 0; t < k; t++) idx[j * k + t] = j * o.stride + t;
+    windows = g.op("Gather", [padded, g.ints(idx)], [nc, lo * k], { axis: 1 });
   }
-  const flat = rawReshape(g, x, [n, l]);
-  const padded = g.op("Pad", [flat, g.ints([0, o.pad, 0, o.pad])], [n, l + 2 * o.pad]);
-  const idx = new Array<number>(lo * k);
-  for (let j = 0; j < lo; j++) for (let t = 0; t < k; t++) idx[j * k + t] = j * o.stride + t;
-  const windows = g.op("Gather", [padded, g.ints(idx)], [n, lo * k], { axis: 1 });
-  const u = rawReshape(g, windows, [dimMul(n, lo), k]);
+  const re = x.requiresGrad ? reshape : rawReshape;
+  // (N, C, Lout, K) -> (N, Lout, C, K): channel-then-tap columns, as the flattened kernel
+  const u =
+    c === 1
+      ? re(g, windows, [dimMul(n, lo), k])
+      : re(g, transpose(g, re(g, windows, [n, c, lo, k]), [0, 2, 1, 3]), [dimMul(n, lo), c * k]);
   return reshape(g, matmul(g, w, u, { transB: true }), [cout, n, lo]);
 }

@@ -5,6 +5,6 @@ export { matmul, linear, type MatmulOptions } from "./linear.js";
 export { batchNormTrain, batchNormEval, channelAffine, type Layout } from "./norm.js";
 export { sum, mean, globalAvgPool, concat } from "./reduce.js";
 export { softmaxCrossEntropy } from "./loss.js";
-export { pointwiseCM, depthwiseCM, singleChannelConvCM, toeplitzSelector } from "./channelmajor.js";
+export { pointwiseCM, depthwiseCM, inputConvCM, toeplitzSelector } from "./channelmajor.js";
 export { transpose } from "./elementwise.js";
 export { dropout } from "./dropout.js";

@@ -110,8 +110,11 @@ test("channel-major convs: pointwise, depthwise (Toeplitz), single-channel stem"
   await check("depthwiseCM s2", [rand([3, 2, 11]), rand([3, 7])], (g, [x, w]) =>
     ops.depthwiseCM(g, x, w, { stride: 2, pad: 3 }),
   );
-  await check("singleChannelConvCM", [rand([2, 1, 12], -1, 1, false), rand([4, 7])], (g, [x, w]) =>
-    ops.singleChannelConvCM(g, x, w, { stride: 2, pad: 3 }),
+  await check("inputConvCM", [rand([2, 1, 12], -1, 1, false), rand([4, 7])], (g, [x, w]) =>
+    ops.inputConvCM(g, x, w, { stride: 2, pad: 3 }),
+  );
+  await check("inputConvCM 2 channels", [rand([2, 2, 12], -1, 1, false), rand([4, 14])], (g, [x, w]) =>
+    ops.inputConvCM(g, x, w, { stride: 2, pad: 3 }),
   );
   await check(
     "batchNormTrain CNL",
@@ -163,31 +166,33 @@ test("batch norm in eval mode: gradients of input, scale and shift (NCL and CNL)
     );
 });
 
-test("single-channel stem conv (channel-major) with an input gradient", async () => {
-  await check("singleChannelConvCM dx", [rand([2, 1, 12]), rand([4, 7])], (g, [x, w]) =>
-    ops.singleChannelConvCM(g, x, w, { stride: 2, pad: 3 }),
-  );
-  // and its forward equals ONNX Conv
-  const { Graph } = await import("../graph.js");
-  const { encodeModel } = await import("../onnx.js");
-  const { createSession, loadOrt } = await import("../runtime.js");
-  const { Tensor } = await loadOrt();
-  const [x, w] = [rand([2, 1, 13]), rand([4, 1, 7])];
-  const g = new Graph();
-  const xi = g.input("x", [2, 1, 13], { requiresGrad: true });
-  const wi = g.input("w", [4, 1, 7]);
-  g.output(ops.conv1d(g, xi, wi, undefined, { stride: 2, pad: 3 }), "ref");
-  const cm = ops.singleChannelConvCM(g, xi, ops.reshape(g, wi, [4, 7]), { stride: 2, pad: 3 });
-  g.output(ops.transpose(g, cm, [1, 0, 2]), "cm");
-  const s = await createSession(encodeModel(g.toModel()));
-  const out = await s.run({
-    x: new Tensor("float32", x.value, x.shape),
-    w: new Tensor("float32", w.value, w.shape),
+for (const c of [1, 2])
+  test(`stem conv (channel-major), ${c} input channel(s), with an input gradient, equals ONNX Conv`, async () => {
+    await check("inputConvCM dx", [rand([2, c, 12]), rand([4, 7 * c])], (g, [x, w]) =>
+      ops.inputConvCM(g, x, w, { stride: 2, pad: 3 }),
+    );
+    const { Graph } = await import("../graph.js");
+    const { encodeModel } = await import("../onnx.js");
+    const { createSession, loadOrt } = await import("../runtime.js");
+    const { Tensor } = await loadOrt();
+    const [x, w] = [rand([2, c, 13]), rand([4, c, 7])];
+    for (const requiresGrad of [true, false]) {
+      const g = new Graph();
+      const xi = g.input("x", [2, c, 13], { requiresGrad });
+      const wi = g.input("w", [4, c, 7]);
+      g.output(ops.conv1d(g, xi, wi, undefined, { stride: 2, pad: 3 }), "ref");
+      const cm = ops.inputConvCM(g, xi, ops.reshape(g, wi, [4, 7 * c]), { stride: 2, pad: 3 });
+      g.output(ops.transpose(g, cm, [1, 0, 2]), "cm");
+      const s = await createSession(encodeModel(g.toModel()));
+      const out = await s.run({
+        x: new Tensor("float32", x.value, x.shape),
+        w: new Tensor("float32", w.value, w.shape),
+      });
+      const [a, b] = [out.ref.data as Float32Array, out.cm.data as Float32Array];
+      assert.equal(a.length, b.length);
+      a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${i}: ${v} vs ${b[i]}`));
+    }
   });
-  const [a, b] = [out.ref.data as Float32Array, out.cm.data as Float32Array];
-  assert.equal(a.length, b.length);
-  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${i}: ${v} vs ${b[i]}`));
-});
 
 test("dropout: about p of the inputs dropped, the rest scaled by 1/(1-p), gradient through the same mask", async () => {
   const { Graph } = await import("../graph.js");

@@ -1,0 +1,29 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { medianTemplate, morphInput } from "./template.js";
+
+test("the median template is the dominant beat, whatever 44 % of other beats look like", () => {
+  const len = 8;
+  const usual = Float32Array.from({ length: len }, (_, k) => Math.sin(k));
+  const n = 50;
+  const x = new Float32Array(n * len);
+  for (let b = 0; b < n; b++)
+    for (let k = 0; k < len; k++) x[b * len + k] = b % 7 < 3 ? 10 + b + k : usual[k];
+  assert.deepEqual(medianTemplate(x, len), usual);
+  // also when only a spread subset of a long record is used
+  assert.deepEqual(medianTemplate(x, len, 10), usual);
+  assert.deepEqual(medianTemplate(new Float32Array(0), len), new Float32Array(len));
+});
+
+test("the residual input is each beat minus its own template; none leaves the beats", () => {
+  const x = Float32Array.of(1, 2, 3, 4, 5, 6);
+  const t = [Float32Array.of(1, 1, 1), Float32Array.of(0, 2, 4)];
+  assert.deepEqual(
+    morphInput(x, 3, (b) => t[b], "residual"),
+    Float32Array.of(0, 1, 2, 4, 3, 2),
+  );
+  assert.equal(
+    morphInput(x, 3, (b) => t[b], "none"),
+    x,
+  );
+});
