@@ -93,6 +93,6 @@ test("selectExtra picks the model's RR columns in its order and scales them", ()
     extraFeatures: ["postRR", "preRR"],
     extraScaling: { mean: [1, 0], std: [2, 1] },
   });
-  assert.deepEqual([...e!], [0, 0, 4.5, 9]);
+  assert.deepEqual([...e!], [0, 0, RR_DIM / 2, RR_DIM]);
   assert.equal(selectExtra(rr, spec), undefined);
 });
