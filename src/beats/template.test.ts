@@ -27,3 +27,10 @@ test("the residual input is each beat minus its own template; none leaves the be
     x,
   );
 });
+
+test("every beat counts: two beats give their mean, a long record an even spread of maxBeats beats", () => {
+  assert.deepEqual(medianTemplate(Float32Array.of(1, 2, 3, 6), 2), Float32Array.of(2, 4));
+  // 10 beats, at most 5: beats 0, 2, 4, 6, 8 (values 0..4 after / 2), median 2.
+  const x = Float32Array.from({ length: 10 }, (_, b) => (b % 2 ? 100 : b / 2));
+  assert.deepEqual(medianTemplate(x, 1, 5), Float32Array.of(2));
+});

@@ -11,7 +11,7 @@ export function medianTemplate(x: Float32Array, len: number, maxBeats = 1000): F
   // At most maxBeats beats, evenly spread over the record (median cost bounded for long records).
   const step = Math.max(1, n / maxBeats);
   const rows: number[] = [];
-  for (let r = 0; r < n && rows.length < maxBeats; r = Math.floor((rows.length + 1) * step)) rows.push(r);
+  for (let r = 0; r < n && rows.length < maxBeats; r = Math.floor(rows.length * step)) rows.push(r);
   const col = new Float32Array(rows.length);
   for (let k = 0; k < len; k++) {
     rows.forEach((r, i) => (col[i] = x[r * len + k]));
