@@ -61,7 +61,7 @@ for (const f of FLOORS) {
     const data = await dataset(f.scheme, f.split);
     const c = await openClassifier(bundle, { threads: 2 });
     try {
-      const { report } = await evaluateOnPart(c, data.parts.test);
+      const { report } = await evaluateOnPart(c, data.parts.test, data.templates);
       const pct = (v: number) => (100 * v).toFixed(2) + " %";
       const got = `${f.model}: accuracy ${pct(report.accuracy)}, macro-F1 ${pct(report.macroF1)}`;
       assert.ok(report.accuracy >= f.accuracy, `${got}; accuracy floor ${pct(f.accuracy)}`);

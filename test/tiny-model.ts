@@ -7,9 +7,12 @@ import {
   SCHEMES,
   extractRecordBeats,
   labelOf,
+  medianTemplate,
+  morphInput,
   windowLength,
   wfdbSource,
   DEFAULT_WINDOW,
+  type MorphInput,
 } from "../src/beats/index.js";
 import { saveBundle, selectExtra, type ModelMeta } from "../src/model/index.js";
 import { createTrainer } from "../src/model/trainer.js";
@@ -19,6 +22,12 @@ export interface TinyModelOptions {
   extraFeatures?: string[];
   name?: string;
   steps?: number;
+  /** "residual": trained on each beat minus record 100's template, and saved so (default "none"). */
+  morph?: MorphInput;
+  /** Learning rate of every step (default 3e-3). */
+  lr?: number;
+  /** Rare (S, V) beats repeated to as many as the N beats (default false). */
+  balanced?: boolean;
 }
 
 /** Trains V2 for a few steps on up to 512 beats of samples/100 (AAMI classes) and saves it; returns its dir. */
@@ -34,15 +43,19 @@ export async function trainTinyModel(o: TinyModelOptions = {}): Promise<{ dir: s
   const labels = t.symbol.map((s) => labelOf(scheme, s));
   const rare = labels.flatMap((y, i) => (y > 0 ? [i] : []));
   const normal = labels.flatMap((y, i) => (y === 0 ? [i] : []));
-  const pick = [...rare, ...normal].slice(0, B * steps);
-  const x = new Float32Array(pick.length * len);
+  // balanced: the rare beats repeated to half of the beats (a net whose output depends on the waveform).
+  const repeat = o.balanced ? Math.ceil(normal.length / Math.max(1, rare.length)) : 1;
+  const pick = [...Array.from({ length: repeat }, () => rare).flat(), ...normal].slice(0, B * steps);
+  const windows = new Float32Array(pick.length * len);
   const y = new Int32Array(pick.length);
   const rr = new Float32Array(pick.length * 9);
   pick.forEach((i, k) => {
-    x.set(t.x.subarray(i * len, (i + 1) * len), k * len);
+    windows.set(t.x.subarray(i * len, (i + 1) * len), k * len);
     rr.set(t.rr.subarray(i * 9, (i + 1) * 9), k * 9);
     y[k] = labels[i];
   });
+  const template = medianTemplate(t.x, len);
+  const x = morphInput(windows, len, () => template, o.morph ?? "none");
   const spec = { fs: 360, window: DEFAULT_WINDOW, extraFeatures };
   const extra = selectExtra(rr, spec);
   const nx = extraFeatures.length;
@@ -65,7 +78,7 @@ export async function trainTinyModel(o: TinyModelOptions = {}): Promise<{ dir: s
       by[j] = y[i];
       if (be && extra) be.set(extra.subarray(i * nx, (i + 1) * nx), j * nx);
     });
-    await trainer.step(bx, by, 3e-3, be);
+    await trainer.step(bx, by, o.lr ?? 3e-3, be);
   }
   const dir = join(mkdtempSync(join(tmpdir(), "av-tiny-model-")), o.name ?? "tiny");
   const meta = await saveBundle(dir, {
@@ -78,6 +91,7 @@ export async function trainTinyModel(o: TinyModelOptions = {}): Promise<{ dir: s
       lead: 0,
       window: { ...DEFAULT_WINDOW },
       extraFeatures,
+      morph: o.morph,
       params: trainer.paramCount,
       training: { command: "test/tiny-model.ts", seed: 1, epochs: 0, split: "inter", steps },
       validation: {},

@@ -6,6 +6,7 @@ import { openClassifier, type Classifier } from "../model/index.js";
 import { resample } from "../signal/index.js";
 import { trainTinyModel } from "../../test/tiny-model.js";
 import {
+  AnalyzerStream,
   analyzeInChunks,
   analyzeRecord,
   analyzeSignal,
@@ -16,6 +17,7 @@ import {
 
 let local: Classifier;
 let recordLevel: Classifier;
+let residual: Classifier;
 const dirs: string[] = [];
 let lead: RecordLead;
 
@@ -25,7 +27,9 @@ before(async () => {
     name: "tiny-record",
     extraFeatures: ["preRR/recordRR", "postRR/localRR"],
   });
-  dirs.push(a.dir, b.dir);
+  const c = await trainTinyModel({ name: "tiny-residual", morph: "residual", steps: 64, balanced: true });
+  dirs.push(a.dir, b.dir, c.dir);
+  residual = await openClassifier(c.dir);
   local = await openClassifier(a.dir);
   recordLevel = await openClassifier(b.dir);
   lead = await readLead("samples/100");
@@ -34,6 +38,7 @@ before(async () => {
 after(async () => {
   await local.release();
   await recordLevel.release();
+  await residual.release();
   for (const d of dirs) rmSync(dirname(d), { recursive: true, force: true });
 });
 
@@ -109,4 +114,32 @@ test("streaming equals whole at another sampling rate and across invalid samples
   const s = await analyzeInChunks(local, sig, 250, 500);
   assertSameBeats(s.beats, whole.beats);
   assert.equal(s.invalidSamples, 340);
+});
+
+test("a residual model streams as a record-level one: beats held until end(), then exactly the whole record", async () => {
+  const part = { fs: lead.fs, signal: lead.signal.slice(0, 360 * 300) };
+  const whole = await analyzeSignal(residual, part);
+  assert.ok(whole.beats.length > 300);
+  const s = await analyzeInChunks(residual, part.signal, part.fs, 999);
+  assertSameBeats(s.beats, whole.beats);
+  // Given beats: held too (the template needs every beat), then equal.
+  const given = (await beatSamples("samples/100", "atr", lead)).filter((x) => x < part.signal.length + 50);
+  const stream = new AnalyzerStream(residual, part.fs, { samples: given });
+  assert.deepEqual(await stream.push(part.signal), []);
+  assertSameBeats(await stream.end(), (await analyzeSignal(residual, part, given)).beats);
+  // The residual is applied: the same net without morph labels the beats otherwise.
+  const plain = { ...residual, meta: { ...residual.meta, morph: undefined } };
+  const other = await analyzeSignal(plain, part);
+  assert.ok(other.beats.some((b, i) => Math.abs(b.probs.N - whole.beats[i].probs.N) > 1e-3));
+});
+
+test("residual model: streaming equals whole at another rate and across invalid samples", async () => {
+  const n = 360 * 120;
+  const sig = resample(lead.signal.subarray(0, n), 360, 250);
+  sig.fill(NaN, 0, 40);
+  sig.fill(NaN, 9000, 9300);
+  const whole = await analyzeSignal(residual, { fs: 250, signal: sig });
+  assert.equal(whole.invalidSamples, 340);
+  const s = await analyzeInChunks(residual, sig, 250, 500);
+  assertSameBeats(s.beats, whole.beats);
 });

@@ -3,11 +3,17 @@
 // resampler (ResampleStream), the QRS detector (QrsStream), the windows (cut from the same samples, with the
 // same edge padding) and the RR features (a beat is classified only once every beat its features depend on
 // is known: 5 beats later with our detector). A model using record-level RR features (recordRR and its
-// ratios) can only be exact at the end: with our detector its beats are then held until end().
+// ratios) can only be exact at the end: with our detector its beats are then held until end(). So can a
+// model with morph "residual" (its input is the beat minus the template of ALL the record's beats): its
+// beats are always held until end().
 import { RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
 import {
+  invalidWindows,
+  morphOf,
   paddedWindows,
+  recordMorph,
   selectExtra,
+  templateBeats,
   toClassifiedBeats,
   type ClassifiedBeat,
   type Classifier,
@@ -32,6 +38,9 @@ export class AnalyzerStream {
   private readonly known: number[];
   private readonly rrAll?: Float32Array;
   private readonly holdToEnd: boolean;
+  private readonly residual: boolean;
+  /** Residual model: record samples that were invalid (the template leaves their windows out). */
+  private readonly invalidAt: number[] = [];
   private readonly k: number;
   private emitted = 0;
   /** Resampled, filled signal: buf[0 .. len) holds absolute samples base .. base + len. */
@@ -61,15 +70,17 @@ export class AnalyzerStream {
       this.known = [];
       this.detector = new QrsStream(fs);
     }
-    this.holdToEnd = !opts.samples && meta.extraFeatures.some((f) => RECORD_LEVEL.test(f));
+    this.residual = morphOf(meta) === "residual";
+    this.holdToEnd = this.residual || (!opts.samples && meta.extraFeatures.some((f) => RECORD_LEVEL.test(f)));
   }
 
   /** Feeds samples (mV, NaN for invalid); returns the beats classified so far that were not returned yet. */
   async push(chunk: ArrayLike<number>): Promise<ClassifiedBeat[]> {
     if (this.ended) throw new Error("push after end");
+    const at = this.received;
     this.received += chunk.length;
     if (this.detector) for (const b of this.detector.push(chunk)) this.known.push(b);
-    this.append(this.fill(chunk));
+    this.append(this.fill(chunk, at));
     return this.emit();
   }
 
@@ -93,7 +104,7 @@ export class AnalyzerStream {
   }
 
   /** Invalid samples -> the last valid one (leading ones -> the first valid one, once it arrives). */
-  private fill(chunk: ArrayLike<number>): Float64Array {
+  private fill(chunk: ArrayLike<number>, at: number): Float64Array {
     const out: number[] = [];
     for (let i = 0; i < chunk.length; i++) {
       const v = chunk[i];
@@ -103,6 +114,7 @@ export class AnalyzerStream {
         out.push(v);
       } else {
         this.invalid++;
+        if (this.residual) this.invalidAt.push(at + i);
         if (Number.isNaN(this.last)) this.leading++;
         else out.push(this.last);
       }
@@ -130,7 +142,7 @@ export class AnalyzerStream {
     while (upto < this.known.length) {
       const complete = this.ended || peak(upto) + after <= end;
       const rrFinal =
-        this.ended || (!this.detector ? true : !this.holdToEnd && upto + RR_LOOKAHEAD < this.known.length);
+        this.ended || (!this.holdToEnd && (!this.detector || upto + RR_LOOKAHEAD < this.known.length));
       if (!complete || !rrFinal) break;
       upto++;
     }
@@ -142,9 +154,19 @@ export class AnalyzerStream {
     const hi = Math.min(end, Math.max(...peaks) + after);
     if (lo < this.base) throw new Error("internal: a beat arrived after its samples left the stream buffer");
     const seg = this.buf.slice(lo - this.base, hi - this.base);
-    const { x, edge } = paddedWindows(seg, peaks.map((p) => p - lo) as Int32Array, meta);
+    const { x: windows, edge } = paddedWindows(seg, peaks.map((p) => p - lo) as Int32Array, meta);
     // Edge flags relative to the whole signal: a window leaves it only at its true ends.
     for (let j = 0; j < n; j++) edge[j] = peaks[j] - before < 0 || peaks[j] + after > end ? 1 : 0;
+    // A residual model's beats come all at once, at the end: the template is the whole record's.
+    const invalid = this.residual
+      ? invalidWindows(peaks, meta, this.fs, countBelow(this.invalidAt))
+      : undefined;
+    const { x } = recordMorph(
+      windows,
+      windowLength(meta.window),
+      templateBeats(edge, invalid),
+      morphOf(meta),
+    );
     const rr =
       this.rrAll ??
       rrFeatures(this.known.slice(0, this.ended ? this.known.length : upto + RR_LOOKAHEAD + 1), this.fs);
@@ -175,6 +197,20 @@ export class AnalyzerStream {
     this.len -= drop;
     this.base = keepFrom;
   }
+}
+
+/** countBelow(sorted)(i): values of the ascending list `sorted` below i. */
+function countBelow(sorted: readonly number[]): (i: number) => number {
+  return (i) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
 }
 
 /** Analyses a whole lead through the stream in chunks of `chunk` samples (for tests and benchmarks). */

@@ -1,8 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_WINDOW, RR_DIM, extractRecordBeats, wfdbSource, type RecordBeats } from "../beats/index.js";
+import {
+  DEFAULT_WINDOW,
+  RR_DIM,
+  buildBeatDataset,
+  extractRecordBeats,
+  medianTemplate,
+  wfdbSource,
+  type RecordBeats,
+} from "../beats/index.js";
 import { resample } from "../signal/index.js";
-import { beatInputs, fillInvalid, paddedWindows, selectExtra } from "./beat-inputs.js";
+import { MITDB, needShared } from "../../test/shared.js";
+import { beatInputs, datasetMorph, fillInvalid, paddedWindows, selectExtra } from "./beat-inputs.js";
 
 const spec = { fs: 360, window: DEFAULT_WINDOW, extraFeatures: [] as string[] };
 const len = 256;
@@ -95,4 +104,84 @@ test("selectExtra picks the model's RR columns in its order and scales them", ()
   });
   assert.deepEqual([...e!], [0, 0, RR_DIM / 2, RR_DIM]);
   assert.equal(selectExtra(rr, spec), undefined);
+});
+
+test(
+  "residual model, --beats atr on mitdb 208: every beat inside the record gets the dataset's net input bit for bit",
+  { skip: needShared() },
+  async () => {
+    const source = wfdbSource(MITDB);
+    const ds = await buildBeatDataset({ source, scheme: "aami", split: "intra", records: ["208"] });
+    const rb = await source.read("208", 0);
+    const samples = rb.beats.map((b) => b.sample);
+    const inp = beatInputs(rb.signal, rb.fs, samples, { ...spec, morph: "residual" });
+    assert.deepEqual(inp.template, ds.templates.get("208"));
+    const at = new Map(samples.map((s, i) => [s, i]));
+    let compared = 0;
+    for (const p of ["train", "val", "test"] as const) {
+      const part = ds.parts[p];
+      const want = datasetMorph(part.x, part.record, len, ds.templates, "residual");
+      part.sample.forEach((s, k) => {
+        const i = at.get(s)!;
+        assert.equal(inp.edge[i], 0);
+        assert.deepEqual(inp.x.subarray(i * len, (i + 1) * len), want.subarray(k * len, (k + 1) * len));
+        compared++;
+      });
+    }
+    // Record 208 has beats outside the AAMI classes (Q beats count, unclassifiable ones do not): the
+    // template still spans every beat annotation, as the dataset's does.
+    assert.ok(compared > 2900, `${compared} beats compared`);
+    // The same windows without the residual are the plain windows: the template was subtracted.
+    const plain = beatInputs(rb.signal, rb.fs, samples, spec);
+    assert.equal(plain.template, undefined);
+    const i = at.get(ds.parts.test.sample[0])!;
+    const t = inp.template!;
+    for (let j = 0; j < len; j++) assert.equal(inp.x[i * len + j], Math.fround(plain.x[i * len + j] - t[j]));
+  },
+);
+
+test("residual template: windows with invalid samples and edge beats are left out, as training leaves them", async () => {
+  const rb = await record100();
+  const signal = rb.signal.slice();
+  signal.fill(NaN, 100_000, 100_500);
+  const source = { records: async () => ["r"], read: async () => ({ ...rb, signal }) };
+  const table = await extractRecordBeats(source, "r", { lead: 0, window: DEFAULT_WINDOW, fs: 360 });
+  const samples = rb.beats.map((b) => b.sample);
+  const inp = beatInputs(signal, rb.fs, samples, { ...spec, morph: "residual" });
+  assert.ok(inp.filled === 500 && table.sample.length < samples.length - 3);
+  assert.deepEqual(inp.template, medianTemplate(table.x, len));
+});
+
+test("residual with one, two or only edge beats: the median of what there is; no beat: empty", () => {
+  const sig = Float64Array.from({ length: 2000 }, (_, i) => Math.sin(i / 7) + (i % 300 === 0 ? 3 : 0));
+  const rs = { ...spec, morph: "residual" as const };
+  const one = beatInputs(sig, 360, [600], rs);
+  assert.ok(
+    one.x.every((v) => v === 0),
+    "a lone beat is its own template",
+  );
+  const two = beatInputs(sig, 360, [600, 1200], rs);
+  const plain = beatInputs(sig, 360, [600, 1200], spec);
+  for (let k = 0; k < len; k++)
+    assert.equal(two.template![k], Math.fround(0.5 * (plain.x[k] + plain.x[len + k])));
+  // Both beats leave the record: the template is taken over all of them.
+  const edges = beatInputs(sig, 360, [10, 1990], rs);
+  assert.deepEqual([...edges.edge], [1, 1]);
+  const pe = beatInputs(sig, 360, [10, 1990], spec);
+  for (let k = 0; k < len; k++)
+    assert.equal(edges.template![k], Math.fround(0.5 * (pe.x[k] + pe.x[len + k])));
+  const none = beatInputs(sig, 360, [], rs);
+  assert.equal(none.n, 0);
+  assert.equal(none.x.length, 0);
+});
+
+test("datasetMorph subtracts each row's own record template; a missing template is a clear error", () => {
+  const x = Float32Array.of(1, 2, 3, 4, 5, 6);
+  const t = new Map([
+    ["a", Float32Array.of(1, 1)],
+    ["b", Float32Array.of(0, 2)],
+  ]);
+  assert.deepEqual([...datasetMorph(x, ["a", "b", "a"], 2, t, "residual")], [0, 1, 3, 2, 4, 5]);
+  assert.equal(datasetMorph(x, ["a", "b", "c"], 2, t, "none"), x);
+  assert.throws(() => datasetMorph(x, ["a", "b", "c"], 2, t, "residual"), /no template of record c/);
 });

@@ -6,21 +6,34 @@
 //  - the signal is extended at both ends by repeating its first and last samples, so that a beat whose
 //    window leaves the record still has a full window (flagged `edge`).
 // Beats whose window lies inside the record therefore get the very windows training used.
-import { RR_DIM, RR_FEATURES, extractWindows, rrFeatures, windowLength } from "../beats/index.js";
+// A model with morph "residual" sees each window minus its record's template: the median of the windows
+// training would have kept (inside the record, no invalid sample), so those beats get training's inputs.
+import {
+  RR_DIM,
+  RR_FEATURES,
+  extractWindows,
+  medianTemplate,
+  morphInput,
+  rrFeatures,
+  windowLength,
+  type MorphInput,
+} from "../beats/index.js";
 import { resample } from "../signal/index.js";
 import type { ModelMeta } from "./bundle.js";
 
 /** What of model.json the inputs depend on. */
-export type ModelInputSpec = Pick<ModelMeta, "fs" | "window" | "extraFeatures" | "extraScaling">;
+export type ModelInputSpec = Pick<ModelMeta, "fs" | "window" | "extraFeatures" | "extraScaling" | "morph">;
 
 export interface BeatInputs {
   n: number;
-  /** n x windowLength z-normalised windows. */
+  /** n x windowLength net inputs: the z-normalised windows (minus `template` for a residual model). */
   x: Float32Array;
   /** n x extraFeatures.length model extra inputs (scaled), or undefined when the model has none. */
   extra?: Float32Array;
   /** 1 where the beat's window left the record and was padded. */
   edge: Uint8Array;
+  /** A residual model's template of the record (windowLength z-normalised samples). */
+  template?: Float32Array;
 }
 
 /** Replaces non-finite samples by the last finite one (the first finite one before it); counts them. */
@@ -127,9 +140,80 @@ export function beatInputs(
 ): BeatInputs & { filled: number } {
   const { signal: clean, filled } = fillInvalid(signal);
   const m = toModelRate(clean, fs, samples, spec.fs);
-  const { x, edge } = paddedWindows(m.signal, m.peaks, spec);
+  const { x: windows, edge } = paddedWindows(m.signal, m.peaks, spec);
   const n = samples.length;
-  if (x.length !== n * windowLength(spec.window)) throw new Error("internal: window count mismatch");
+  const len = windowLength(spec.window);
+  if (windows.length !== n * len) throw new Error("internal: window count mismatch");
   const extra = selectExtra(rrFeatures(samples, fs), spec);
-  return { n, x, extra, edge, filled };
+  const invalid = filled > 0 ? invalidWindows(m.peaks, spec, fs, countBefore(signal)) : undefined;
+  const { x, template } = recordMorph(windows, len, templateBeats(edge, invalid), morphOf(spec));
+  return { n, x, extra, edge, filled, template };
+}
+
+/** A model's morph mode ("none" when model.json has none). */
+export const morphOf = (spec: Pick<ModelMeta, "morph">): MorphInput => spec.morph ?? "none";
+
+/**
+ * The net inputs of the windows of ONE record (n x len) under `morph`, and for "residual" the template:
+ * medianTemplate of the rows flagged in `keep` (all rows when none is flagged, e.g. every beat an edge beat).
+ */
+export function recordMorph(
+  windows: Float32Array,
+  len: number,
+  keep: Uint8Array,
+  morph: MorphInput,
+): { x: Float32Array; template?: Float32Array } {
+  if (morph === "none") return { x: windows };
+  const rows = keep.some((v) => v) ? [...keep.keys()].filter((i) => keep[i]) : [...keep.keys()];
+  const kept = new Float32Array(rows.length * len);
+  rows.forEach((r, k) => kept.set(windows.subarray(r * len, (r + 1) * len), k * len));
+  const template = medianTemplate(kept, len);
+  return { x: morphInput(windows, len, () => template, morph), template };
+}
+
+/** 1 for the beats training keeps for the template: window inside the record, no invalid sample in it. */
+export function templateBeats(edge: Uint8Array, invalid?: Uint8Array): Uint8Array {
+  return edge.map((e, i) => (e || invalid?.[i] ? 0 : 1));
+}
+
+/** countBefore(i): non-finite samples of `signal` in [0, i). */
+export function countBefore(signal: ArrayLike<number>): (i: number) => number {
+  const c = new Int32Array(signal.length + 1);
+  for (let i = 0; i < signal.length; i++) c[i + 1] = c[i] + (Number.isFinite(signal[i]) ? 0 : 1);
+  return (i) => c[Math.max(0, Math.min(signal.length, i))];
+}
+
+/**
+ * 1 for the beats (R peaks at the model's rate) whose window covers an invalid sample of the record (rate
+ * `fs`; `countBefore` counts its invalid samples): those training drops. Exact when fs is the model's rate.
+ */
+export function invalidWindows(
+  peaks: Int32Array,
+  spec: Pick<ModelInputSpec, "fs" | "window">,
+  fs: number,
+  countBefore: (i: number) => number,
+): Uint8Array {
+  const k = spec.fs / fs;
+  return Uint8Array.from(peaks, (p) => {
+    const lo = Math.floor((p - spec.window.before) / k);
+    const hi = Math.ceil((p + spec.window.after) / k);
+    return countBefore(hi) > countBefore(lo) ? 1 : 0;
+  });
+}
+
+/** Net inputs of dataset rows (windows of any records, `record` naming each) under `morph`: each row minus
+ * ITS record's template (BeatDataset.templates), as in training. */
+export function datasetMorph(
+  x: Float32Array,
+  record: readonly string[],
+  len: number,
+  templates: ReadonlyMap<string, Float32Array> | undefined,
+  morph: MorphInput,
+): Float32Array {
+  const templateOf = (k: number): Float32Array => {
+    const t = templates?.get(record[k]);
+    if (!t) throw new Error(`no template of record ${record[k]} for a residual model`);
+    return t;
+  };
+  return morphInput(x, len, templateOf, morph);
 }

@@ -10,9 +10,11 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { RR_FEATURES, isSchemeName, isSplitName, type SchemeName, type SplitName } from "../beats/index.js";
-import type { WindowSpec } from "../beats/index.js";
+import type { MorphInput, WindowSpec } from "../beats/index.js";
 
 export const BUNDLE_FORMAT = 1;
+/** The values of model.json's optional `morph`. */
+export const MORPH_INPUTS: readonly MorphInput[] = ["none", "residual"];
 export const BUNDLE_FILES = {
   onnx: "model.onnx",
   weights: "weights.bin",
@@ -63,6 +65,11 @@ export interface ModelMeta {
   /** Names (from RR_FEATURES) of the columns of the "extra" input, in order; [] when the model has none. */
   extraFeatures: string[];
   extraScaling?: ExtraScaling;
+  /**
+   * What the net sees of a beat: its window as cut ("none", also when absent) or its window minus its
+   * record's median beat ("residual", src/beats/template.ts; the template over the record's beats).
+   */
+  morph?: MorphInput;
   /** Trainable parameters (buffers such as BN running statistics not counted). */
   params: number;
   /** params x 4 bytes / 1024 (float32). */
@@ -296,6 +303,8 @@ export function checkMeta(m: unknown, where: string): asserts m is ModelMeta {
     if (!ok(s.mean) || !ok(s.std) || s.std!.some((v) => v <= 0))
       throw bad("extraScaling", `must be {mean, std} of ${n} finite values (std > 0)`);
   }
+  if (m.morph !== undefined && !(MORPH_INPUTS as readonly unknown[]).includes(m.morph))
+    throw bad("morph", `must be ${MORPH_INPUTS.join(" or ")} (or absent), not ${JSON.stringify(m.morph)}`);
   if (!isNat(m.params) || m.params === 0) throw bad("params", "must be a positive count");
   if (typeof m.footprintKB !== "number" || Math.abs(m.footprintKB - footprintKB(m.params)) > 1e-9)
     throw bad("footprintKB", `must be params x 4 / 1024 = ${footprintKB(m.params)}`);

@@ -1,6 +1,6 @@
 // Test-set evaluation of a classifier: metrics, confusion matrix, size and speed.
 import { windowLength, type BeatPart } from "../beats/index.js";
-import { selectExtra } from "./beat-inputs.js";
+import { datasetMorph, morphOf, selectExtra } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
 import type { Classifier } from "./classify.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
@@ -34,14 +34,23 @@ export interface EvaluationReport {
   onnxBytes: number;
 }
 
+/** Records' templates (BeatDataset.templates): needed by a model with morph "residual". */
+export type Templates = ReadonlyMap<string, Float32Array>;
+
+/** The net inputs of a part's windows for the classifier's model (minus each record's template if residual). */
+export function partNetInput(c: Classifier, part: BeatPart, templates?: Templates): Float32Array {
+  return datasetMorph(part.x, part.record, windowLength(c.meta.window), templates, morphOf(c.meta));
+}
+
 /** Metrics of `c` on a dataset part (its beats as the dataset cut them). */
 export async function evaluateOnPart(
   c: Classifier,
   part: BeatPart,
+  templates?: Templates,
 ): Promise<{ report: EvaluationReport; metrics: Metrics }> {
   const meta = c.meta;
   const k = meta.classes.length;
-  const probs = await c.predict(part.x, selectExtra(part.rr, meta));
+  const probs = await c.predict(partNetInput(c, part, templates), selectExtra(part.rr, meta));
   const metrics = evaluatePredictions(part.y, argmaxRows(probs, k), meta.classes);
   const perClass = Object.fromEntries(
     metrics.perClass.map((m) => [
@@ -77,6 +86,8 @@ export interface SpeedOptions {
   /** Least number of timed batches of 256 (default 20, after 2 warm-up batches; at least 1 s in all). */
   batches?: number;
   threads: number;
+  /** The records' templates, for a residual model. */
+  templates?: Templates;
 }
 
 /** Per-beat latency (batch 1, median) and throughput (batch 256) of `c` on beats of `part` (cycled). */
@@ -84,6 +95,7 @@ export async function measureSpeed(c: Classifier, part: BeatPart, o: SpeedOption
   const len = windowLength(c.meta.window);
   const n = part.y.length;
   if (n === 0) throw new Error("no beats to time");
+  const xAll = partNetInput(c, part, o.templates);
   const extraAll = selectExtra(part.rr, c.meta);
   const nx = c.meta.extraFeatures.length;
   const rows = (start: number, m: number) => {
@@ -91,7 +103,7 @@ export async function measureSpeed(c: Classifier, part: BeatPart, o: SpeedOption
     const e = extraAll ? new Float32Array(m * nx) : undefined;
     for (let j = 0; j < m; j++) {
       const i = (start + j) % n;
-      x.set(part.x.subarray(i * len, (i + 1) * len), j * len);
+      x.set(xAll.subarray(i * len, (i + 1) * len), j * len);
       if (e && extraAll) e.set(extraAll.subarray(i * nx, (i + 1) * nx), j * nx);
     }
     return { x, e };

@@ -62,6 +62,7 @@ export async function writeModelDir(
       lead: 0,
       window: DEFAULT_WINDOW,
       extraFeatures: rrCols.map((c) => RR_FEATURES[c]),
+      morph: state.config.morph,
       params: trainer.paramCount,
       training: {
         command,

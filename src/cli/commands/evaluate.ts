@@ -69,8 +69,9 @@ export function register(program: Command): void {
         if (test.y.length === 0) throw new UserError(`the ${split} split has no test beats`);
         const c = await openClassifier(bundle, { threads: THREADS });
         try {
-          const { report } = await evaluateOnPart(c, test);
-          const speed = opts.speed ? await measureSpeed(c, test, { threads: THREADS }) : undefined;
+          const { templates } = dataset;
+          const { report } = await evaluateOnPart(c, test, templates);
+          const speed = opts.speed ? await measureSpeed(c, test, { threads: THREADS, templates }) : undefined;
           let chart: { svg: string; png: string } | undefined;
           if (opts.chart) {
             const base = opts.chartOut ?? resolve(bundle.dir, `confusion-${scheme}-${split}`);
