@@ -1,6 +1,8 @@
 // Explanations of a model bundle (models/<name>/): its explainer, what it reads, and its SHAP
-// background drawn from the training part of its own scheme and split.
+// background drawn from the training part of its own scheme and split. A residual model (morph
+// "residual") explains its net input, each beat minus its own record's template, the background too.
 import type { BeatDataset } from "../beats/index.js";
+import { datasetMorph, morphOf } from "../model/beat-inputs.js";
 import type { ModelBundle, ModelMeta } from "../model/bundle.js";
 import { createExplainer, type Explainer, type ExplainerOptions } from "./explainer.js";
 import { rrColumns, type InputSpec } from "./record.js";
@@ -15,6 +17,7 @@ export function inputSpecOf(meta: ModelMeta): InputSpec {
     classes: meta.classes,
     extraFeatures: meta.extraFeatures,
     extraScaling: meta.extraScaling,
+    morph: meta.morph,
   };
 }
 
@@ -46,11 +49,18 @@ export function neutralExtra(meta: ModelMeta): Float32Array {
   });
 }
 
-/** The model inputs of every beat of one part of a dataset (extra inputs scaled as the model wants). */
+/**
+ * The model inputs of every beat of one part of a dataset (extra inputs scaled as the model wants; `x`
+ * minus each beat's record template for a residual model), the beats' own windows and, for a residual
+ * model, the template of each beat.
+ */
 export function partInputs(meta: ModelMeta, ds: BeatDataset, part: "train" | "val" | "test") {
   const p = ds.parts[part];
+  const residual = morphOf(meta) === "residual";
   return {
-    x: p.x,
+    x: datasetMorph(p.x, p.record, ds.windowLength, ds.templates, morphOf(meta)),
+    window: p.x,
+    templateOf: residual ? (i: number) => ds.templates.get(p.record[i])! : undefined,
     extra: rrColumns(p.rr, meta.extraFeatures, meta.extraScaling),
     y: p.y,
     record: p.record,

@@ -5,9 +5,11 @@ import { join } from "node:path";
 import { V2, arrhythmiNet } from "../model/arrhythminet.js";
 import { inferenceGraph } from "../model/engine/build.js";
 import { saveBundle } from "../model/bundle.js";
+import type { MorphInput } from "../beats/index.js";
 import { TEST_CLASSES, TEST_EXTRA, trainedTestModel } from "./testing.js";
 
-export async function testBundle(): Promise<string> {
+/** The test network as a bundle; with morph "residual" the same weights read beat minus template. */
+export async function testBundle(o: { morph?: MorphInput } = {}): Promise<string> {
   const m = await trainedTestModel();
   const dir = join(mkdtempSync(join(tmpdir(), "av-explain-")), "model");
   const io = { input: [1, 256] as const, extraFeatures: 4, numClasses: 5 };
@@ -16,7 +18,7 @@ export async function testBundle(): Promise<string> {
     .reduce((s, [, v]) => s + v.length, 0);
   await saveBundle(dir, {
     meta: {
-      name: "test-v2",
+      name: o.morph === "residual" ? "test-v2-residual" : "test-v2",
       arch: "v2",
       scheme: "paper",
       classes: [...TEST_CLASSES],
@@ -25,6 +27,7 @@ export async function testBundle(): Promise<string> {
       window: { before: 90, after: 166 },
       extraFeatures: [...TEST_EXTRA],
       extraScaling: { mean: [1, 1, 1, 1], std: [0.2, 0.2, 0.2, 0.2] },
+      morph: o.morph,
       params,
       training: { command: "test fixture", seed: 3, epochs: 0, split: "intra" },
       validation: {},

@@ -107,19 +107,25 @@ export async function buildGallery(
   return out;
 }
 
-/** One class of the gallery as an SVG grid: a row of correct beats, a row of wrong ones (`x`: the gallery beats' windows). */
+/** Under a residual model's grid: what its panels explain. */
+const RESIDUAL_SHORT = "explained: beat minus the patient's median beat (dashed grey)";
+
+/**
+ * One class of the gallery as an SVG grid: a row of correct beats, a row of wrong ones (`x`: the gallery
+ * beats' windows; `templateOf`: a residual model's template of each beat, drawn dashed).
+ */
 export function gallerySvg(
   g: GalleryClass,
   classes: readonly string[],
   method: MethodName,
   x: Float32Array,
-  o: { fs: number; rIndex: number; model: string },
+  o: { fs: number; rIndex: number; model: string; templateOf?: (index: number) => ArrayLike<number> },
 ): string {
   const per = Math.max(1, g.correct.length, g.wrong.length);
   const cw = 250;
   const ch = 150;
   const W = 40 + per * cw;
-  const H = 90 + 2 * (ch + 40);
+  const H = 90 + 2 * (ch + 40) + (o.templateOf ? 20 : 0);
   const FONT = `font-family="DejaVu Sans, Arial, sans-serif"`;
   const c = classes[g.classIndex];
   const out = [
@@ -132,6 +138,10 @@ export function gallerySvg(
       `${METHOD_TITLES[method]} of the predicted class's logit · ${o.model} · red raises it, blue lowers it · dashed: QRS and T windows`,
     )}</text>`,
   ];
+  if (o.templateOf)
+    out.push(
+      `<text class="input-note" x="20" y="${H - 10}" ${FONT} font-size="11" fill="#333">${esc(RESIDUAL_SHORT)}</text>`,
+    );
   const row = (items: GalleryItem[], y: number, label: string) => {
     out.push(
       `<text x="20" y="${y - 8}" ${FONT} font-size="13" font-weight="bold" fill="#111">${esc(label)}</text>`,
@@ -155,6 +165,7 @@ export function gallerySvg(
             rIndex: o.rIndex,
             attribution: it.explanation.attribution,
             other: [],
+            template: o.templateOf?.(it.index),
           },
           { x: x0, y: y + 12, w: cw - 30, h: ch - 40 },
           true,

@@ -1,16 +1,20 @@
 // One beat of a WFDB record as a model reads it: the nearest annotated (or, without a .atr file,
 // detected) beat to a requested sample, its window at the model's rate, its RR inputs, and the way
-// back from the model's window to the record's own samples.
+// back from the model's window to the record's own samples. A residual model (morph "residual") reads
+// the window minus the record's template, the median of the windows of all the record's beats.
 import { existsSync } from "node:fs";
 import {
   RR_FEATURES,
   SCHEMES,
   extractWindows,
   labelOf,
+  morphInput,
   rrFeatures,
+  type MorphInput,
   type SchemeName,
   type WindowSpec,
 } from "../beats/index.js";
+import { beatInputs } from "../model/beat-inputs.js";
 import { detectQrs, resample } from "../signal/index.js";
 import { isBeatCode, readAnnotations, readHeader, readRecord, toPhysical } from "../wfdb/index.js";
 
@@ -23,6 +27,8 @@ export interface InputSpec {
   readonly classes: readonly string[];
   readonly extraFeatures: readonly string[];
   readonly extraScaling?: { readonly mean: readonly number[]; readonly std: readonly number[] };
+  /** absent: "none" */
+  readonly morph?: MorphInput;
 }
 
 export interface RecordBeat {
@@ -38,9 +44,14 @@ export interface RecordBeat {
   readonly window: readonly [number, number];
   /** the record's signal over the window, mV */
   readonly signal: Float64Array;
-  /** the model's inputs: z-normalised window (at the model's rate) and scaled extra inputs */
+  /** the model's inputs: z-normalised window (at the model's rate; minus the template for a residual
+   * model) and scaled extra inputs */
   readonly x: Float32Array;
   readonly extra: Float32Array;
+  /** residual model: the record's template (z-normalised, model rate) and the same drawn over this
+   * beat's window in mV at the record's rate (scaled by the beat's own mean and standard deviation) */
+  readonly template?: Float32Array;
+  readonly templateSignal?: Float64Array;
 }
 
 /** Columns `names` of RR feature rows (RR_FEATURES order), scaled (v - mean) / std when given. */
@@ -124,12 +135,14 @@ export async function beatFromRecord(path: string, requested: number, spec: Inpu
         `its window [${start}, ${end}) leaves the record (0..${signal.length})`,
     );
   const atModel = fs === spec.fs ? signal : resample(signal, fs, spec.fs);
-  const w = extractWindows(atModel, [Math.round(sample * k)], spec.window);
+  const peak = Math.round(sample * k);
+  const w = extractWindows(atModel, [peak], spec.window);
   if (w.kept.length !== 1) throw new Error(`the beat at sample ${sample} has no complete valid window`);
   const rr = rrFeatures(beats.samples, fs).subarray(
     best * RR_FEATURES.length,
     (best + 1) * RR_FEATURES.length,
   );
+  const t = spec.morph === "residual" ? recordTemplate(signal, fs, beats.samples, spec) : undefined;
   const symbol = beats.symbols[best];
   const labelIndex = symbol === null ? -1 : labelOf(SCHEMES[spec.scheme], symbol);
   return {
@@ -139,9 +152,40 @@ export async function beatFromRecord(path: string, requested: number, spec: Inpu
     label: labelIndex >= 0 ? SCHEMES[spec.scheme].classes[labelIndex] : null,
     window: [start, end],
     signal: signal.slice(start, end),
-    x: w.x,
+    x: t ? morphInput(w.x, len, () => t, "residual") : w.x,
     extra: rrColumns(Float32Array.from(rr), spec.extraFeatures, spec.extraScaling),
+    template: t,
+    templateSignal:
+      t &&
+      templateInMv(t, atModel.subarray(peak - spec.window.before, peak + spec.window.after), k, end - start),
   };
+}
+
+/** The template of a record's beats (those inside the record, as classify takes it). */
+function recordTemplate(signal: Float64Array, fs: number, samples: number[], spec: InputSpec): Float32Array {
+  const inp = beatInputs(signal, fs, samples, {
+    fs: spec.fs,
+    window: spec.window,
+    extraFeatures: [],
+    morph: "residual",
+  });
+  return inp.template!;
+}
+
+/**
+ * A z-normalised template in the units of one beat: times the standard deviation and plus the mean of the
+ * beat's window `w` (mV at the model's rate), then at the record's rate (`n` samples; k = model rate /
+ * record rate), as the window would be drawn.
+ */
+export function templateInMv(t: Float32Array, w: Float64Array, k: number, n: number): Float64Array {
+  const mean = w.reduce((a, b) => a + b, 0) / w.length;
+  const sd = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length);
+  return Float64Array.from({ length: n }, (_, j) => {
+    const u = Math.min(j * k, t.length - 1);
+    const i = Math.floor(u);
+    const v = i + 1 < t.length ? t[i] + (t[i + 1] - t[i]) * (u - i) : t[i];
+    return mean + sd * v;
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 // Pictures of an explanation, as hand-written SVG (no browser, no DOM): the beat's waveform over a
 // colour overlay of the attribution, a heat strip under it, the QRS and T windows, the class
-// probabilities and the RR inputs' attributions. PNG: src/model's svgToPng (@resvg/resvg-js).
+// probabilities and the RR inputs' attributions; for a residual model also the patient's median beat (the
+// template the net's input is taken against), dashed grey. PNG: src/model's svgToPng (@resvg/resvg-js).
 import { beatWindows } from "./physiology.js";
 import { METHOD_TITLES, type MethodName } from "./types.js";
 
@@ -20,7 +21,14 @@ export interface ExplanationView {
   readonly attribution: ArrayLike<number>;
   /** attributions of the extra (RR) inputs */
   readonly other: readonly { readonly name: string; readonly value: number }[];
+  /** residual model: the record's median beat, like `signal` (same samples and units); the explained
+   * input is then signal minus template */
+  readonly template?: ArrayLike<number>;
 }
+
+/** What the explained input is, said under the picture of a residual model. */
+export const RESIDUAL_NOTE =
+  "explained input: this beat minus the patient's median beat (the record's template), what the model reads";
 
 export const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -47,8 +55,9 @@ export function beatPanel(v: ExplanationView, box: PanelBox, compact = false): s
   const axis = compact ? 0 : 22;
   const plotH = box.h - strip - axis - 6;
   const sig = Array.from(v.signal);
-  const lo = Math.min(...sig);
-  const hi = Math.max(...sig);
+  const tpl = v.template ? Array.from(v.template) : [];
+  const lo = Math.min(...sig, ...tpl);
+  const hi = Math.max(...sig, ...tpl);
   const pad = (hi - lo || 1) * 0.08;
   const px = (i: number) => box.x + (i / Math.max(1, n - 1)) * box.w;
   const py = (mv: number) => box.y + plotH - ((mv - lo + pad) / (hi - lo + 2 * pad)) * plotH;
@@ -75,6 +84,10 @@ export function beatPanel(v: ExplanationView, box: PanelBox, compact = false): s
   band(w.qrs, "QRS", "qrs-window");
   band(w.t, "T", "t-window");
   const points = sig.map((mv, i) => `${f(px(i))},${f(py(mv))}`).join(" ");
+  if (tpl.length > 0)
+    out.push(
+      `<polyline class="template" points="${tpl.map((mv, i) => `${f(px(i))},${f(py(mv))}`).join(" ")}" fill="none" stroke="#777" stroke-dasharray="4,3" stroke-width="${compact ? 0.8 : 1.2}"/>`,
+    );
   out.push(
     `<polyline class="waveform" points="${points}" fill="none" stroke="#111" stroke-width="${compact ? 1 : 1.6}"/>`,
   );
@@ -123,6 +136,10 @@ export function explanationSvg(v: ExplanationView): string {
     beatPanel(v, { x: 80, y: 70, w: 620, h: 330 }),
     `<text x="80" y="${H - 20}" ${FONT} font-size="11" fill="#555">red: raises the ${esc(v.className)} logit · blue: lowers it · opacity: |attribution| / max</text>`,
   ];
+  if (v.template)
+    out.push(
+      `<text class="input-note" x="80" y="${H - 38}" ${FONT} font-size="11" fill="#333">${esc(`${RESIDUAL_NOTE}; dashed grey: the median beat`)}</text>`,
+    );
   // class probabilities
   const bx = 740;
   out.push(

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -21,9 +21,41 @@ interface ExplainJson {
   otherInputs: Record<string, number>;
   output: number;
   baselineOutput: number | null;
+  morph?: string;
+  template?: number[];
 }
 
 const model = testBundle();
+const residualModel = testBundle({ morph: "residual" });
+
+after(async () => {
+  for (const dir of [await model, await residualModel])
+    rmSync(dirname(dir), { recursive: true, force: true });
+});
+
+const explainJson = (dir: string, method: string, ...more: string[]): ExplainJson => {
+  const r = run(
+    "explain",
+    "samples/100",
+    "--beat",
+    "2044",
+    "--method",
+    method,
+    "--model",
+    dir,
+    "--json",
+    ...more,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as ExplainJson;
+};
+
+const completeness = (o: ExplainJson): number => {
+  const sum =
+    o.attribution.reduce((a, b) => a + b, 0) + Object.values(o.otherInputs).reduce((a, b) => a + b, 0);
+  const delta = o.output - o.baselineOutput!;
+  return Math.abs(sum - delta) / Math.abs(delta);
+};
 
 test("explain --json: the contract, and completeness checked from outside (IG)", async () => {
   const dir = await model;
@@ -238,5 +270,88 @@ test("gallery: a grid per class (SVG + PNG) and a README", { skip: needShared() 
   const bad = run("gallery", "--model", dir, "--out", out, "--method", "lime");
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /unknown method "lime"/);
-  rmSync(dirname(dir), { recursive: true, force: true });
 });
+
+test("explain a residual model: every method explains beat minus template, as classify reads it", async () => {
+  const dir = await residualModel;
+  const c = run("classify", "samples/100", "--model", dir, "--beats", "atr", "--json");
+  assert.equal(c.status, 0, c.stderr);
+  const classified = (
+    JSON.parse(c.stdout) as { beats: { sample: number; probs: Record<string, number> }[] }
+  ).beats.find((b) => b.sample === 2044)!;
+  for (const method of ["gradcam", "guided-gradcam", "ig", "occlusion"]) {
+    const o = explainJson(dir, method, "--class", "A");
+    const q = explainJson(await model, method, "--class", "A");
+    // The old contract, then the added fields.
+    assert.deepEqual(Object.keys(o), [...Object.keys(q), "morph", "template"]);
+    assert.equal(o.morph, "residual");
+    assert.equal(o.template!.length, o.attribution.length);
+    // The same net reads another input: other logit, other attributions; the probabilities are classify's.
+    assert.ok(Math.abs(o.output - q.output) > 1e-4, `${method}: ${o.output} vs ${q.output}`);
+    assert.notDeepEqual(o.attribution, q.attribution);
+    for (const [k, p] of Object.entries(o.probs)) assert.ok(Math.abs(p - classified.probs[k]) < 1e-4, k);
+    if (method === "ig") assert.ok(completeness(o) <= 0.01, `IG completeness ${completeness(o)}`);
+  }
+});
+
+test("explain --out of a residual model: the beat, its median beat dashed, and what is explained", async () => {
+  const dir = await residualModel;
+  const svgPath = join(dirname(dir), "residual.svg");
+  const r = run(
+    "explain",
+    "samples/100",
+    "--beat",
+    "2044",
+    "--method",
+    "ig",
+    "--model",
+    dir,
+    "--out",
+    svgPath,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /explained input: this beat minus the patient's median beat/);
+  const svg = readFileSync(svgPath, "utf8");
+  assert.equal((/<polyline class="template" points="([^"]*)"/.exec(svg)?.[1] ?? "").split(" ").length, 256);
+  assert.equal((/<polyline class="waveform" points="([^"]*)"/.exec(svg)?.[1] ?? "").split(" ").length, 256);
+  assert.match(svg, /class="input-note"[^>]*>explained input: this beat minus the patient&#39;s median beat/);
+  const plainSvg = join(dirname(dir), "plain.svg");
+  assert.equal(
+    run(
+      "explain",
+      "samples/100",
+      "--beat",
+      "2044",
+      "--method",
+      "ig",
+      "--model",
+      await model,
+      "--out",
+      plainSvg,
+    ).status,
+    0,
+  );
+  assert.ok(!readFileSync(plainSvg, "utf8").includes("template"), "an old model's picture is unchanged");
+});
+
+test(
+  "explain --method shap and gallery of a residual model: background and beats minus their templates",
+  { skip: needShared() },
+  async () => {
+    const dir = await residualModel;
+    const o = explainJson(dir, "shap", "--background", "20");
+    assert.equal(o.morph, "residual");
+    assert.ok(completeness(o) <= 0.15, `SHAP completeness ${completeness(o)}`);
+    assert.notDeepEqual(o.attribution, explainJson(await model, "shap", "--background", "20").attribution);
+    const out = join(dirname(dir), "gallery");
+    const r = run("gallery", "--model", dir, "--out", out, "--method", "gradcam", "--per", "1");
+    assert.equal(r.status, 0, r.stderr);
+    const svg = readFileSync(join(out, "class-V.svg"), "utf8");
+    assert.equal(
+      (svg.match(/class="template"/g) ?? []).length,
+      (svg.match(/class="waveform"/g) ?? []).length,
+    );
+    assert.match(svg, /class="input-note"/);
+    assert.match(readFileSync(join(out, "README.md"), "utf8"), /Explained input: this beat minus/);
+  },
+);

@@ -85,6 +85,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         rIndex: beat.sample - beat.window[0],
         attribution,
         other: meta.extraFeatures.map((name, k) => ({ name, value: a.other[k] })),
+        template: beat.templateSignal,
       });
       const png = extname(o.out).toLowerCase() === ".png";
       await writeFileAtomic(o.out, png ? await svgToPng(svg, 1.5) : svg);
@@ -102,6 +103,8 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         otherInputs,
         output: a.output,
         baselineOutput: a.baselineOutput,
+        // A residual model: the attribution is over the beat minus `template` (mV, over `window`).
+        ...(beat.templateSignal && { morph: "residual", template: Array.from(beat.templateSignal) }),
       });
     } else {
       const w = X.beatWindows(beat.fs, beat.sample - beat.window[0], n);
@@ -114,6 +117,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
           (a.baselineOutput === null ? ")" : `, baseline ${a.baselineOutput.toFixed(3)})`),
         `|attribution| in QRS ${pct(s.qrs)}, T wave ${pct(s.t)}, elsewhere ${pct(s.rest)}, RR inputs ${pct(s.rr)}`,
       ];
+      if (beat.templateSignal) lines.push(X.RESIDUAL_NOTE);
       if (o.out) lines.push(`wrote ${o.out}`);
       process.stdout.write(lines.join("\n") + "\n");
     }

@@ -42,12 +42,17 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
   try {
     const background = method === "shap" ? X.trainingBackground(meta, dataset, 50, seed) : undefined;
     const extra = meta.extraFeatures.length ? test.extra : undefined;
-    const gallery = await X.buildGallery(e, { ...test, extra }, method, {
-      per,
-      seed,
-      background,
-      extraBaseline: X.neutralExtra(meta),
-    });
+    const gallery = await X.buildGallery(
+      e,
+      { x: test.x, extra, y: test.y, record: test.record, sample: test.sample },
+      method,
+      {
+        per,
+        seed,
+        background,
+        extraBaseline: X.neutralExtra(meta),
+      },
+    );
     await mkdir(o.out, { recursive: true });
     const lines = [
       `# Explanation gallery: ${meta.name}`,
@@ -55,13 +60,15 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
       `${X.METHOD_TITLES[method]} of the predicted class's logit, ${meta.scheme} scheme, ${meta.training.split} split, test part ` +
         `(${test.y.length} beats). Each class: up to ${per} correctly and ${per} wrongly classified beats drawn with seed ${seed}.`,
       "",
+      ...(test.templateOf ? [`${X.RESIDUAL_NOTE[0].toUpperCase()}${X.RESIDUAL_NOTE.slice(1)}.`, ""] : []),
     ];
     for (const g of gallery) {
       const name = meta.classes[g.classIndex];
-      const svg = X.gallerySvg(g, meta.classes, method, test.x, {
+      const svg = X.gallerySvg(g, meta.classes, method, test.window, {
         fs: meta.fs,
         rIndex: meta.window.before,
         model: meta.name,
+        templateOf: test.templateOf,
       });
       const file = `class-${name.replace(/[^A-Za-z0-9]/g, "_")}`;
       await writeFileAtomic(join(o.out, `${file}.svg`), svg);
