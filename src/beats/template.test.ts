@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { medianTemplate, morphInput } from "./template.js";
+import { medianTemplate, morphChannels, morphInput } from "./template.js";
 
 test("the median template is the dominant beat, whatever 44 % of other beats look like", () => {
   const len = 8;
@@ -33,4 +33,14 @@ test("every beat counts: two beats give their mean, a long record an even spread
   // 10 beats, at most 5: beats 0, 2, 4, 6, 8 (values 0..4 after / 2), median 2.
   const x = Float32Array.from({ length: 10 }, (_, b) => (b % 2 ? 100 : b / 2));
   assert.deepEqual(medianTemplate(x, 1, 5), Float32Array.of(2));
+});
+
+test("the pair input holds two channels per beat: the beat, then beat minus its template", () => {
+  const x = Float32Array.of(1, 2, 3, 4, 5, 6);
+  const t = [Float32Array.of(1, 1, 1), Float32Array.of(0, 2, 4)];
+  assert.deepEqual(
+    morphInput(x, 3, (b) => t[b], "pair"),
+    Float32Array.of(1, 2, 3, 0, 1, 2, 4, 5, 6, 4, 3, 2),
+  );
+  assert.deepEqual([morphChannels("none"), morphChannels("residual"), morphChannels("pair")], [1, 1, 2]);
 });

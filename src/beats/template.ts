@@ -22,10 +22,16 @@ export function medianTemplate(x: Float32Array, len: number, maxBeats = 1000): F
   return out;
 }
 
-/** How the net sees a beat: as cut ("none") or minus its record's template ("residual"). */
-export type MorphInput = "none" | "residual";
+/**
+ * How the net sees a beat: as cut ("none"), minus its record's template ("residual"), or both as two
+ * channels ("pair": [beat, beat - template]).
+ */
+export type MorphInput = "none" | "residual" | "pair";
 
-/** Net input of n windows (n x len): the windows themselves, or each minus its beat's template. */
+/** Waveform channels of the net input under a morph mode. */
+export const morphChannels = (m: MorphInput): number => (m === "pair" ? 2 : 1);
+
+/** Net input of n windows (n x len), row after row: n x morphChannels(mode) x len. */
 export function morphInput(
   x: Float32Array,
   len: number,
@@ -33,10 +39,14 @@ export function morphInput(
   mode: MorphInput,
 ): Float32Array {
   if (mode === "none") return x;
-  const out = new Float32Array(x.length);
-  for (let b = 0; b < x.length / len; b++) {
+  const c = morphChannels(mode);
+  const n = x.length / len;
+  const out = new Float32Array(n * c * len);
+  for (let b = 0; b < n; b++) {
     const t = templateOf(b);
-    for (let k = 0; k < len; k++) out[b * len + k] = x[b * len + k] - t[k];
+    const o = b * c * len;
+    if (c === 2) out.set(x.subarray(b * len, (b + 1) * len), o);
+    for (let k = 0; k < len; k++) out[o + (c - 1) * len + k] = x[b * len + k] - t[k];
   }
   return out;
 }

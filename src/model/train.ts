@@ -9,6 +9,7 @@ import {
   classWeights,
   fnv1a32,
   mulberry32,
+  morphChannels,
   morphInput,
   oversampleIndices,
   type BeatDataset,
@@ -114,6 +115,7 @@ export async function train(
       classWeights: weights,
       threads: config.threads,
       dropout: config.dropout,
+      inputChannels: morphChannels(config.morph ?? "none"),
     },
   });
   let state: RunState = { config, scheme: data.scheme, split: data.split, epoch: 0, history: [], best: null };

@@ -25,6 +25,8 @@ export interface TrainerOptions {
   readonly classWeights?: readonly number[];
   /** dropout probability on the pooled (+ extra) features before the classifier, training only (default 0) */
   readonly dropout?: number;
+  /** waveform channels (default 1) */
+  readonly inputChannels?: number;
 }
 
 export interface OptimizerState {
@@ -83,7 +85,7 @@ export function oneHot(y: Int32Array, numClasses: number): Float32Array {
 
 export async function createTrainer(o: TrainerOptions): Promise<Trainer> {
   const io: IoShape = {
-    input: INPUT_SHAPE,
+    input: [o.inputChannels ?? INPUT_SHAPE[0], INPUT_SHAPE[1]],
     extraFeatures: o.extraFeatures ?? 0,
     numClasses: o.numClasses ?? 5,
   };

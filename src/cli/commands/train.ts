@@ -243,7 +243,8 @@ async function progressBar(epochs: number) {
   };
 }
 
-function morphMode(v: string): "residual" {
-  if (v !== "residual") throw new UserError(`--morph must be none or residual, not "${v}"`);
+function morphMode(v: string): "residual" | "pair" {
+  if (v !== "residual" && v !== "pair")
+    throw new UserError(`--morph must be none, residual or pair, not "${v}"`);
   return v;
 }
