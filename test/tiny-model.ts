@@ -8,6 +8,7 @@ import {
   extractRecordBeats,
   labelOf,
   medianTemplate,
+  morphChannels,
   morphInput,
   windowLength,
   wfdbSource,
@@ -22,7 +23,8 @@ export interface TinyModelOptions {
   extraFeatures?: string[];
   name?: string;
   steps?: number;
-  /** "residual": trained on each beat minus record 100's template, and saved so (default "none"). */
+  /** "residual": trained on each beat minus record 100's template; "pair": on [beat, beat - template] (two
+   * input channels); saved so (default "none"). */
   morph?: MorphInput;
   /** Learning rate of every step (default 3e-3). */
   lr?: number;
@@ -55,7 +57,9 @@ export async function trainTinyModel(o: TinyModelOptions = {}): Promise<{ dir: s
     y[k] = labels[i];
   });
   const template = medianTemplate(t.x, len);
-  const x = morphInput(windows, len, () => template, o.morph ?? "none");
+  const morph = o.morph ?? "none";
+  const x = morphInput(windows, len, () => template, morph);
+  const size = morphChannels(morph) * len;
   const spec = { fs: 360, window: DEFAULT_WINDOW, extraFeatures };
   const extra = selectExtra(rr, spec);
   const nx = extraFeatures.length;
@@ -66,15 +70,16 @@ export async function trainTinyModel(o: TinyModelOptions = {}): Promise<{ dir: s
     seed: 1,
     threads: 1,
     batchSize: B,
+    inputChannels: morphChannels(morph),
   });
   for (let s = 0; s < steps; s++) {
     // Interleave so each batch sees rare and normal beats.
     const idx = Int32Array.from({ length: B }, (_, j) => (j * steps + s) % pick.length);
-    const bx = new Float32Array(B * len);
+    const bx = new Float32Array(B * size);
     const by = new Int32Array(B);
     const be = extra ? new Float32Array(B * nx) : undefined;
     idx.forEach((i, j) => {
-      bx.set(x.subarray(i * len, (i + 1) * len), j * len);
+      bx.set(x.subarray(i * size, (i + 1) * size), j * size);
       by[j] = y[i];
       if (be && extra) be.set(extra.subarray(i * nx, (i + 1) * nx), j * nx);
     });

@@ -18,6 +18,7 @@ import {
 let local: Classifier;
 let recordLevel: Classifier;
 let residual: Classifier;
+let pair: Classifier;
 const dirs: string[] = [];
 let lead: RecordLead;
 
@@ -28,8 +29,10 @@ before(async () => {
     extraFeatures: ["preRR/recordRR", "postRR/localRR"],
   });
   const c = await trainTinyModel({ name: "tiny-residual", morph: "residual", steps: 64, balanced: true });
-  dirs.push(a.dir, b.dir, c.dir);
+  const d = await trainTinyModel({ name: "tiny-pair", morph: "pair", steps: 64, balanced: true });
+  dirs.push(a.dir, b.dir, c.dir, d.dir);
   residual = await openClassifier(c.dir);
+  pair = await openClassifier(d.dir);
   local = await openClassifier(a.dir);
   recordLevel = await openClassifier(b.dir);
   lead = await readLead("samples/100");
@@ -39,6 +42,7 @@ after(async () => {
   await local.release();
   await recordLevel.release();
   await residual.release();
+  await pair.release();
   for (const d of dirs) rmSync(dirname(d), { recursive: true, force: true });
 });
 
@@ -116,30 +120,54 @@ test("streaming equals whole at another sampling rate and across invalid samples
   assert.equal(s.invalidSamples, 340);
 });
 
-test("a residual model streams as a record-level one: beats held until end(), then exactly the whole record", async () => {
-  const part = { fs: lead.fs, signal: lead.signal.slice(0, 360 * 300) };
-  const whole = await analyzeSignal(residual, part);
-  assert.ok(whole.beats.length > 300);
-  const s = await analyzeInChunks(residual, part.signal, part.fs, 999);
-  assertSameBeats(s.beats, whole.beats);
-  // Given beats: held too (the template needs every beat), then equal.
-  const given = (await beatSamples("samples/100", "atr", lead)).filter((x) => x < part.signal.length + 50);
-  const stream = new AnalyzerStream(residual, part.fs, { samples: given });
-  assert.deepEqual(await stream.push(part.signal), []);
-  assertSameBeats(await stream.end(), (await analyzeSignal(residual, part, given)).beats);
-  // The residual is applied: the same net without morph labels the beats otherwise.
-  const plain = { ...residual, meta: { ...residual.meta, morph: undefined } };
-  const other = await analyzeSignal(plain, part);
-  assert.ok(other.beats.some((b, i) => Math.abs(b.probs.N - whole.beats[i].probs.N) > 1e-3));
+/** The classifier with its input changed by `f` (n x channels x len, in place) before the net sees it. */
+const feeding = (c: Classifier, f: (x: Float32Array) => void): Classifier => ({
+  ...c,
+  predict: (x, e) => {
+    const y = x.slice();
+    f(y);
+    return c.predict(y, e);
+  },
 });
 
-test("residual model: streaming equals whole at another rate and across invalid samples", async () => {
-  const n = 360 * 120;
-  const sig = resample(lead.signal.subarray(0, n), 360, 250);
-  sig.fill(NaN, 0, 40);
-  sig.fill(NaN, 9000, 9300);
-  const whole = await analyzeSignal(residual, { fs: 250, signal: sig });
-  assert.equal(whole.invalidSamples, 340);
-  const s = await analyzeInChunks(residual, sig, 250, 500);
-  assertSameBeats(s.beats, whole.beats);
-});
+const TEMPLATED: [string, () => Classifier, () => Classifier][] = [
+  // The residual is applied: the same net without morph labels the beats otherwise.
+  ["residual", () => residual, () => ({ ...residual, meta: { ...residual.meta, morph: undefined } })],
+  // Both channels are fed: the pair net given the beat twice (template zero) labels the beats otherwise.
+  [
+    "pair",
+    () => pair,
+    () =>
+      feeding(pair, (x) => {
+        for (let o = 0; o < x.length; o += 512) x.copyWithin(o + 256, o, o + 256);
+      }),
+  ],
+];
+
+for (const [morph, model, other] of TEMPLATED) {
+  test(`a ${morph} model streams as a record-level one: beats held until end(), then exactly the whole record`, async () => {
+    const part = { fs: lead.fs, signal: lead.signal.slice(0, 360 * 300) };
+    const whole = await analyzeSignal(model(), part);
+    assert.ok(whole.beats.length > 300);
+    const s = await analyzeInChunks(model(), part.signal, part.fs, 999);
+    assertSameBeats(s.beats, whole.beats);
+    // Given beats: held too (the template needs every beat), then equal.
+    const given = (await beatSamples("samples/100", "atr", lead)).filter((x) => x < part.signal.length + 50);
+    const stream = new AnalyzerStream(model(), part.fs, { samples: given });
+    assert.deepEqual(await stream.push(part.signal), []);
+    assertSameBeats(await stream.end(), (await analyzeSignal(model(), part, given)).beats);
+    const o = await analyzeSignal(other(), part);
+    assert.ok(o.beats.some((b, i) => Math.abs(b.probs.N - whole.beats[i].probs.N) > 1e-3));
+  });
+
+  test(`${morph} model: streaming equals whole at another rate and across invalid samples`, async () => {
+    const n = 360 * 120;
+    const sig = resample(lead.signal.subarray(0, n), 360, 250);
+    sig.fill(NaN, 0, 40);
+    sig.fill(NaN, 9000, 9300);
+    const whole = await analyzeSignal(model(), { fs: 250, signal: sig });
+    assert.equal(whole.invalidSamples, 340);
+    const s = await analyzeInChunks(model(), sig, 250, 500);
+    assertSameBeats(s.beats, whole.beats);
+  });
+}

@@ -4,17 +4,19 @@
 // same edge padding) and the RR features (a beat is classified only once every beat its features depend on
 // is known: 5 beats later with our detector). A model using record-level RR features (recordRR and its
 // ratios) can only be exact at the end: with our detector its beats are then held until end(). So can a
-// model with morph "residual" (its input is the beat minus the template of ALL the record's beats): its
-// beats are always held until end().
+// model with morph "residual" or "pair" (its input holds the beat minus the template of ALL the record's
+// beats): its beats are always held until end().
 import { RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
 import {
   invalidWindows,
   morphOf,
+  netInputShape,
   paddedWindows,
   recordMorph,
   selectExtra,
   templateBeats,
   toClassifiedBeats,
+  usesTemplate,
   type ClassifiedBeat,
   type Classifier,
 } from "../model/index.js";
@@ -38,8 +40,9 @@ export class AnalyzerStream {
   private readonly known: number[];
   private readonly rrAll?: Float32Array;
   private readonly holdToEnd: boolean;
+  /** The model's input needs the record's template (morph residual or pair). */
   private readonly residual: boolean;
-  /** Residual model: record samples that were invalid (the template leaves their windows out). */
+  /** Residual or pair model: record samples that were invalid (the template leaves their windows out). */
   private readonly invalidAt: number[] = [];
   private readonly k: number;
   private emitted = 0;
@@ -70,7 +73,7 @@ export class AnalyzerStream {
       this.known = [];
       this.detector = new QrsStream(fs);
     }
-    this.residual = morphOf(meta) === "residual";
+    this.residual = usesTemplate(meta);
     this.holdToEnd = this.residual || (!opts.samples && meta.extraFeatures.some((f) => RECORD_LEVEL.test(f)));
   }
 
@@ -157,7 +160,7 @@ export class AnalyzerStream {
     const { x: windows, edge } = paddedWindows(seg, peaks.map((p) => p - lo) as Int32Array, meta);
     // Edge flags relative to the whole signal: a window leaves it only at its true ends.
     for (let j = 0; j < n; j++) edge[j] = peaks[j] - before < 0 || peaks[j] + after > end ? 1 : 0;
-    // A residual model's beats come all at once, at the end: the template is the whole record's.
+    // A residual or pair model's beats come all at once, at the end: the template is the whole record's.
     const invalid = this.residual
       ? invalidWindows(peaks, meta, this.fs, countBelow(this.invalidAt))
       : undefined;
@@ -171,7 +174,7 @@ export class AnalyzerStream {
       this.rrAll ??
       rrFeatures(this.known.slice(0, this.ended ? this.known.length : upto + RR_LOOKAHEAD + 1), this.fs);
     const extra = selectExtra(rr.slice(from * RR_DIM, upto * RR_DIM), meta);
-    if (x.length !== n * windowLength(meta.window)) throw new Error("internal: window count mismatch");
+    if (x.length !== n * netInputShape(meta).size) throw new Error("internal: window count mismatch");
     const probs = await this.classifier.predict(x, extra);
     const beats = toClassifiedBeats(this.known.slice(from, upto), probs, meta.classes, edge);
     this.emitted = upto;

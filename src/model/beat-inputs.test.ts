@@ -11,7 +11,14 @@ import {
 } from "../beats/index.js";
 import { resample } from "../signal/index.js";
 import { MITDB, needShared } from "../../test/shared.js";
-import { beatInputs, datasetMorph, fillInvalid, paddedWindows, selectExtra } from "./beat-inputs.js";
+import {
+  beatInputs,
+  datasetMorph,
+  fillInvalid,
+  netInputShape,
+  paddedWindows,
+  selectExtra,
+} from "./beat-inputs.js";
 
 const spec = { fs: 360, window: DEFAULT_WINDOW, extraFeatures: [] as string[] };
 const len = 256;
@@ -184,4 +191,40 @@ test("datasetMorph subtracts each row's own record template; a missing template 
   assert.deepEqual([...datasetMorph(x, ["a", "b", "a"], 2, t, "residual")], [0, 1, 3, 2, 4, 5]);
   assert.equal(datasetMorph(x, ["a", "b", "c"], 2, t, "none"), x);
   assert.throws(() => datasetMorph(x, ["a", "b", "c"], 2, t, "residual"), /no template of record c/);
+  // pair: each row, then the row minus its record's template.
+  assert.deepEqual([...datasetMorph(x, ["a", "b", "a"], 2, t, "pair")], [1, 2, 0, 1, 3, 4, 3, 2, 5, 6, 4, 5]);
+  assert.throws(
+    () => datasetMorph(x, ["a", "c", "a"], 2, t, "pair"),
+    /no template of record c for a pair model/,
+  );
+});
+
+test("netInputShape: channels x window length per beat, two channels for a pair model", () => {
+  const w = { before: 90, after: 110 };
+  assert.deepEqual(netInputShape({ window: w }), { channels: 1, len: 200, size: 200 });
+  assert.deepEqual(netInputShape({ window: w, morph: "residual" }), { channels: 1, len: 200, size: 200 });
+  assert.deepEqual(netInputShape({ window: w, morph: "pair" }), { channels: 2, len: 200, size: 400 });
+});
+
+test("pair inputs of a record with invalid samples and edge beats: [window, window - residual template]", async () => {
+  const rb = await record100();
+  const signal = rb.signal.slice();
+  signal.fill(NaN, 100_000, 100_500);
+  const samples = rb.beats.map((b) => b.sample);
+  const pair = beatInputs(signal, rb.fs, samples, { ...spec, morph: "pair" });
+  const res = beatInputs(signal, rb.fs, samples, { ...spec, morph: "residual" });
+  const plain = beatInputs(signal, rb.fs, samples, spec);
+  assert.deepEqual(pair.template, res.template);
+  assert.ok(pair.edge.some((e) => e));
+  assert.equal(pair.x.length, 2 * samples.length * len);
+  for (let i = 0; i < samples.length; i++) {
+    assert.deepEqual(
+      pair.x.subarray(2 * i * len, (2 * i + 1) * len),
+      plain.x.subarray(i * len, (i + 1) * len),
+    );
+    assert.deepEqual(
+      pair.x.subarray((2 * i + 1) * len, (2 * i + 2) * len),
+      res.x.subarray(i * len, (i + 1) * len),
+    );
+  }
 });

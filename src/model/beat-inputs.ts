@@ -8,11 +8,13 @@
 // Beats whose window lies inside the record therefore get the very windows training used.
 // A model with morph "residual" sees each window minus its record's template: the median of the windows
 // training would have kept (inside the record, no invalid sample), so those beats get training's inputs.
+// A model with morph "pair" sees two channels per beat: the window, then the window minus that template.
 import {
   RR_DIM,
   RR_FEATURES,
   extractWindows,
   medianTemplate,
+  morphChannels,
   morphInput,
   rrFeatures,
   windowLength,
@@ -26,13 +28,16 @@ export type ModelInputSpec = Pick<ModelMeta, "fs" | "window" | "extraFeatures" |
 
 export interface BeatInputs {
   n: number;
-  /** n x windowLength net inputs: the z-normalised windows (minus `template` for a residual model). */
+  /**
+   * n x channels x windowLength net inputs (netInputShape): the z-normalised windows; for a residual model
+   * each minus `template`; for a pair model each window followed by itself minus `template`.
+   */
   x: Float32Array;
   /** n x extraFeatures.length model extra inputs (scaled), or undefined when the model has none. */
   extra?: Float32Array;
   /** 1 where the beat's window left the record and was padded. */
   edge: Uint8Array;
-  /** A residual model's template of the record (windowLength z-normalised samples). */
+  /** A residual or pair model's template of the record (windowLength z-normalised samples). */
   template?: Float32Array;
 }
 
@@ -153,8 +158,26 @@ export function beatInputs(
 /** A model's morph mode ("none" when model.json has none). */
 export const morphOf = (spec: Pick<ModelMeta, "morph">): MorphInput => spec.morph ?? "none";
 
+/** Whether the model's input needs its record's template (morph "residual" or "pair"). */
+export const usesTemplate = (spec: Pick<ModelMeta, "morph">): boolean => morphOf(spec) !== "none";
+
+/** The net input of one beat ("x" is (N, channels, len)): `size` = channels x len values, row-major. */
+export interface NetInputShape {
+  channels: number;
+  len: number;
+  size: number;
+}
+
+/** The shape of one beat's net input under the model's window and morph: THE place that says so. */
+export function netInputShape(spec: Pick<ModelMeta, "window" | "morph">): NetInputShape {
+  const channels = morphChannels(morphOf(spec));
+  const len = windowLength(spec.window);
+  return { channels, len, size: channels * len };
+}
+
 /**
- * The net inputs of the windows of ONE record (n x len) under `morph`, and for "residual" the template:
+ * The net inputs of the windows of ONE record (n x len in; n x channels x len out) under `morph`, and
+ * unless "none" the template:
  * medianTemplate of the rows flagged in `keep` (all rows when none is flagged, e.g. every beat an edge beat).
  */
 export function recordMorph(
@@ -201,8 +224,8 @@ export function invalidWindows(
   });
 }
 
-/** Net inputs of dataset rows (windows of any records, `record` naming each) under `morph`: each row minus
- * ITS record's template (BeatDataset.templates), as in training. */
+/** Net inputs of dataset rows (windows of any records, `record` naming each) under `morph` (n x channels x
+ * len): each row minus ITS record's template (BeatDataset.templates), alone or after the row, as in training. */
 export function datasetMorph(
   x: Float32Array,
   record: readonly string[],
@@ -212,7 +235,7 @@ export function datasetMorph(
 ): Float32Array {
   const templateOf = (k: number): Float32Array => {
     const t = templates?.get(record[k]);
-    if (!t) throw new Error(`no template of record ${record[k]} for a residual model`);
+    if (!t) throw new Error(`no template of record ${record[k]} for a ${morph} model`);
     return t;
   };
   return morphInput(x, len, templateOf, morph);

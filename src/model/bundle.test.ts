@@ -137,15 +137,17 @@ test("loadBundle: missing, truncated and corrupt files are one clear BundleError
   }
 });
 
-test("model.json morph: absent (old bundles) or none/residual round-trips; anything else is a BundleError", async () => {
+test("model.json morph: absent (old bundles) or none/residual/pair round-trips; anything else is a BundleError", async () => {
   const root = tmp();
   try {
     const dir = join(root, "m");
     assert.equal((await saveBundle(dir, input())).morph, undefined);
     assert.ok(!("morph" in JSON.parse(readFileSync(join(dir, "model.json"), "utf8"))));
     assert.equal((await loadBundle(dir)).meta.morph, undefined);
-    await saveBundle(dir, input({ morph: "residual" }));
-    assert.equal((await loadBundle(dir)).meta.morph, "residual");
+    for (const morph of ["none", "residual", "pair"] as const) {
+      await saveBundle(dir, input({ morph }));
+      assert.equal((await loadBundle(dir)).meta.morph, morph);
+    }
     const meta = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as Record<string, unknown>;
     writeFileSync(join(dir, "model.json"), JSON.stringify({ ...meta, morph: "template" }));
     const err = await loadBundle(dir).then(
@@ -153,7 +155,7 @@ test("model.json morph: absent (old bundles) or none/residual round-trips; anyth
       (e: unknown) => e,
     );
     assert.ok(err instanceof BundleError);
-    assert.match(err.message, /morph must be none or residual \(or absent\), not "template"/);
+    assert.match(err.message, /morph must be none, residual or pair \(or absent\), not "template"/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // A trained model on disk: one directory, written atomically, read back with clear errors.
 //
-//   models/<name>/model.onnx    the inference graph, weights baked in (inputs "x" (N,1,256) [, "extra" (N,F)],
-//                               output "probs" (N,K))
+//   models/<name>/model.onnx    the inference graph, weights baked in (inputs "x" (N,C,256) [, "extra" (N,F)],
+//                               output "probs" (N,K); C = 2 for morph "pair", else 1)
 //   models/<name>/weights.bin   every parameter and buffer as raw little-endian float32, one after another
 //   models/<name>/weights.json  their manifest: name, shape, offset (in floats) and length of each
 //   models/<name>/model.json    ModelMeta: what the model reads, what it outputs, how it was made
@@ -14,7 +14,7 @@ import type { MorphInput, WindowSpec } from "../beats/index.js";
 
 export const BUNDLE_FORMAT = 1;
 /** The values of model.json's optional `morph`. */
-export const MORPH_INPUTS: readonly MorphInput[] = ["none", "residual"];
+export const MORPH_INPUTS: readonly MorphInput[] = ["none", "residual", "pair"];
 export const BUNDLE_FILES = {
   onnx: "model.onnx",
   weights: "weights.bin",
@@ -66,8 +66,9 @@ export interface ModelMeta {
   extraFeatures: string[];
   extraScaling?: ExtraScaling;
   /**
-   * What the net sees of a beat: its window as cut ("none", also when absent) or its window minus its
-   * record's median beat ("residual", src/beats/template.ts; the template over the record's beats).
+   * What the net sees of a beat: its window as cut ("none", also when absent), its window minus its
+   * record's median beat ("residual", src/beats/template.ts; the template over the record's beats), or both
+   * as two input channels ("pair": [window, window - template]).
    */
   morph?: MorphInput;
   /** Trainable parameters (buffers such as BN running statistics not counted). */
@@ -304,7 +305,10 @@ export function checkMeta(m: unknown, where: string): asserts m is ModelMeta {
       throw bad("extraScaling", `must be {mean, std} of ${n} finite values (std > 0)`);
   }
   if (m.morph !== undefined && !(MORPH_INPUTS as readonly unknown[]).includes(m.morph))
-    throw bad("morph", `must be ${MORPH_INPUTS.join(" or ")} (or absent), not ${JSON.stringify(m.morph)}`);
+    throw bad(
+      "morph",
+      `must be ${MORPH_INPUTS.slice(0, -1).join(", ")} or ${MORPH_INPUTS.at(-1)} (or absent), not ${JSON.stringify(m.morph)}`,
+    );
   if (!isNat(m.params) || m.params === 0) throw bad("params", "must be a positive count");
   if (typeof m.footprintKB !== "number" || Math.abs(m.footprintKB - footprintKB(m.params)) > 1e-9)
     throw bad("footprintKB", `must be params x 4 / 1024 = ${footprintKB(m.params)}`);

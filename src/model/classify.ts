@@ -1,9 +1,8 @@
 // Batch inference of a model bundle with onnxruntime-node (imported lazily, inside createSession).
 import type { InferenceSession, Tensor } from "onnxruntime-node";
-import { windowLength } from "../beats/index.js";
 import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bundle.js";
 import { createSession, loadOrt } from "./engine/runtime.js";
-import { beatInputs, type BeatInputs } from "./beat-inputs.js";
+import { beatInputs, netInputShape, type BeatInputs } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
 
 export interface ClassifierOptions {
@@ -15,7 +14,8 @@ export interface ClassifierOptions {
 
 export interface Classifier {
   readonly meta: ModelMeta;
-  /** Class probabilities (n x classes, row-major) of n windows and their extra inputs. */
+  /** Class probabilities (n x classes, row-major) of n beats' net inputs (n x channels x window length,
+   * netInputShape) and their extra inputs. */
   predict(x: Float32Array, extra?: Float32Array): Promise<Float32Array>;
   release(): Promise<void>;
 }
@@ -51,20 +51,28 @@ export async function openClassifier(
         `[${session.outputNames.join(", ")}]; model.json wants inputs [${want.join(", ")}] and output probs`,
     );
   }
+  const { channels, len, size } = netInputShape(meta);
+  const shapeError = inputShapeError(session, channels, len);
+  if (shapeError) {
+    await session.release();
+    throw new BundleError(`${bundle.dir}/model.onnx ${shapeError}`);
+  }
   const { Tensor: T } = await loadOrt();
-  const len = windowLength(meta.window);
   const k = meta.classes.length;
   const batch = Math.max(1, opts.batchSize ?? 256);
   const predict = async (x: Float32Array, extra?: Float32Array): Promise<Float32Array> => {
-    const n = x.length / len;
-    if (!Number.isInteger(n)) throw new Error(`predict: ${x.length} values is not a whole number of windows`);
+    const n = x.length / size;
+    if (!Number.isInteger(n))
+      throw new Error(
+        `predict: ${x.length} values is not a whole number of ${channels} x ${len} beat inputs`,
+      );
     if (nExtra > 0 && extra?.length !== n * nExtra)
       throw new Error(`predict: the model needs ${nExtra} extra features per beat`);
     const out = new Float32Array(n * k);
     for (let at = 0; at < n; at += batch) {
       const m = Math.min(batch, n - at);
       const feeds: Record<string, Tensor> = {
-        x: new T("float32", x.subarray(at * len, (at + m) * len), [m, 1, len]),
+        x: new T("float32", x.subarray(at * size, (at + m) * size), [m, channels, len]),
       };
       if (nExtra > 0 && extra)
         feeds.extra = new T("float32", extra.subarray(at * nExtra, (at + m) * nExtra), [m, nExtra]);
@@ -83,6 +91,21 @@ export async function openClassifier(
     return out;
   };
   return { meta, predict, release: () => session.release() };
+}
+
+/**
+ * Why the graph's input "x" does not take (N, channels, len) beats (model.json's window and morph), or
+ * undefined when it does (or the runtime does not say).
+ */
+function inputShapeError(session: InferenceSession, channels: number, len: number): string | undefined {
+  const x = session.inputMetadata?.find((m) => m.name === "x");
+  if (!x?.isTensor || x.shape.length === 0) return undefined;
+  const [, c, l] = x.shape;
+  if (x.shape.length === 3 && c === channels && l === len) return undefined;
+  return (
+    `takes input x of shape [${x.shape.join(", ")}]; model.json (window, morph) gives beats of ` +
+    `[N, ${channels}, ${len}]`
+  );
 }
 
 const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split("\n")[0];

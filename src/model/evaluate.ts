@@ -1,6 +1,6 @@
 // Test-set evaluation of a classifier: metrics, confusion matrix, size and speed.
 import { windowLength, type BeatPart } from "../beats/index.js";
-import { datasetMorph, morphOf, selectExtra } from "./beat-inputs.js";
+import { datasetMorph, morphOf, netInputShape, selectExtra } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
 import type { Classifier } from "./classify.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
@@ -34,10 +34,11 @@ export interface EvaluationReport {
   onnxBytes: number;
 }
 
-/** Records' templates (BeatDataset.templates): needed by a model with morph "residual". */
+/** Records' templates (BeatDataset.templates): needed by a model with morph "residual" or "pair". */
 export type Templates = ReadonlyMap<string, Float32Array>;
 
-/** The net inputs of a part's windows for the classifier's model (minus each record's template if residual). */
+/** The net inputs of a part's windows for the classifier's model (with each record's template if its morph
+ * says so: n x channels x len). */
 export function partNetInput(c: Classifier, part: BeatPart, templates?: Templates): Float32Array {
   return datasetMorph(part.x, part.record, windowLength(c.meta.window), templates, morphOf(c.meta));
 }
@@ -86,24 +87,24 @@ export interface SpeedOptions {
   /** Least number of timed batches of 256 (default 20, after 2 warm-up batches; at least 1 s in all). */
   batches?: number;
   threads: number;
-  /** The records' templates, for a residual model. */
+  /** The records' templates, for a residual or pair model. */
   templates?: Templates;
 }
 
 /** Per-beat latency (batch 1, median) and throughput (batch 256) of `c` on beats of `part` (cycled). */
 export async function measureSpeed(c: Classifier, part: BeatPart, o: SpeedOptions): Promise<SpeedReport> {
-  const len = windowLength(c.meta.window);
+  const { size } = netInputShape(c.meta);
   const n = part.y.length;
   if (n === 0) throw new Error("no beats to time");
   const xAll = partNetInput(c, part, o.templates);
   const extraAll = selectExtra(part.rr, c.meta);
   const nx = c.meta.extraFeatures.length;
   const rows = (start: number, m: number) => {
-    const x = new Float32Array(m * len);
+    const x = new Float32Array(m * size);
     const e = extraAll ? new Float32Array(m * nx) : undefined;
     for (let j = 0; j < m; j++) {
       const i = (start + j) % n;
-      x.set(xAll.subarray(i * len, (i + 1) * len), j * len);
+      x.set(xAll.subarray(i * size, (i + 1) * size), j * size);
       if (e && extraAll) e.set(extraAll.subarray(i * nx, (i + 1) * nx), j * nx);
     }
     return { x, e };

@@ -117,20 +117,31 @@ test("bad input is rejected with a clear error", async () => {
   await t.release();
 });
 
-test("the exported model runs in onnxruntime-web (wasm, as in the browser) with the same output", async () => {
-  const web = await import("onnxruntime-web");
-  web.env.wasm.numThreads = 1;
-  const { x, y } = syntheticBeats(8, 5);
-  const t = await createTrainer({ arch: "v1", batchSize: 8, seed: 3, extraFeatures: 4 });
-  const extra = new Float32Array(8 * 4).map((_, i) => i / 32);
-  for (let i = 0; i < 2; i++) await t.step(x, y, 1e-3, extra);
-  const p = await t.predict(x, extra);
-  const s = await web.InferenceSession.create(t.exportOnnx());
-  const out = await s.run({
-    x: new web.Tensor("float32", x, [8, 1, 256]),
-    extra: new web.Tensor("float32", extra, [8, 4]),
+for (const channels of [1, 2]) {
+  test(`the exported model (${channels} input channel(s)) runs in onnxruntime-web (wasm, as in the browser) with the same output`, async () => {
+    const web = await import("onnxruntime-web");
+    web.env.wasm.numThreads = 1;
+    const beats = syntheticBeats(8 * channels, 5);
+    const x = beats.x; // 8 beats of `channels` x 256 values
+    const y = beats.y.subarray(0, 8);
+    const t = await createTrainer({
+      arch: "v1",
+      batchSize: 8,
+      seed: 3,
+      extraFeatures: 4,
+      inputChannels: channels,
+    });
+    const extra = new Float32Array(8 * 4).map((_, i) => i / 32);
+    for (let i = 0; i < 2; i++) await t.step(x, y, 1e-3, extra);
+    const p = await t.predict(x, extra);
+    const s = await web.InferenceSession.create(t.exportOnnx());
+    const out = await s.run({
+      x: new web.Tensor("float32", x, [8, channels, 256]),
+      extra: new web.Tensor("float32", extra, [8, 4]),
+    });
+    const q = out.probs.data as Float32Array;
+    assert.equal(q.length, p.length);
+    q.forEach((v, i) => assert.ok(Math.abs(v - p[i]) < 1e-4, `prob ${i}: ${v} vs ${p[i]}`));
+    await Promise.all([s.release(), t.release()]);
   });
-  const q = out.probs.data as Float32Array;
-  q.forEach((v, i) => assert.ok(Math.abs(v - p[i]) < 1e-4, `prob ${i}: ${v} vs ${p[i]}`));
-  await Promise.all([s.release(), t.release()]);
-});
+}
