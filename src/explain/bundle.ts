@@ -1,11 +1,15 @@
 // Explanations of a model bundle (models/<name>/): its explainer, what it reads, and its SHAP
 // background drawn from the training part of its own scheme and split. A residual model (morph
-// "residual") explains its net input, each beat minus its own record's template, the background too.
+// "residual") explains its net input, each beat minus its own record's template, the background too. A pair
+// model (morph "pair") explains the beat itself: its rows are beats with their record's template (the
+// explainer builds the net's [beat, beat - template]); its background beats are training beats, seen with
+// the explained beat's template.
 import type { BeatDataset } from "../beats/index.js";
-import { datasetMorph, morphOf } from "../model/beat-inputs.js";
+import { datasetMorph, morphOf, netInputShape } from "../model/beat-inputs.js";
 import type { ModelBundle, ModelMeta } from "../model/bundle.js";
 import { createExplainer, type Explainer, type ExplainerOptions } from "./explainer.js";
-import { rrColumns, type InputSpec } from "./record.js";
+import { rrColumns, type InputSpec, type RecordBeat } from "./record.js";
+import type { Beats } from "./types.js";
 import { sampleBackground, type Background } from "./shap.js";
 
 export function inputSpecOf(meta: ModelMeta): InputSpec {
@@ -23,14 +27,15 @@ export function inputSpecOf(meta: ModelMeta): InputSpec {
 
 export async function bundleExplainer(b: ModelBundle, o: ExplainerOptions = {}): Promise<Explainer> {
   if (!b.weights) throw new Error(`model ${b.dir}: weights were not loaded`);
-  const len = b.meta.window.before + b.meta.window.after;
+  const { channels, len } = netInputShape(b.meta);
   return createExplainer(
     {
       arch: b.meta.arch,
       classes: b.meta.classes,
       extraNames: b.meta.extraFeatures,
       weights: b.weights,
-      input: [1, len],
+      input: [channels, len],
+      pair: morphOf(b.meta) === "pair",
     },
     o,
   );
@@ -50,17 +55,18 @@ export function neutralExtra(meta: ModelMeta): Float32Array {
 }
 
 /**
- * The model inputs of every beat of one part of a dataset (extra inputs scaled as the model wants; `x`
- * minus each beat's record template for a residual model), the beats' own windows and, for a residual
- * model, the template of each beat.
+ * The explainer's rows of every beat of one part of a dataset (extra inputs scaled as the model wants; `x`
+ * minus each beat's record template for a residual model, the windows themselves for a pair model, whose
+ * explainer takes `templateOf` beside them), the beats' own windows and, for a residual or pair model, the
+ * template of each beat.
  */
 export function partInputs(meta: ModelMeta, ds: BeatDataset, part: "train" | "val" | "test") {
   const p = ds.parts[part];
-  const residual = morphOf(meta) === "residual";
+  const morph = morphOf(meta);
   return {
-    x: datasetMorph(p.x, p.record, ds.windowLength, ds.templates, morphOf(meta)),
+    x: morph === "residual" ? datasetMorph(p.x, p.record, ds.windowLength, ds.templates, morph) : p.x,
     window: p.x,
-    templateOf: residual ? (i: number) => ds.templates.get(p.record[i])! : undefined,
+    templateOf: morph === "none" ? undefined : (i: number) => templateOf(ds, p.record[i]),
     extra: rrColumns(p.rr, meta.extraFeatures, meta.extraScaling),
     y: p.y,
     record: p.record,
@@ -68,7 +74,22 @@ export function partInputs(meta: ModelMeta, ds: BeatDataset, part: "train" | "va
   };
 }
 
-/** `m` training beats drawn with `seed`: the SHAP background. */
+function templateOf(ds: BeatDataset, record: string): Float32Array {
+  const t = ds.templates.get(record);
+  if (!t) throw new Error(`no template of record ${record}`);
+  return t;
+}
+
+/** The explainer's rows of one record beat (beatFromRecord): a pair model's row comes with its template. */
+export function beatRows(meta: ModelMeta, beat: RecordBeat): Beats {
+  const extra = beat.extra.length ? beat.extra : undefined;
+  if (morphOf(meta) !== "pair") return { x: beat.x, extra };
+  if (!beat.template) throw new Error("a pair model's beat needs its record's template");
+  return { x: beat.x, extra, template: [beat.template] };
+}
+
+/** `m` training beats drawn with `seed`: the SHAP background (a pair model: beats, its explainer adds the
+ * explained beat's template). */
 export function trainingBackground(meta: ModelMeta, ds: BeatDataset, m = 50, seed = 0): Background {
   const train = partInputs(meta, ds, "train");
   if (train.y.length === 0) throw new Error("the training part is empty: no background for SHAP");

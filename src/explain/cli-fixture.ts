@@ -6,19 +6,23 @@ import { V2, arrhythmiNet } from "../model/arrhythminet.js";
 import { inferenceGraph } from "../model/engine/build.js";
 import { saveBundle } from "../model/bundle.js";
 import type { MorphInput } from "../beats/index.js";
-import { TEST_CLASSES, TEST_EXTRA, trainedTestModel } from "./testing.js";
+import { TEST_CLASSES, TEST_EXTRA, trainedPairModel, trainedTestModel } from "./testing.js";
 
-/** The test network as a bundle; with morph "residual" the same weights read beat minus template. */
+/**
+ * The test network as a bundle; with morph "residual" the same weights read beat minus template; with morph
+ * "pair" it is the test network trained on [beat, beat - template] (two input channels).
+ */
 export async function testBundle(o: { morph?: MorphInput } = {}): Promise<string> {
-  const m = await trainedTestModel();
+  const pair = o.morph === "pair";
+  const m = pair ? await trainedPairModel() : await trainedTestModel();
   const dir = join(mkdtempSync(join(tmpdir(), "av-explain-")), "model");
-  const io = { input: [1, 256] as const, extraFeatures: 4, numClasses: 5 };
+  const io = { input: [pair ? 2 : 1, 256] as const, extraFeatures: 4, numClasses: 5 };
   const params = Object.entries(m.weights)
     .filter(([k]) => !k.includes("running_"))
     .reduce((s, [, v]) => s + v.length, 0);
   await saveBundle(dir, {
     meta: {
-      name: o.morph === "residual" ? "test-v2-residual" : "test-v2",
+      name: o.morph && o.morph !== "none" ? `test-v2-${o.morph}` : "test-v2",
       arch: "v2",
       scheme: "paper",
       classes: [...TEST_CLASSES],

@@ -1,5 +1,10 @@
 // An Explainer runs the explanation graphs of one trained network in onnxruntime: batched
 // forward passes and batched gradients of a chosen class logit per row. Sessions are built lazily.
+// A pair network (morph "pair": it reads [beat, beat - template], two channels) is explained on the BEAT:
+// its rows are beats, each given with its record's template, the explainer builds the net's two channels,
+// and the gradient with respect to the beat is the sum of the two channels' gradients (chain rule: both
+// channels are the beat plus a constant). Every method then attributes the beat's own samples, and its
+// completeness (attributions sum to the logit change) holds on the beat.
 import type { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
 import { ARCHS, INPUT_SHAPE, arrhythmiNet, type ArrhythmiNetConfig } from "../model/arrhythminet.js";
 import type { Weights } from "../model/engine/module.js";
@@ -18,14 +23,19 @@ export interface ExplainModel {
   readonly weights: Weights;
   /** waveform input (channels, length); default [1, 256] */
   readonly input?: readonly [number, number];
+  /** the net reads [beat, beat - template] (input channels 2): rows are beats, with a template each */
+  readonly pair?: boolean;
 }
+
+/** Each row's record template (a pair explainer's rows need one each; unused otherwise). */
+export type RowTemplates = ArrayLike<Float32Array>;
 
 /** Gradients of the chosen class logit of each row (row-major typed arrays). */
 export interface GradBatch {
   readonly n: number;
   /** n x K */
   readonly logits: Float32Array;
-  /** n x L: d logit / d waveform */
+  /** n x L: d logit / d waveform (a pair explainer: d logit / d beat, the two channels' sum) */
   readonly gradX: Float32Array;
   /** n x F: d logit / d extra inputs (empty when none) */
   readonly gradExtra: Float32Array;
@@ -49,16 +59,19 @@ export interface Explainer {
   readonly io: ExplainIo;
   readonly classes: readonly string[];
   readonly extraNames: readonly string[];
-  /** the waveform length L (channels x samples) */
+  /** the values L of one row (channels x samples; a pair explainer: the beat's samples) */
   readonly width: number;
+  /** rows are beats with a template each (ExplainModel.pair) */
+  readonly pair: boolean;
   /** Class logits of n rows (n x K). */
-  logits(x: Float32Array, extra?: Float32Array): Promise<Float32Array>;
+  logits(x: Float32Array, extra?: Float32Array, templates?: RowTemplates): Promise<Float32Array>;
   /** Gradients of logit cls[i] of every row i, in batched runs. */
   gradients(
     x: Float32Array,
     extra: Float32Array | undefined,
     cls: Int32Array,
     kind?: GraphKind,
+    templates?: RowTemplates,
   ): Promise<GradBatch>;
   release(): Promise<void>;
 }
@@ -83,6 +96,8 @@ export async function createExplainer(m: ExplainModel, o: ExplainerOptions = {})
     extraFeatures: m.extraNames.length,
     numClasses: m.classes.length,
   };
+  const pair = m.pair ?? false;
+  if (pair && io.input[0] !== 2) throw new Error(`a pair model reads 2 input channels, not ${io.input[0]}`);
   const net = arrhythmiNet(config(m.arch), io.numClasses);
   const { Tensor } = await loadOrt();
   const sessions = new Map<GraphKind, Promise<InferenceSession>>();
@@ -94,41 +109,73 @@ export async function createExplainer(m: ExplainModel, o: ExplainerOptions = {})
     }
     return s;
   };
-  const width = io.input[0] * io.input[1];
+  const width = pair ? io.input[1] : io.input[0] * io.input[1];
   const F = io.extraFeatures;
   const K = io.numClasses;
   const maxBatch = o.maxBatch ?? 256;
-  const rowsOf = (x: Float32Array, extra: Float32Array | undefined) => {
+  const rowsOf = (x: Float32Array, extra: Float32Array | undefined, templates?: RowTemplates) => {
     if (x.length % width !== 0) throw new Error(`x: length ${x.length} is not a multiple of ${width}`);
     const n = x.length / width;
     if (F > 0 && (!extra || extra.length !== n * F)) throw new Error(`extra: ${n} x ${F} values expected`);
+    if (pair && (templates?.length !== n || Array.from(templates).some((t) => t?.length !== width)))
+      throw new Error(`a pair model's ${n} rows need a template of ${width} values each`);
     return n;
   };
-  const feeds = (x: Float32Array, extra: Float32Array | undefined, a: number, b: number) => {
+  /** The net's input of rows a..b: the rows themselves, or [beat, beat - template] for a pair net. */
+  const netX = (x: Float32Array, a: number, b: number, templates?: RowTemplates): Float32Array => {
+    if (!pair) return x.subarray(a * width, b * width);
+    const out = new Float32Array((b - a) * 2 * width);
+    for (let r = a; r < b; r++) {
+      const beat = x.subarray(r * width, (r + 1) * width);
+      const t = templates![r];
+      const o = (r - a) * 2 * width;
+      out.set(beat, o);
+      for (let k = 0; k < width; k++) out[o + width + k] = beat[k] - t[k];
+    }
+    return out;
+  };
+  const feeds = (
+    x: Float32Array,
+    extra: Float32Array | undefined,
+    a: number,
+    b: number,
+    templates?: RowTemplates,
+  ) => {
     const f: Record<string, OrtTensor> = {
-      x: new Tensor("float32", x.subarray(a * width, b * width), [b - a, ...io.input]),
+      x: new Tensor("float32", netX(x, a, b, templates), [b - a, ...io.input]),
     };
     if (F > 0) f.extra = new Tensor("float32", extra!.subarray(a * F, b * F), [b - a, F]);
     return f;
+  };
+  /** d logit / d beat of a pair net: the sum of its two channels' gradients, per sample. */
+  const foldGrad = (g: Float32Array): Float32Array => {
+    if (!pair) return g;
+    const n = g.length / (2 * width);
+    const out = new Float32Array(n * width);
+    for (let r = 0; r < n; r++)
+      for (let k = 0; k < width; k++)
+        out[r * width + k] = g[r * 2 * width + k] + g[r * 2 * width + width + k];
+    return out;
   };
   return {
     io,
     classes: m.classes,
     extraNames: m.extraNames,
     width,
-    async logits(x, extra) {
-      const n = rowsOf(x, extra);
+    pair,
+    async logits(x, extra, templates) {
+      const n = rowsOf(x, extra, templates);
       const s = await session("forward");
       const out = new Float32Array(n * K);
       for (let a = 0; a < n; a += maxBatch) {
         const b = Math.min(n, a + maxBatch);
-        const r = await s.run(feeds(x, extra, a, b));
+        const r = await s.run(feeds(x, extra, a, b, templates));
         out.set(r.logits.data as Float32Array, a * K);
       }
       return out;
     },
-    async gradients(x, extra, cls, kind = "gradients") {
-      const n = rowsOf(x, extra);
+    async gradients(x, extra, cls, kind = "gradients", templates) {
+      const n = rowsOf(x, extra, templates);
       if (cls.length !== n) throw new Error(`gradients: ${n} class indices expected`);
       const s = await session(kind);
       let actShape: [number, number] = [0, 0];
@@ -148,11 +195,12 @@ export async function createExplainer(m: ExplainModel, o: ExplainerOptions = {})
           select[(i - a) * K + cls[i]] = 1;
         }
         const r = await s.run({
-          ...feeds(x, extra, a, b),
+          ...feeds(x, extra, a, b, templates),
           select: new Tensor("float32", select, [b - a, K]),
         });
         actShape = [Number(r.acts.dims[1]), Number(r.acts.dims[2])];
         for (const key of Object.keys(parts)) if (r[key]) parts[key].push(r[key].data as Float32Array);
+        parts.gradX[parts.gradX.length - 1] = foldGrad(parts.gradX[parts.gradX.length - 1]);
       }
       const cat = (list: Float32Array[]) => {
         if (list.length === 1) return list[0];

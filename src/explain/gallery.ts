@@ -13,6 +13,8 @@ export interface GalleryBeats {
   readonly y: Int32Array;
   readonly record: readonly string[];
   readonly sample: Int32Array;
+  /** a pair model: each beat's record template (the explainer needs it; x are then the beats) */
+  readonly templateOf?: (index: number) => Float32Array;
 }
 
 export interface GalleryItem {
@@ -44,8 +46,11 @@ export async function buildGallery(
   const L = e.width;
   const F = e.io.extraFeatures;
   const K = e.io.numClasses;
-  const logits = await e.logits(beats.x, beats.extra);
   const n = beats.y.length;
+  const rowTemplates = (rows: readonly number[]) =>
+    e.pair ? rows.map((i) => beats.templateOf!(i)) : undefined;
+  if (e.pair && !beats.templateOf) throw new Error("a pair model's gallery needs each beat's template");
+  const logits = await e.logits(beats.x, beats.extra, rowTemplates(Array.from({ length: n }, (_, i) => i)));
   const pred = Int32Array.from({ length: n }, (_, i) => {
     const row = logits.subarray(i * K, (i + 1) * K);
     return row.indexOf(Math.max(...row));
@@ -81,7 +86,7 @@ export async function buildGallery(
     const expl = all.length
       ? await explainBeats(
           e,
-          { x, extra },
+          { x, extra, template: rowTemplates(all) },
           Int32Array.from(all, (i) => pred[i]),
           method,
           o,
@@ -107,19 +112,29 @@ export async function buildGallery(
   return out;
 }
 
-/** Under a residual model's grid: what its panels explain. */
-const RESIDUAL_SHORT = "explained: beat minus the patient's median beat (dashed grey)";
+/** Under a residual or pair model's grid: what its panels explain. */
+const SHORT_NOTES = {
+  residual: "explained: beat minus the patient's median beat (dashed grey)",
+  pair: "explained: the beat, which the model reads as it is and minus the patient's median beat (dashed grey)",
+} as const;
 
 /**
  * One class of the gallery as an SVG grid: a row of correct beats, a row of wrong ones (`x`: the gallery
- * beats' windows; `templateOf`: a residual model's template of each beat, drawn dashed).
+ * beats' windows; `templateOf`: a residual or pair model's template of each beat, drawn dashed; `morph`: which,
+ * default residual).
  */
 export function gallerySvg(
   g: GalleryClass,
   classes: readonly string[],
   method: MethodName,
   x: Float32Array,
-  o: { fs: number; rIndex: number; model: string; templateOf?: (index: number) => ArrayLike<number> },
+  o: {
+    fs: number;
+    rIndex: number;
+    model: string;
+    templateOf?: (index: number) => ArrayLike<number>;
+    morph?: "residual" | "pair";
+  },
 ): string {
   const per = Math.max(1, g.correct.length, g.wrong.length);
   const cw = 250;
@@ -140,7 +155,7 @@ export function gallerySvg(
   ];
   if (o.templateOf)
     out.push(
-      `<text class="input-note" x="20" y="${H - 10}" ${FONT} font-size="11" fill="#333">${esc(RESIDUAL_SHORT)}</text>`,
+      `<text class="input-note" x="20" y="${H - 10}" ${FONT} font-size="11" fill="#333">${esc(SHORT_NOTES[o.morph ?? "residual"])}</text>`,
     );
   const row = (items: GalleryItem[], y: number, label: string) => {
     out.push(

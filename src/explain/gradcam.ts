@@ -56,7 +56,7 @@ export async function gradCam(
   cls: Int32Array,
   o: CamOptions = {},
 ): Promise<Attribution[]> {
-  const b = await e.gradients(beats.x, beats.extra, cls);
+  const b = await e.gradients(beats.x, beats.extra, cls, "gradients", beats.template);
   return Array.from({ length: b.n }, (_, r) => camResult(e, beats, b, r, cls[r], o, "gradcam"));
 }
 
@@ -93,8 +93,8 @@ export async function guidedGradCam(
   cls: Int32Array,
   o: CamOptions = {},
 ): Promise<Attribution[]> {
-  const b = await e.gradients(beats.x, beats.extra, cls);
-  const guided = await e.gradients(beats.x, beats.extra, cls, "guided");
+  const b = await e.gradients(beats.x, beats.extra, cls, "gradients", beats.template);
+  const guided = await e.gradients(beats.x, beats.extra, cls, "guided", beats.template);
   return Array.from({ length: b.n }, (_, r) =>
     camResult(e, beats, b, r, cls[r], o, "guided-gradcam", guided),
   );

@@ -1,6 +1,7 @@
 // Integrated gradients (Sundararajan et al. 2017) of the class logit, from a baseline (default: a
 // flat line, and the extra inputs at 0, their training mean once the model's scaling is applied) to
-// the beat, with the adaptive trapezoid quadrature of paths.ts.
+// the beat, with the adaptive trapezoid quadrature of paths.ts. A pair model: the baseline is a beat too
+// (the net sees [baseline, baseline - template] at it), so the path runs in the beat's own space.
 import { pathAttribution, pathIntegrals } from "./paths.js";
 import type { Explainer } from "./explainer.js";
 import type { Attribution, Beats } from "./types.js";
@@ -34,7 +35,7 @@ export async function integratedGradients(
     beats,
     cls,
     base,
-    (c) => e.gradients(base.x, base.extra, Int32Array.of(c)),
+    (c, t) => e.gradients(base.x, base.extra, Int32Array.of(c), "gradients", t && [t]),
     q,
   );
   return res.map((p, r) => ({

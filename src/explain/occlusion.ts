@@ -2,7 +2,8 @@
 // the baseline (a flat line), and record the drop of the class logit; each sample gets the mean
 // drop of the windows covering it divided by the window length (so a window's samples sum to its
 // drop). Each extra (RR) input is occluded alone (set to its baseline, the training mean). All
-// occluded copies of all beats go into batched forward runs.
+// occluded copies of all beats go into batched forward runs. A pair model: the beat is occluded, so both
+// input channels change under the window (the second one is the occluded beat minus the template).
 import type { Explainer } from "./explainer.js";
 import type { Attribution, Beats } from "./types.js";
 
@@ -54,7 +55,9 @@ export async function occlusion(
       }
     }
   }
-  const logits = await e.logits(x, extra);
+  const template =
+    beats.template && Array.from({ length: n * per }, (_, row) => beats.template![Math.floor(row / per)]);
+  const logits = await e.logits(x, extra, template);
   return Array.from({ length: n }, (_, r) => {
     const at = (v: number) => logits[(r * per + v) * K + cls[r]];
     const output = at(per - 2);

@@ -8,7 +8,8 @@
 // beat's absolute path error: with 50 background paths (SHAP) most stay coarse. A ReLU network is
 // piecewise linear along a path, so its gradient jumps: the error falls like the step, and beats with many
 // kinks get more steps. The gradients at the baselines do not depend on the beat (callers may
-// cache them); every other path point of every beat goes into batched runs.
+// cache them); every other path point of every beat goes into batched runs. A pair model's points are
+// beats, each run with its beat's template (so are the baselines: their gradients are per template).
 import type { Explainer, GradBatch } from "./explainer.js";
 import type { Beats } from "./types.js";
 
@@ -62,8 +63,8 @@ export async function pathIntegrals(
   beats: Beats,
   cls: Int32Array,
   baselines: Beats,
-  /** gradients and logits at the baselines (all rows) for class c */
-  atBaselines: (c: number) => Promise<GradBatch>,
+  /** gradients and logits at the baselines (all rows) for class c (seen with `template`, a pair model) */
+  atBaselines: (c: number, template?: Float32Array) => Promise<GradBatch>,
   q: QuadratureOptions,
 ): Promise<PathResult[]> {
   const L = e.width;
@@ -73,8 +74,14 @@ export async function pathIntegrals(
   const n = cls.length;
   const m = baselines.x.length / L;
   const value = (src: Beats, r: number, i: number) => (i < L ? src.x[r * L + i] : src.extra![r * F + i - L]);
-  const ends = new Map<number, GradBatch>();
-  for (const c of new Set(cls)) ends.set(c, await atBaselines(c));
+  const tpl = (r: number) => beats.template?.[r];
+  const ends = new Map<Float32Array | undefined, Map<number, GradBatch>>();
+  for (let r = 0; r < n; r++) {
+    const byClass = ends.get(tpl(r)) ?? new Map<number, GradBatch>();
+    ends.set(tpl(r), byClass);
+    if (!byClass.has(cls[r])) byClass.set(cls[r], await atBaselines(cls[r], tpl(r)));
+  }
+  const endOf = (r: number) => ends.get(tpl(r))!.get(cls[r])!;
   const states: State[] = Array.from({ length: n }, () => ({
     steps: new Int32Array(m).fill(q.steps),
     interior: Array.from({ length: m }, () => new Float64Array(D)),
@@ -100,7 +107,8 @@ export async function pathIntegrals(
       }
       c[p] = cls[r];
     });
-    const b = await e.gradients(x, extra, c);
+    const template = beats.template && points.map(([r]) => beats.template![r]);
+    const b = await e.gradients(x, extra, c, "gradients", template);
     points.forEach(([r, k], p) => {
       const s = states[r];
       s.evaluations++;
@@ -117,7 +125,7 @@ export async function pathIntegrals(
   /** The beat's attribution, and each path's own completeness error (sum minus its logit change). */
   const result = (r: number): PathResult & { pathErrors: Float64Array } => {
     const s = states[r];
-    const end = ends.get(cls[r])!;
+    const end = endOf(r);
     const out = new Float64Array(D);
     const pathErrors = new Float64Array(m);
     let base = 0;

@@ -1,7 +1,8 @@
 // One beat of a WFDB record as a model reads it: the nearest annotated (or, without a .atr file,
 // detected) beat to a requested sample, its window at the model's rate, its RR inputs, and the way
 // back from the model's window to the record's own samples. A residual model (morph "residual") reads
-// the window minus the record's template, the median of the windows of all the record's beats.
+// the window minus the record's template, the median of the windows of all the record's beats; a pair
+// model (morph "pair") is explained on the window itself, given with that template.
 import { existsSync } from "node:fs";
 import {
   RR_FEATURES,
@@ -44,11 +45,11 @@ export interface RecordBeat {
   readonly window: readonly [number, number];
   /** the record's signal over the window, mV */
   readonly signal: Float64Array;
-  /** the model's inputs: z-normalised window (at the model's rate; minus the template for a residual
-   * model) and scaled extra inputs */
+  /** the explainer's inputs: z-normalised window (at the model's rate; minus the template for a residual
+   * model; a pair model: the window, its explainer adds the template channel) and scaled extra inputs */
   readonly x: Float32Array;
   readonly extra: Float32Array;
-  /** residual model: the record's template (z-normalised, model rate) and the same drawn over this
+  /** residual or pair model: the record's template (z-normalised, model rate) and the same drawn over this
    * beat's window in mV at the record's rate (scaled by the beat's own mean and standard deviation) */
   readonly template?: Float32Array;
   readonly templateSignal?: Float64Array;
@@ -142,7 +143,8 @@ export async function beatFromRecord(path: string, requested: number, spec: Inpu
     best * RR_FEATURES.length,
     (best + 1) * RR_FEATURES.length,
   );
-  const t = spec.morph === "residual" ? recordTemplate(signal, fs, beats.samples, spec) : undefined;
+  const morph = spec.morph ?? "none";
+  const t = morph !== "none" ? recordTemplate(signal, fs, beats.samples, spec) : undefined;
   const symbol = beats.symbols[best];
   const labelIndex = symbol === null ? -1 : labelOf(SCHEMES[spec.scheme], symbol);
   return {
@@ -152,7 +154,7 @@ export async function beatFromRecord(path: string, requested: number, spec: Inpu
     label: labelIndex >= 0 ? SCHEMES[spec.scheme].classes[labelIndex] : null,
     window: [start, end],
     signal: signal.slice(start, end),
-    x: t ? morphInput(w.x, len, () => t, "residual") : w.x,
+    x: t && morph === "residual" ? morphInput(w.x, len, () => t, "residual") : w.x,
     extra: rrColumns(Float32Array.from(rr), spec.extraFeatures, spec.extraScaling),
     template: t,
     templateSignal:

@@ -1,7 +1,7 @@
 // Pictures of an explanation, as hand-written SVG (no browser, no DOM): the beat's waveform over a
 // colour overlay of the attribution, a heat strip under it, the QRS and T windows, the class
-// probabilities and the RR inputs' attributions; for a residual model also the patient's median beat (the
-// template the net's input is taken against), dashed grey. PNG: src/model's svgToPng (@resvg/resvg-js).
+// probabilities and the RR inputs' attributions; for a residual or pair model also the patient's median
+// beat (the template the net's input is taken against), dashed grey. PNG: src/model's svgToPng (@resvg/resvg-js).
 import { beatWindows } from "./physiology.js";
 import { METHOD_TITLES, type MethodName } from "./types.js";
 
@@ -21,14 +21,24 @@ export interface ExplanationView {
   readonly attribution: ArrayLike<number>;
   /** attributions of the extra (RR) inputs */
   readonly other: readonly { readonly name: string; readonly value: number }[];
-  /** residual model: the record's median beat, like `signal` (same samples and units); the explained
-   * input is then signal minus template */
+  /** residual or pair model: the record's median beat, like `signal` (same samples and units); a residual
+   * model's explained input is then signal minus template, a pair model's the signal itself */
   readonly template?: ArrayLike<number>;
+  /** which of the two the template belongs to (default residual) */
+  readonly morph?: "residual" | "pair";
 }
 
 /** What the explained input is, said under the picture of a residual model. */
 export const RESIDUAL_NOTE =
   "explained input: this beat minus the patient's median beat (the record's template), what the model reads";
+
+/** What the explained input is, said under the picture of a pair model. */
+export const PAIR_NOTE =
+  "explained input: this beat, read by the model as it is and as its deviation from the patient's median beat";
+
+/** The note of a residual or pair model's picture. */
+export const inputNote = (morph: "residual" | "pair" | undefined): string =>
+  morph === "pair" ? PAIR_NOTE : RESIDUAL_NOTE;
 
 export const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -138,7 +148,7 @@ export function explanationSvg(v: ExplanationView): string {
   ];
   if (v.template)
     out.push(
-      `<text class="input-note" x="80" y="${H - 38}" ${FONT} font-size="11" fill="#333">${esc(`${RESIDUAL_NOTE}; dashed grey: the median beat`)}</text>`,
+      `<text class="input-note" x="80" y="${H - 38}" ${FONT} font-size="11" fill="#333">${esc(`${inputNote(v.morph)}; dashed grey: the median beat`)}</text>`,
     );
   // class probabilities
   const bx = 740;

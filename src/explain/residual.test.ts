@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { buildBeatDataset, wfdbSource } from "../beats/index.js";
 import { beatInputs } from "../model/beat-inputs.js";
 import type { ModelMeta } from "../model/bundle.js";
-import { inputSpecOf, partInputs, trainingBackground } from "./bundle.js";
+import { beatRows, inputSpecOf, partInputs, trainingBackground } from "./bundle.js";
 import { beatFromRecord, templateInMv } from "./record.js";
 
 const meta = {
@@ -58,4 +58,23 @@ test("a residual model's dataset inputs and SHAP background: each beat minus ITS
   const bgPlain = trainingBackground(meta, ds, 5, 3);
   bg.x.forEach((v, j) => assert.equal(v, Math.fround(bgPlain.x[j] - t[j % len])));
   assert.deepEqual(bg.extra, bgPlain.extra);
+});
+
+test("a pair model's explainer rows are the beats themselves, each with its record's template", async () => {
+  const pair: ModelMeta = { ...meta, morph: "pair" };
+  const beat = await beatFromRecord("samples/100", 2044, inputSpecOf(pair));
+  const plain = await beatFromRecord("samples/100", 2044, inputSpecOf(meta));
+  const res = await beatFromRecord("samples/100", 2044, inputSpecOf(residual));
+  assert.deepEqual(beat.x, plain.x);
+  assert.deepEqual(beat.template, res.template);
+  assert.deepEqual(beat.templateSignal, res.templateSignal);
+  const rows = beatRows(pair, beat);
+  assert.equal(rows.x, beat.x);
+  assert.deepEqual(rows.template, [beat.template]);
+  assert.equal(beatRows(residual, res).template, undefined);
+  const ds = await buildBeatDataset({ source: wfdbSource("samples"), scheme: "paper", split: "intra" });
+  const p = partInputs(pair, ds, "train");
+  assert.equal(p.x, ds.parts.train.x);
+  assert.equal(p.templateOf!(0), ds.templates.get("100"));
+  assert.deepEqual(trainingBackground(pair, ds, 5, 3).x, trainingBackground(meta, ds, 5, 3).x);
 });

@@ -19,13 +19,16 @@ export function isMethodName(s: string): s is MethodName {
 export interface Beats {
   readonly x: Float32Array;
   readonly extra?: Float32Array;
+  /** a pair model: each beat's record template (L values each; the net reads [beat, beat - template]) */
+  readonly template?: readonly Float32Array[];
 }
 
 /** The explanation of one beat for one class. Every method explains the class LOGIT (pre-softmax). */
 export interface Attribution {
   readonly method: MethodName;
   readonly classIndex: number;
-  /** one value per waveform sample of the model's window */
+  /** one value per waveform sample of the model's window (a pair model: per sample of the beat, the two
+   * input channels' attributions summed) */
   readonly attribution: Float32Array;
   /** one value per extra (RR) input, in the model's order */
   readonly other: Float32Array;

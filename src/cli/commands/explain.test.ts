@@ -27,9 +27,10 @@ interface ExplainJson {
 
 const model = testBundle();
 const residualModel = testBundle({ morph: "residual" });
+const pairModel = testBundle({ morph: "pair" });
 
 after(async () => {
-  for (const dir of [await model, await residualModel])
+  for (const dir of [await model, await residualModel, await pairModel])
     rmSync(dirname(dir), { recursive: true, force: true });
 });
 
@@ -353,5 +354,81 @@ test(
     );
     assert.match(svg, /class="input-note"/);
     assert.match(readFileSync(join(out, "README.md"), "utf8"), /Explained input: this beat minus/);
+  },
+);
+
+test("explain a pair model: every method explains the beat (read as it is and minus the template), as classify reads it", async () => {
+  const dir = await pairModel;
+  const c = run("classify", "samples/100", "--model", dir, "--beats", "atr", "--json");
+  assert.equal(c.status, 0, c.stderr);
+  const classified = (
+    JSON.parse(c.stdout) as { beats: { sample: number; probs: Record<string, number> }[] }
+  ).beats.find((b) => b.sample === 2044)!;
+  const residual = explainJson(await residualModel, "ig", "--class", "A");
+  for (const method of ["gradcam", "guided-gradcam", "ig", "occlusion"]) {
+    const o = explainJson(dir, method, "--class", "A");
+    const q = explainJson(await model, method, "--class", "A");
+    // The old contract, then the added fields; one attribution per sample of the beat's window.
+    assert.deepEqual(Object.keys(o), [...Object.keys(q), "morph", "template"]);
+    assert.equal(o.morph, "pair");
+    assert.equal(o.attribution.length, o.window[1] - o.window[0]);
+    // The template is the residual model's (the same record's median beat).
+    assert.deepEqual(o.template, residual.template);
+    for (const [k, p] of Object.entries(o.probs)) assert.ok(Math.abs(p - classified.probs[k]) < 1e-4, k);
+    if (method === "ig" || method === "occlusion") assert.ok(o.baselineOutput !== null);
+    if (method === "ig") assert.ok(completeness(o) <= 0.01, `IG completeness ${completeness(o)}`);
+  }
+});
+
+test("explain --out of a pair model: the beat, its median beat dashed, and what is explained", async () => {
+  const dir = await pairModel;
+  const svgPath = join(dirname(dir), "pair.svg");
+  const r = run(
+    "explain",
+    "samples/100",
+    "--beat",
+    "2044",
+    "--method",
+    "ig",
+    "--model",
+    dir,
+    "--out",
+    svgPath,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /explained input: this beat, read by the model as it is and as its deviation from the patient's median beat/,
+  );
+  const svg = readFileSync(svgPath, "utf8");
+  assert.equal((/<polyline class="template" points="([^"]*)"/.exec(svg)?.[1] ?? "").split(" ").length, 256);
+  assert.match(svg, /class="input-note"[^>]*>explained input: this beat, read by the model as it is/);
+});
+
+test(
+  "explain --method shap and gallery of a pair model: complete on the beat, templates drawn",
+  { skip: needShared() },
+  async () => {
+    const dir = await pairModel;
+    const o = explainJson(dir, "shap", "--background", "20");
+    assert.equal(o.morph, "pair");
+    assert.ok(completeness(o) <= 0.15, `SHAP completeness ${completeness(o)}`);
+    const out = join(dirname(dir), "gallery");
+    for (const method of ["gradcam", "occlusion"]) {
+      const r = run("gallery", "--model", dir, "--out", out, "--method", method, "--per", "1");
+      assert.equal(r.status, 0, r.stderr);
+      const svg = readFileSync(join(out, "class-V.svg"), "utf8");
+      const panels = (svg.match(/class="waveform"/g) ?? []).length;
+      assert.ok(panels >= 1);
+      assert.equal((svg.match(/class="template"/g) ?? []).length, panels);
+      assert.match(
+        svg,
+        /class="input-note"[^>]*>explained: the beat, which the model reads as it is and minus/,
+      );
+      assert.match(
+        readFileSync(join(out, "README.md"), "utf8"),
+        /Explained input: this beat, read by the model/,
+      );
+    }
   },
 );

@@ -56,7 +56,8 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
   });
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) });
   try {
-    const logits = await e.logits(beat.x, beat.extra.length ? beat.extra : undefined);
+    const beats = X.beatRows(meta, beat);
+    const logits = await e.logits(beats.x, beats.extra, beats.template);
     const probs = X.softmax(logits);
     const cls = o.class !== undefined ? meta.classes.indexOf(o.class) : probs.indexOf(Math.max(...probs));
     let background;
@@ -67,7 +68,6 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
       );
       background = X.trainingBackground(meta, dataset, Number(o.background), Number(o.seed));
     }
-    const beats = { x: beat.x, extra: beat.extra.length ? beat.extra : undefined };
     const extraBaseline = X.neutralExtra(meta);
     const [a] = await X.explainBeats(e, beats, Int32Array.of(cls), method, { background, extraBaseline });
     const n = beat.window[1] - beat.window[0];
@@ -86,6 +86,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         attribution,
         other: meta.extraFeatures.map((name, k) => ({ name, value: a.other[k] })),
         template: beat.templateSignal,
+        morph: meta.morph === "pair" ? "pair" : "residual",
       });
       const png = extname(o.out).toLowerCase() === ".png";
       await writeFileAtomic(o.out, png ? await svgToPng(svg, 1.5) : svg);
@@ -103,8 +104,9 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         otherInputs,
         output: a.output,
         baselineOutput: a.baselineOutput,
-        // A residual model: the attribution is over the beat minus `template` (mV, over `window`).
-        ...(beat.templateSignal && { morph: "residual", template: Array.from(beat.templateSignal) }),
+        // A residual model: the attribution is over the beat minus `template` (mV, over `window`); a pair
+        // model: over the beat, which it reads as it is and minus `template`.
+        ...(beat.templateSignal && { morph: meta.morph, template: Array.from(beat.templateSignal) }),
       });
     } else {
       const w = X.beatWindows(beat.fs, beat.sample - beat.window[0], n);
@@ -117,7 +119,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
           (a.baselineOutput === null ? ")" : `, baseline ${a.baselineOutput.toFixed(3)})`),
         `|attribution| in QRS ${pct(s.qrs)}, T wave ${pct(s.t)}, elsewhere ${pct(s.rest)}, RR inputs ${pct(s.rr)}`,
       ];
-      if (beat.templateSignal) lines.push(X.RESIDUAL_NOTE);
+      if (beat.templateSignal) lines.push(X.inputNote(meta.morph === "pair" ? "pair" : "residual"));
       if (o.out) lines.push(`wrote ${o.out}`);
       process.stdout.write(lines.join("\n") + "\n");
     }

@@ -42,9 +42,11 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
   try {
     const background = method === "shap" ? X.trainingBackground(meta, dataset, 50, seed) : undefined;
     const extra = meta.extraFeatures.length ? test.extra : undefined;
+    const morph = meta.morph === "pair" ? "pair" : "residual";
+    const note = X.inputNote(morph);
     const gallery = await X.buildGallery(
       e,
-      { x: test.x, extra, y: test.y, record: test.record, sample: test.sample },
+      { x: test.x, extra, y: test.y, record: test.record, sample: test.sample, templateOf: test.templateOf },
       method,
       {
         per,
@@ -60,7 +62,7 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
       `${X.METHOD_TITLES[method]} of the predicted class's logit, ${meta.scheme} scheme, ${meta.training.split} split, test part ` +
         `(${test.y.length} beats). Each class: up to ${per} correctly and ${per} wrongly classified beats drawn with seed ${seed}.`,
       "",
-      ...(test.templateOf ? [`${X.RESIDUAL_NOTE[0].toUpperCase()}${X.RESIDUAL_NOTE.slice(1)}.`, ""] : []),
+      ...(test.templateOf ? [`${note[0].toUpperCase()}${note.slice(1)}.`, ""] : []),
     ];
     for (const g of gallery) {
       const name = meta.classes[g.classIndex];
@@ -69,6 +71,7 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
         rIndex: meta.window.before,
         model: meta.name,
         templateOf: test.templateOf,
+        morph,
       });
       const file = `class-${name.replace(/[^A-Za-z0-9]/g, "_")}`;
       await writeFileAtomic(join(o.out, `${file}.svg`), svg);
