@@ -73,6 +73,7 @@ export const DELETION_STEPS = 20;
  * Deletion curve of each beat: remove the waveform samples in `order` (most important first), 5 %
  * at a time, replacing them by the baseline (0), and track the probability of class cls[i]
  * (RR inputs kept). Returns each beat's area under the curve (trapezoid over the deleted fraction).
+ * A pair model: each beat's record template in `template` (the net sees [deleted beat, that - template]).
  */
 export async function deletionAuc(
   e: Explainer,
@@ -80,6 +81,7 @@ export async function deletionAuc(
   extra: Float32Array | undefined,
   cls: Int32Array,
   order: (i: number) => Int32Array,
+  template?: readonly Float32Array[],
 ): Promise<Float64Array> {
   const L = e.width;
   const F = e.io.extraFeatures;
@@ -98,7 +100,8 @@ export async function deletionAuc(
       if (es) es.set(extra!.subarray(i * F, (i + 1) * F), (i * S + s) * F);
     }
   }
-  const logits = await e.logits(xs, es);
+  const rowTemplates = template && Array.from({ length: n * S }, (_, r) => template[Math.floor(r / S)]);
+  const logits = await e.logits(xs, es, rowTemplates);
   return Float64Array.from({ length: n }, (_, i) => {
     const p = Array.from(
       { length: S },

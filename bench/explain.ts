@@ -6,9 +6,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { buildBeatDataset, wfdbSource, type BeatDataset } from "../src/beats/index.js";
+import { buildBeatDataset, morphInput, wfdbSource, type BeatDataset } from "../src/beats/index.js";
 import { ARCHS, arrhythmiNet } from "../src/model/arrhythminet.js";
 import { loadBundle, type ModelBundle } from "../src/model/bundle.js";
+import { morphOf, netInputShape } from "../src/model/beat-inputs.js";
 import { specsOf } from "../src/model/engine/module.js";
 import * as X from "../src/explain/index.js";
 import { devModel } from "./explain-model.js";
@@ -45,13 +46,16 @@ interface Eval {
   extra?: Float32Array;
   y: Int32Array;
   cls: Int32Array; // predicted = explained class
+  /** a pair model: each beat's record template */
+  template?: Float32Array[];
 }
 
 function rows(
-  src: { x: Float32Array; extra: Float32Array; y: Int32Array },
+  src: { x: Float32Array; extra: Float32Array; y: Int32Array; templateOf?: (i: number) => Float32Array },
   idx: number[],
   L: number,
   F: number,
+  pair = false,
 ) {
   const x = new Float32Array(idx.length * L);
   const extra = new Float32Array(idx.length * F);
@@ -59,7 +63,12 @@ function rows(
     x.set(src.x.subarray(i * L, (i + 1) * L), r * L);
     extra.set(src.extra.subarray(i * F, (i + 1) * F), r * F);
   });
-  return { x, extra: F > 0 ? extra : undefined, y: Int32Array.from(idx, (i) => src.y[i]) };
+  return {
+    x,
+    extra: F > 0 ? extra : undefined,
+    y: Int32Array.from(idx, (i) => src.y[i]),
+    template: pair ? idx.map((i) => src.templateOf!(i)) : undefined,
+  };
 }
 
 async function evalBeats(e: X.Explainer, b: ModelBundle, ds: BeatDataset): Promise<Eval> {
@@ -73,8 +82,8 @@ async function evalBeats(e: X.Explainer, b: ModelBundle, ds: BeatDataset): Promi
     const step = Math.max(1, Math.floor(of.length / PER_CLASS));
     for (let j = 0; j < of.length && idx.length < (k + 1) * PER_CLASS; j += step) idx.push(of[j]);
   }
-  const r = rows(test, idx, L, F);
-  const logits = await e.logits(r.x, r.extra);
+  const r = rows(test, idx, L, F, e.pair);
+  const logits = await e.logits(r.x, r.extra, r.template);
   const cls = Int32Array.from({ length: idx.length }, (_, i) => {
     const row = logits.subarray(i * K, (i + 1) * K);
     return row.indexOf(Math.max(...row));
@@ -87,6 +96,7 @@ const slice = (ev: Eval, n: number, L: number, F: number): Eval => ({
   extra: ev.extra?.slice(0, n * F),
   y: ev.y.slice(0, n),
   cls: ev.cls.slice(0, n),
+  template: ev.template?.slice(0, n),
 });
 
 async function timing(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset) {
@@ -98,19 +108,25 @@ async function timing(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset)
   const { createSession, loadOrt } = await import("../src/model/engine/runtime.js");
   const { Tensor } = await loadOrt();
   const session = await createSession(b.onnx, { threads: 1 });
-  const feeds = (s: Eval, n: number) => ({
-    x: new Tensor("float32", s.x, [n, 1, L]),
-    ...(F > 0 ? { extra: new Tensor("float32", s.extra!, [n, F]) } : {}),
+  const C = e.io.input[0];
+  const nb = batch.cls.length; // 40 unless the test part has fewer evaluation beats
+  const feeds = (s: Eval) => ({
+    x: new Tensor("float32", e.pair ? morphInput(s.x, L, (i) => s.template![i], "pair") : s.x, [
+      s.cls.length,
+      C,
+      L,
+    ]),
+    ...(F > 0 ? { extra: new Tensor("float32", s.extra!, [s.cls.length, F]) } : {}),
   });
-  await session.run(feeds(batch, 40));
+  await session.run(feeds(batch));
   let t = performance.now();
-  for (let i = 0; i < 20; i++) await session.run(feeds(batch, 40));
-  const infer = (performance.now() - t) / 20 / 40;
+  for (let i = 0; i < 20; i++) await session.run(feeds(batch));
+  const infer = (performance.now() - t) / 20 / nb;
   await session.release();
   const lines = [
-    `Peer in the same run: classifying the same 40 beats with model.onnx takes ${infer.toFixed(3)} ms per beat.`,
+    `Peer in the same run: classifying the same ${nb} beats with model.onnx takes ${infer.toFixed(3)} ms per beat.`,
     "",
-    "| method | batched, ms per beat (40 beats, one call) | in classifications | one beat alone, ms |",
+    `| method | batched, ms per beat (${nb} beats, one call) | in classifications | one beat alone, ms |`,
     "|---|---|---|---|",
   ];
   for (const m of X.METHODS) {
@@ -155,10 +171,10 @@ async function sanity(b: ModelBundle, ev: Eval, ds: BeatDataset) {
   const meta = b.meta;
   const F = meta.extraFeatures.length;
   const K = meta.classes.length;
-  const L = meta.window.before + meta.window.after;
+  const { channels, len: L } = netInputShape(meta);
   const cfg = (ARCHS as Record<string, (typeof ARCHS)["v1"]>)[meta.arch];
   const specs = specsOf((ctx) => {
-    const x = ctx.g.input("x", [2, 1, L]);
+    const x = ctx.g.input("x", [2, channels, L]);
     arrhythmiNet(cfg, K)(ctx, x, F > 0 ? ctx.g.input("extra", [2, F]) : undefined);
   });
   const shapes = Object.fromEntries(specs.params.map((s) => [s.name, s.shape]));
@@ -172,7 +188,8 @@ async function sanity(b: ModelBundle, ev: Eval, ds: BeatDataset) {
       classes: meta.classes,
       extraNames: meta.extraFeatures,
       weights: w!,
-      input: [1, L],
+      input: [channels, L],
+      pair: morphOf(meta) === "pair",
     });
     const out: Record<string, X.Attribution[]> = {};
     for (const m of X.METHODS)
@@ -226,9 +243,18 @@ async function faithfulness(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDa
     });
   const auc: Record<string, Float64Array> = {};
   for (const m of X.METHODS)
-    auc[m] = await deletionAuc(e, ev.x, ev.extra, ev.cls, (i) => byImportance(attrs[m][i].attribution));
+    auc[m] = await deletionAuc(
+      e,
+      ev.x,
+      ev.extra,
+      ev.cls,
+      (i) => byImportance(attrs[m][i].attribution),
+      ev.template,
+    );
   const rnd = await Promise.all(
-    [1, 2, 3].map((s) => deletionAuc(e, ev.x, ev.extra, ev.cls, (i) => randomOrder(L, s * 7919 + i))),
+    [1, 2, 3].map((s) =>
+      deletionAuc(e, ev.x, ev.extra, ev.cls, (i) => randomOrder(L, s * 7919 + i), ev.template),
+    ),
   );
   auc.random = Float64Array.from(rnd[0], (_, i) => (rnd[0][i] + rnd[1][i] + rnd[2][i]) / 3);
   const cols = [...X.METHODS, "random"];
