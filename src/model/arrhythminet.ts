@@ -1,6 +1,6 @@
 // ArrhythmiNet V1 and V2: two configurations of one MobileNet-style depthwise-separable 1D CNN.
 //
-//   x (N, 1, 256) -> stem conv k7 /2 + BN + ReLU
+//   x (N, 1 or 2, 256) -> stem conv k7 /2 + BN + ReLU
 //     -> blocks: depthwise conv k7 (/stride) -> pointwise conv -> BN -> ReLU
 //     -> global average pool -> [concat ReLU(dense(extra features))] -> dense -> logits (N, K)
 //
@@ -47,7 +47,7 @@ export const V2: ArrhythmiNetConfig = {
     [64, 2],
     [96, 1],
     [112, 2],
-    [120, 1],
+    [118, 1],
   ],
   kernel: 7,
   extraHidden: 16,
@@ -56,7 +56,10 @@ export const V2: ArrhythmiNetConfig = {
 export const ARCHS = { v1: V1, v2: V2 } as const;
 export type Arch = keyof typeof ARCHS;
 
-/** Window the nets read: 1 channel x 256 samples at 360 Hz, R peak at index 90. */
+/**
+ * Window the nets read: 1 channel x 256 samples at 360 Hz, R peak at index 90 (2 channels for a "pair"
+ * input, src/beats/template.ts: the beat and the beat minus its record's median beat).
+ */
 export const INPUT_SHAPE: readonly [number, number] = [1, 256];
 
 export interface TrainingOptions {
