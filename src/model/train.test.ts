@@ -7,7 +7,8 @@ import { emptyPart, mulberry32, RR_DIM, type BeatDataset, type BeatPart } from "
 import { loadBundle } from "./bundle.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { writeModelDir } from "./model-dir.js";
-import { TRAIN_DEFAULTS, train, type RunState, type TrainConfig } from "./train.js";
+import { TRAIN_DEFAULTS, choiceScore, train, type RunState, type TrainConfig } from "./train.js";
+import { evaluatePredictions } from "./metrics.js";
 
 /** Separable synthetic beats: class k is a bump at index 90 of width 4 + 3k and sign (-1)^k. */
 function part(n: number, seed: number, record: string): BeatPart {
@@ -124,4 +125,17 @@ test("--resume continues after the last finished epoch, retrains none, ends as a
   } finally {
     await rm(dir, { recursive: true });
   }
+});
+
+test("the epoch-choosing score leaves out classes with fewer validation beats than asked", () => {
+  // 60 N (all right), 40 S (half right), 2 F (both wrong)
+  const y = [...Array(60).fill(0), ...Array(40).fill(1), 2, 2];
+  const p = [...Array(60).fill(0), ...Array(20).fill(1), ...Array(20).fill(0), 0, 0];
+  const m = evaluatePredictions(y, p, ["N", "S", "F"]);
+  const [fN, fS] = [m.perClass[0].f1, m.perClass[1].f1];
+  assert.equal(choiceScore(m, 0), m.macroF1);
+  assert.ok(Math.abs(choiceScore(m, 30) - (fN + fS) / 2) < 1e-12);
+  assert.ok(choiceScore(m, 30) > m.macroF1); // F's F1 of 0 no longer counts
+  assert.ok(Math.abs(choiceScore(m, 50) - fN) < 1e-12);
+  assert.equal(choiceScore(m, 1000), m.macroF1); // no class that large: macro-F1
 });

@@ -17,7 +17,7 @@ import {
 } from "../beats/index.js";
 import { IRREGULARITY_COLUMN, RR_INPUT_COLUMNS, gatherBatch, predictPart, shuffle } from "./batches.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
-import { evaluatePredictions } from "./metrics.js";
+import { evaluatePredictions, type Metrics } from "./metrics.js";
 import { oneCycleLr } from "./schedule.js";
 import { createTrainer, type Trainer } from "./trainer.js";
 import {
@@ -54,6 +54,11 @@ export interface TrainConfig {
   /** Dropout on the pooled (+ RR) features before the classifier, training only (0: none). */
   dropout: number;
   threads: number;
+  /**
+   * The epoch is chosen by the mean validation F1 of the classes with at least this many validation beats
+   * (absent or 0: every class present, i.e. macro-F1); a class with a handful of beats only adds noise.
+   */
+  chooseMinSupport?: number;
   /** Waveform input beside the record's template (src/beats/template.ts); absent: "none". */
   morph?: MorphInput;
 }
@@ -77,6 +82,8 @@ export interface EpochLog {
   loss: number;
   valAccuracy: number;
   valMacroF1: number;
+  /** What chose the epoch: valMacroF1, or the mean F1 of the classes with chooseMinSupport beats. */
+  valScore?: number;
   samplesPerSec: number;
   seconds: number;
 }
@@ -87,7 +94,7 @@ export interface RunState {
   split: string;
   epoch: number;
   history: EpochLog[];
-  best: { epoch: number; valMacroF1: number } | null;
+  best: { epoch: number; valMacroF1: number; valScore?: number } | null;
 }
 
 export interface TrainEvents {
@@ -184,15 +191,16 @@ export async function train(
       loss: lossSum / Math.max(1, steps),
       valAccuracy: val.accuracy,
       valMacroF1: val.macroF1,
+      valScore: choiceScore(val, config.chooseMinSupport ?? 0),
       samplesPerSec: (steps * B) / trainSeconds,
       seconds: (performance.now() - t0) / 1000,
     };
-    const isBest = state.best === null || log.valMacroF1 > state.best.valMacroF1;
+    const isBest = state.best === null || log.valScore! > (state.best.valScore ?? state.best.valMacroF1);
     state = {
       ...state,
       epoch,
       history: [...state.history, log],
-      best: isBest ? { epoch, valMacroF1: log.valMacroF1 } : state.best,
+      best: isBest ? { epoch, valMacroF1: log.valMacroF1, valScore: log.valScore } : state.best,
     };
     if (isBest) await saveCheckpoint(join(outDir, "best.ckpt"), state, trainer.getWeights());
     await saveCheckpoint(join(outDir, "last.ckpt"), state, withOptimizer(trainer));
@@ -238,3 +246,9 @@ export function partInput(data: BeatDataset, p: "val" | "test", morph: MorphInpu
 /** The RR_FEATURES columns a run feeds to the net's extra pathway. */
 export const inputColumns = (c: Pick<TrainConfig, "rr" | "irregularity">): number[] =>
   c.rr ? [...RR_INPUT_COLUMNS, ...(c.irregularity ? [IRREGULARITY_COLUMN] : [])] : [];
+
+/** The epoch-choosing score: mean F1 of the classes with >= minSupport validation beats (macro-F1 if 0 or none). */
+export function choiceScore(m: Metrics, minSupport: number): number {
+  const used = m.perClass.filter((c) => c.support >= Math.max(1, minSupport));
+  return used.length === 0 ? m.macroF1 : used.reduce((a, c) => a + c.f1, 0) / used.length;
+}

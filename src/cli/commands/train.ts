@@ -38,6 +38,7 @@ interface TrainCli {
   json?: boolean;
   cache?: boolean;
   morph: string;
+  chooseMinSupport?: string;
 }
 
 const int = (name: string, v: string, min: number): number => {
@@ -99,6 +100,10 @@ export function register(program: Command): void {
       "net input: none (the beat) or residual (the beat minus its record's median beat)",
       "none",
     )
+    .option(
+      "--choose-min-support <n>",
+      "choose the epoch by the mean validation F1 of classes with >= n validation beats (default: all classes)",
+    )
     .option("--val-records <list>", "inter: the DS1 records held out for validation, comma-separated")
     .option("--hide-test", "do not print test-part figures (choose settings on validation only)")
     .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
@@ -147,6 +152,9 @@ export function register(program: Command): void {
           dropout: num("--dropout", o.dropout, 0, 0.9),
           threads: int("--threads", o.threads, 1),
           ...(o.morph === "none" ? {} : { morph: morphMode(o.morph) }),
+          ...(o.chooseMinSupport === undefined
+            ? {}
+            : { chooseMinSupport: int("--choose-min-support", o.chooseMinSupport, 0) }),
         } as const;
         const { dataset } = await datasetFromCli(o, program.opts().dataDir);
         await mkdir(runDir, { recursive: true });
