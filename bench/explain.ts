@@ -2,7 +2,8 @@
 // faithfulness (deletion curves) and physiology (attribution mass in the QRS and T windows) of every
 // explanation method, on the shipped models (models/*) or, when none is there, on a development
 // model trained here in about a minute (bench/explain-model.ts). Prints markdown tables.
-// BENCH_ONLY=time: only the time table; PER_CLASS, SANITY_BEATS: how many beats.
+// BENCH_ONLY=time: only the time table; BENCH_ONLY=channels: only a pair model's input channels
+// section (bench/explain-channels.ts; last in a full run); PER_CLASS, SANITY_BEATS: how many beats.
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { loadBundle, type ModelBundle } from "../src/model/bundle.js";
 import { morphOf, netInputShape } from "../src/model/beat-inputs.js";
 import { specsOf } from "../src/model/engine/module.js";
 import * as X from "../src/explain/index.js";
+import { channelSection } from "./explain-channels.js";
 import { devModel } from "./explain-model.js";
 import {
   byImportance,
@@ -99,6 +101,13 @@ const slice = (ev: Eval, n: number, L: number, F: number): Eval => ({
   template: ev.template?.slice(0, n),
 });
 
+/** What the CLI gives every method (src/cli/commands/explain.ts): 50 training beats as SHAP's background
+ * (seed 0) and the RR inputs' neutral values as the baseline of IG, occlusion and the Grad-CAM RR terms. */
+const methodOptions = (b: ModelBundle, ds: BeatDataset): X.ExplainOptions => ({
+  background: X.trainingBackground(b.meta, ds, 50, 0),
+  extraBaseline: X.neutralExtra(b.meta),
+});
+
 async function timing(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset) {
   const L = e.width;
   const F = e.io.extraFeatures;
@@ -130,10 +139,7 @@ async function timing(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset)
     "|---|---|---|---|",
   ];
   for (const m of X.METHODS) {
-    const opts = () => ({
-      background: X.trainingBackground(b.meta, ds, 50, 0),
-      extraBaseline: X.neutralExtra(b.meta),
-    });
+    const opts = () => methodOptions(b, ds);
     await X.explainBeats(e, one, one.cls, m, opts()); // sessions built, caches warm
     const o1 = opts();
     t = performance.now();
@@ -154,10 +160,7 @@ async function completeness(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDa
     "|---|---|---|---|---|",
   ];
   for (const m of ["ig", "shap"] as const) {
-    const r = await X.explainBeats(e, ev, ev.cls, m, {
-      background: X.trainingBackground(b.meta, ds, 50, 0),
-      extraBaseline: X.neutralExtra(b.meta),
-    });
+    const r = await X.explainBeats(e, ev, ev.cls, m, methodOptions(b, ds));
     const errs = r.map(X.completenessError);
     const evals = r.map((a) => (m === "ig" ? a.info.steps + 1 : a.info.gradientsPerBeat));
     lines.push(
@@ -237,10 +240,7 @@ async function faithfulness(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDa
   const K = b.meta.classes.length;
   const L = e.width;
   const attrs: Record<string, X.Attribution[]> = {};
-  for (const m of X.METHODS)
-    attrs[m] = await X.explainBeats(e, ev, ev.cls, m, {
-      background: X.trainingBackground(b.meta, ds, 50, 0),
-    });
+  for (const m of X.METHODS) attrs[m] = await X.explainBeats(e, ev, ev.cls, m, methodOptions(b, ds));
   const auc: Record<string, Float64Array> = {};
   for (const m of X.METHODS)
     auc[m] = await deletionAuc(
@@ -300,6 +300,11 @@ function physiology(b: ModelBundle, ev: Eval, attrs: Record<string, X.Attributio
   return lines.join("\n");
 }
 
+const inputChannels = async (b: ModelBundle, ev: Eval) =>
+  "### Input channels (pair model)\n\n" +
+  (await channelSection(b.meta, b.weights!, { ...ev, template: ev.template! }, ev.cls)) +
+  "\n";
+
 async function main() {
   console.log(
     `# bench:explain — ${new Date().toISOString()}\n\n${cpuLine()}; onnxruntime-node, 1 intra-op thread\n`,
@@ -332,6 +337,11 @@ async function main() {
     console.log(
       `Evaluation beats: up to ${PER_CLASS} test beats per class, ${ev.cls.length} in all, ${right} classified correctly. Every method explains the logit of the predicted class.\n`,
     );
+    if (process.env.BENCH_ONLY === "channels") {
+      await e.release();
+      if (e.pair) console.log(await inputChannels(b, ev));
+      continue;
+    }
     console.log("### Time\n\n" + (await timing(e, ev, b, ds)) + "\n");
     if (process.env.BENCH_ONLY === "time") {
       await e.release();
@@ -347,6 +357,7 @@ async function main() {
     console.log("### Physiology\n\n" + physiology(b, ev, f.attrs, e.width) + "\n");
     await e.release();
     console.log("### Sanity (cascading randomisation)\n\n" + (await sanity(b, ev, ds)) + "\n");
+    if (e.pair) console.log(await inputChannels(b, ev));
   }
 }
 
