@@ -4,3 +4,4 @@ export * from "./default-model.js";
 export * from "./record.js";
 export * from "./stream.js";
 export * from "./summary.js";
+export * from "./end-to-end.js";

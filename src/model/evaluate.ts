@@ -2,6 +2,7 @@
 import { windowLength, type BeatPart } from "../beats/index.js";
 import { datasetMorph, morphOf, netInputShape, selectExtra } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
+import type { ModelMeta } from "./bundle.js";
 import type { Classifier } from "./classify.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
 
@@ -53,6 +54,14 @@ export async function evaluateOnPart(
   const k = meta.classes.length;
   const probs = await c.predict(partNetInput(c, part, templates), selectExtra(part.rr, meta));
   const metrics = evaluatePredictions(part.y, argmaxRows(probs, k), meta.classes);
+  return { metrics, report: reportFromMetrics(metrics, meta) };
+}
+
+/** The report of metrics of a model (its size from `meta`). */
+export function reportFromMetrics(
+  metrics: Metrics,
+  meta: Pick<ModelMeta, "classes" | "params" | "footprintKB" | "onnxBytes">,
+): EvaluationReport {
   const perClass = Object.fromEntries(
     metrics.perClass.map((m) => [
       m.name,
@@ -66,18 +75,15 @@ export async function evaluateOnPart(
     ]),
   );
   return {
-    metrics,
-    report: {
-      beats: metrics.total,
-      classes: [...meta.classes],
-      accuracy: metrics.accuracy,
-      macroF1: metrics.macroF1,
-      perClass,
-      confusion: metrics.confusion,
-      params: meta.params,
-      footprintKB: meta.footprintKB,
-      onnxBytes: meta.onnxBytes,
-    },
+    beats: metrics.total,
+    classes: [...meta.classes],
+    accuracy: metrics.accuracy,
+    macroF1: metrics.macroF1,
+    perClass,
+    confusion: metrics.confusion,
+    params: meta.params,
+    footprintKB: meta.footprintKB,
+    onnxBytes: meta.onnxBytes,
   };
 }
 

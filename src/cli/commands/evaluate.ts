@@ -11,6 +11,7 @@ import {
 import { UserError } from "../errors.js";
 import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
+import { runEvaluateDetect } from "./evaluate-detect.js";
 
 interface EvaluateCliOptions {
   model?: string;
@@ -22,6 +23,7 @@ interface EvaluateCliOptions {
   cache?: boolean;
   cacheDir?: string;
   json?: boolean;
+  beats: string;
 }
 
 const THREADS = 2;
@@ -45,6 +47,15 @@ export function register(program: Command): void {
     .option("--no-speed", "skip the latency and throughput measurement")
     .option("--cache-dir <dir>", "cache of extracted beats (default: ~/.cache/arrhythmia-vision)")
     .option("--no-cache", "do not read or write the beat cache")
+    .option(
+      "--beats <from>",
+      "atr: the reference beats of the test part; detect: end to end on each DS2 record (inter split only): " +
+        "our QRS detector, then the model, detections matched one-to-one to the .atr beats within ±150 ms " +
+        "(bxb/EC57); metrics over matched beats plus detection {matched, missed, falseDetections} and " +
+        "endToEndAccuracy = correct / (matched + missed); .atr beats outside the scheme are not scored, " +
+        "matched or not; whole records, no speed measurement, chart only with --chart-out",
+      "atr",
+    )
     .option("--json", "print one JSON object on stdout")
     .action(
       action(async (opts: EvaluateCliOptions) => {
@@ -57,6 +68,16 @@ export function register(program: Command): void {
           throw new UserError(
             `${dir} classifies the ${meta.scheme} classes (${meta.classes.join(" ")}); it cannot be scored on --scheme ${scheme}`,
           );
+        if (opts.beats !== "atr" && opts.beats !== "detect")
+          throw new UserError(`--beats must be atr or detect, not "${opts.beats}"`);
+        if (opts.beats === "detect")
+          return runEvaluateDetect(bundle, {
+            scheme,
+            split,
+            chartOut: opts.chart ? opts.chartOut : undefined,
+            json: opts.json,
+            dataDir: program.opts().dataDir,
+          });
         const { dataset } = await datasetFromCli(
           { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir },
           program.opts().dataDir,

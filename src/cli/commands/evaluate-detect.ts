@@ -1,0 +1,167 @@
+// `evaluate --beats detect`: the test records of the inter split run end to end (our QRS detector, then the
+// model), scored against the reference beats with the bxb / EC57 rule. Not a command itself (no register).
+import { join } from "node:path";
+import {
+  addCounts,
+  emptyCounts,
+  endToEndRecord,
+  summarizeEndToEnd,
+  type EndToEndSummary,
+} from "../../analyze/index.js";
+import {
+  DS2,
+  SCHEMES,
+  defaultDataDir,
+  isSchemeName,
+  wfdbSource,
+  type SchemeName,
+} from "../../beats/index.js";
+import {
+  openClassifier,
+  reportFromMetrics,
+  writeConfusionChart,
+  type Classifier,
+  type EvaluationReport,
+  type ModelBundle,
+} from "../../model/index.js";
+import { UserError } from "../errors.js";
+import { printJson } from "../run.js";
+
+export interface RecordEndToEnd {
+  record: string;
+  matched: number;
+  missed: number;
+  falseDetections: number;
+  endToEndAccuracy: number;
+}
+
+export interface DetectEvaluation {
+  report: EvaluationReport;
+  detection: EndToEndSummary["detection"];
+  endToEndAccuracy: number;
+  records: RecordEndToEnd[];
+}
+
+/** The DS2 records (less the scheme's excluded records) present in the data directory. */
+export async function detectTestRecords(
+  scheme: SchemeName,
+  dataDirOption: string | undefined,
+): Promise<{ dataDir: string; records: string[] }> {
+  const dataDir = defaultDataDir(dataDirOption);
+  if (!dataDir) throw new UserError("no data directory: give --data-dir DIR or set ARRHYTHMIA_VISION_DATA");
+  const all = await wfdbSource(dataDir)
+    .records()
+    .catch(() => []);
+  const records = all.filter((r) => DS2.includes(r) && !SCHEMES[scheme].excludedRecords.includes(r));
+  if (records.length === 0) throw new UserError(`no DS2 (inter test) record with a .atr found in ${dataDir}`);
+  return { dataDir, records };
+}
+
+/** Runs every record end to end and sums the counts. */
+export async function evaluateDetected(
+  c: Classifier,
+  scheme: SchemeName,
+  dataDir: string,
+  records: readonly string[],
+): Promise<DetectEvaluation> {
+  const s = SCHEMES[scheme];
+  let total = emptyCounts(s.classes.length);
+  const perRecord: RecordEndToEnd[] = [];
+  for (const record of records) {
+    const counts = await endToEndRecord(join(dataDir, record), c, s);
+    const r = summarizeEndToEnd(counts, s.classes);
+    perRecord.push({
+      record,
+      matched: r.detection.matched,
+      missed: r.detection.missed,
+      falseDetections: r.detection.falseDetections,
+      endToEndAccuracy: r.endToEndAccuracy,
+    });
+    total = addCounts(total, counts);
+  }
+  const sum = summarizeEndToEnd(total, s.classes);
+  return {
+    report: reportFromMetrics(sum.metrics, c.meta),
+    detection: sum.detection,
+    endToEndAccuracy: sum.endToEndAccuracy,
+    records: perRecord,
+  };
+}
+
+/** The human-readable lines of the detection part. */
+export function detectionLines(e: DetectEvaluation): string[] {
+  const d = e.detection;
+  const perClass = Object.entries(d.missedPerClass)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  return [
+    `detection (±150 ms, one-to-one): ${d.reference} reference beats, ${d.matched} matched, ${d.missed} missed ` +
+      `(${perClass}), ${d.falseDetections} false detections` +
+      (d.excludedReference > 0
+        ? `; ${d.excludedReference} reference beats outside the scheme not scored`
+        : ""),
+    `end-to-end accuracy ${(100 * e.endToEndAccuracy).toFixed(2)} % (correct / (matched + missed))`,
+  ];
+}
+
+const pct = (v: number) => (100 * v).toFixed(2).padStart(7);
+
+export interface RunDetectOptions {
+  scheme: string;
+  split: string;
+  /** Write the confusion chart to <chartOut>.svg/.png (none if absent: the model directory stays as is). */
+  chartOut?: string;
+  json?: boolean;
+  dataDir?: string;
+}
+
+/** `evaluate --beats detect`: checks the options, runs, prints. */
+export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions): Promise<void> {
+  if (!isSchemeName(o.scheme)) throw new UserError(`--scheme must be paper or aami, not "${o.scheme}"`);
+  if (o.split !== "inter")
+    throw new UserError(
+      `--beats detect needs --split inter (whole test records, DS2); the ${o.split} split's test beats are not whole records`,
+    );
+  const { dataDir, records } = await detectTestRecords(o.scheme, o.dataDir);
+  const meta = bundle.meta;
+  const c = await openClassifier(bundle, { threads: 2 });
+  let e: DetectEvaluation;
+  try {
+    e = await evaluateDetected(c, o.scheme, dataDir, records);
+  } finally {
+    await c.release();
+  }
+  const { report } = e;
+  const chart = o.chartOut
+    ? await writeConfusionChart(o.chartOut, report.confusion, report.classes, {
+        title: `${meta.name}: ${o.scheme} / inter test, detected beats (${report.beats} matched)`,
+      })
+    : undefined;
+  const head = { model: meta.name, dir: bundle.dir, scheme: o.scheme, split: o.split, part: "test" };
+  if (o.json)
+    return printJson({
+      ...head,
+      beatsFrom: "detect",
+      ...report,
+      detection: e.detection,
+      endToEndAccuracy: e.endToEndAccuracy,
+      records: e.records,
+      chart,
+    });
+  const lines = [
+    `${meta.name} on ${o.scheme}/inter test, beats from our detector (${records.length} records): ` +
+      `${report.beats} matched beats, accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`,
+    ...detectionLines(e),
+    "class   support     +P %    Se %    Sp %    F1 %   (matched beats)",
+    ...Object.entries(report.perClass).map(
+      ([name, m]) =>
+        `${name.padEnd(6)}${String(m.support).padStart(9)}${pct(m.precision)}${pct(m.sensitivity)}${pct(m.specificity)}${pct(m.f1)}`,
+    ),
+    "confusion of matched beats (rows reference, columns predicted " + report.classes.join(" ") + "):",
+    ...report.confusion.map(
+      (row, i) => `  ${report.classes[i].padEnd(4)}${row.map((v) => String(v).padStart(8)).join("")}`,
+    ),
+  ];
+  if (chart) lines.push(`chart: ${chart.svg}, ${chart.png}`);
+  process.stdout.write(lines.join("\n") + "\n");
+}
