@@ -50,14 +50,29 @@ function extraAttribution(e: Explainer, beats: Beats, grad: Float32Array, r: num
 }
 
 /** Grad-CAM of n beats for class cls[i] each, in one batched run. */
-export async function gradCam(
+export function gradCam(e: Explainer, beats: Beats, cls: Int32Array, o: CamOptions = {}) {
+  return camRun(e, beats, cls, o, "gradcam");
+}
+
+/** Guided Grad-CAM: Grad-CAM times the guided-backpropagation gradient of the input. */
+export function guidedGradCam(e: Explainer, beats: Beats, cls: Int32Array, o: CamOptions = {}) {
+  return camRun(e, beats, cls, o, "guided-gradcam");
+}
+
+/** The "gradients" batch of the beats (and, for Guided Grad-CAM, then the "guided" one), mapped per row. */
+async function camRun(
   e: Explainer,
   beats: Beats,
   cls: Int32Array,
-  o: CamOptions = {},
+  o: CamOptions,
+  method: "gradcam" | "guided-gradcam",
 ): Promise<Attribution[]> {
   const b = await e.gradients(beats.x, beats.extra, cls, "gradients", beats.template);
-  return Array.from({ length: b.n }, (_, r) => camResult(e, beats, b, r, cls[r], o, "gradcam"));
+  const guided =
+    method === "guided-gradcam"
+      ? await e.gradients(beats.x, beats.extra, cls, "guided", beats.template)
+      : undefined;
+  return Array.from({ length: b.n }, (_, r) => camResult(e, beats, b, r, cls[r], o, method, guided));
 }
 
 function camResult(
@@ -84,18 +99,4 @@ function camResult(
     logits: b.logits.slice(r * K, (r + 1) * K),
     info: {},
   };
-}
-
-/** Guided Grad-CAM: Grad-CAM times the guided-backpropagation gradient of the input. */
-export async function guidedGradCam(
-  e: Explainer,
-  beats: Beats,
-  cls: Int32Array,
-  o: CamOptions = {},
-): Promise<Attribution[]> {
-  const b = await e.gradients(beats.x, beats.extra, cls, "gradients", beats.template);
-  const guided = await e.gradients(beats.x, beats.extra, cls, "guided", beats.template);
-  return Array.from({ length: b.n }, (_, r) =>
-    camResult(e, beats, b, r, cls[r], o, "guided-gradcam", guided),
-  );
 }
