@@ -34,21 +34,49 @@ after(async () => {
     rmSync(dirname(dir), { recursive: true, force: true });
 });
 
-const explainJson = (dir: string, method: string, ...more: string[]): ExplainJson => {
-  const r = run(
-    "explain",
-    "samples/100",
-    "--beat",
-    "2044",
-    "--method",
-    method,
-    "--model",
-    dir,
-    "--json",
-    ...more,
-  );
+/** `explain samples/100 --beat <beat> --method <method> --model <dir> ...more`, which must succeed. */
+const explainOk = (dir: string, method: string, more: string[] = [], beat = "2044") => {
+  const r = run("explain", "samples/100", "--beat", beat, "--method", method, "--model", dir, ...more);
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as ExplainJson;
+  return r;
+};
+
+const explainJson = (dir: string, method: string, ...more: string[]): ExplainJson =>
+  JSON.parse(explainOk(dir, method, ["--json", ...more]).stdout) as ExplainJson;
+
+/** Attributions sum to output - baselineOutput within `tol` of it. */
+const assertComplete = (o: ExplainJson, tol: number) => {
+  const sum =
+    o.attribution.reduce((a, b) => a + b, 0) + Object.values(o.otherInputs).reduce((a, b) => a + b, 0);
+  const delta = o.output - o.baselineOutput!;
+  assert.ok(Math.abs(sum - delta) <= tol * Math.abs(delta), `${sum} vs ${delta}`);
+};
+
+/** The number of points of the SVG polyline of that class. */
+const polylinePoints = (svg: string, cls: string): number =>
+  (new RegExp(`<polyline class="${cls}" points="([^"]*)"`).exec(svg)?.[1] ?? "").split(" ").length;
+
+/** `gallery --model <dir> --out <out> --method <method> --per <per>`, which must succeed. */
+const galleryOk = (dir: string, out: string, method: string, per: string) => {
+  const r = run("gallery", "--model", dir, "--out", out, "--method", method, "--per", per);
+  assert.equal(r.status, 0, r.stderr);
+};
+
+/** SHAP (20 background beats) of a template model's beat: its morph, complete within 15 %. */
+const shapOf = (dir: string, morph: string): ExplainJson => {
+  const o = explainJson(dir, "shap", "--background", "20");
+  assert.equal(o.morph, morph);
+  assert.ok(completeness(o) <= 0.15, `SHAP completeness ${completeness(o)}`);
+  return o;
+};
+
+/** classify's probabilities of the beat at sample 2044 of samples/100. */
+const classifiedProbs = (dir: string): Record<string, number> => {
+  const c = run("classify", "samples/100", "--model", dir, "--beats", "atr", "--json");
+  assert.equal(c.status, 0, c.stderr);
+  return (JSON.parse(c.stdout) as { beats: { sample: number; probs: Record<string, number> }[] }).beats.find(
+    (b) => b.sample === 2044,
+  )!.probs;
 };
 
 const completeness = (o: ExplainJson): number => {
@@ -60,21 +88,7 @@ const completeness = (o: ExplainJson): number => {
 
 test("explain --json: the contract, and completeness checked from outside (IG)", async () => {
   const dir = await model;
-  const r = run(
-    "explain",
-    "samples/100",
-    "--beat",
-    "375",
-    "--method",
-    "ig",
-    "--class",
-    "A",
-    "--model",
-    dir,
-    "--json",
-  );
-  assert.equal(r.status, 0, r.stderr);
-  const o = JSON.parse(r.stdout) as ExplainJson;
+  const o = JSON.parse(explainOk(dir, "ig", ["--class", "A", "--json"], "375").stdout) as ExplainJson;
   assert.deepEqual(
     Object.keys(o).filter((k) => k !== "quantity"),
     [
@@ -103,10 +117,7 @@ test("explain --json: the contract, and completeness checked from outside (IG)",
   assert.deepEqual(Object.keys(o.probs), ["N", "L", "R", "A", "V"]);
   assert.ok(Math.abs(Object.values(o.probs).reduce((a, b) => a + b, 0) - 1) < 1e-6);
   assert.equal(o.class, "A");
-  const sum =
-    o.attribution.reduce((a, b) => a + b, 0) + Object.values(o.otherInputs).reduce((a, b) => a + b, 0);
-  const delta = o.output - o.baselineOutput!;
-  assert.ok(Math.abs(sum - delta) <= 0.01 * Math.abs(delta), `${sum} vs ${delta}`);
+  assertComplete(o, 0.01);
 });
 
 test("explain on a 250 Hz record: window and attribution in the record's samples, completeness kept", async () => {
@@ -134,28 +145,13 @@ test("explain on a 250 Hz record: window and attribution in the record's samples
   assert.equal(start, beat - Math.round((90 * 250) / 360));
   assert.equal(end - start, Math.round((256 * 250) / 360));
   assert.equal(o.attribution.length, end - start);
-  const sum =
-    o.attribution.reduce((a, b) => a + b, 0) + Object.values(o.otherInputs).reduce((a, b) => a + b, 0);
-  const delta = o.output - o.baselineOutput!;
-  assert.ok(Math.abs(sum - delta) <= 0.01 * Math.abs(delta), `${sum} vs ${delta}`);
+  assertComplete(o, 0.01);
 });
 
 test("explain --out: SVG with the labels, windows and sizes; PNG without a browser", async () => {
   const dir = await model;
   const svgPath = join(dirname(dir), "beat.svg");
-  const r = run(
-    "explain",
-    "samples/100",
-    "--beat",
-    "2044",
-    "--method",
-    "gradcam",
-    "--model",
-    dir,
-    "--out",
-    svgPath,
-  );
-  assert.equal(r.status, 0, r.stderr);
+  const r = explainOk(dir, "gradcam", ["--out", svgPath]);
   assert.match(r.stdout, /reference A/);
   const svg = readFileSync(svgPath, "utf8");
   const root = /<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svg);
@@ -172,21 +168,9 @@ test("explain --out: SVG with the labels, windows and sizes; PNG without a brows
   assert.ok(texts.includes("preRR/localRR"));
   const overlay = /<g class="heat-strip">([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? "";
   assert.equal((overlay.match(/<rect /g) ?? []).length, 256, "one heat-strip cell per sample");
-  assert.equal((/<polyline class="waveform" points="([^"]*)"/.exec(svg)?.[1] ?? "").split(" ").length, 256);
+  assert.equal(polylinePoints(svg, "waveform"), 256);
   const pngPath = join(dirname(dir), "beat.png");
-  const p = run(
-    "explain",
-    "samples/100",
-    "--beat",
-    "2044",
-    "--method",
-    "occlusion",
-    "--model",
-    dir,
-    "--out",
-    pngPath,
-  );
-  assert.equal(p.status, 0, p.stderr);
+  explainOk(dir, "occlusion", ["--out", pngPath]);
   const png = readFileSync(pngPath);
   assert.equal(png.subarray(1, 4).toString(), "PNG");
   assert.equal(png.readUInt32BE(16), 1440); // 960 x 1.5
@@ -227,33 +211,14 @@ test(
   { skip: needShared() },
   async () => {
     const dir = await model;
-    const r = run(
-      "explain",
-      "samples/100",
-      "--beat",
-      "2044",
-      "--method",
-      "shap",
-      "--model",
-      dir,
-      "--json",
-      "--background",
-      "20",
-    );
-    assert.equal(r.status, 0, r.stderr);
-    const o = JSON.parse(r.stdout) as ExplainJson;
-    const sum =
-      o.attribution.reduce((a, b) => a + b, 0) + Object.values(o.otherInputs).reduce((a, b) => a + b, 0);
-    const delta = o.output - o.baselineOutput!;
-    assert.ok(Math.abs(sum - delta) <= 0.15 * Math.abs(delta), `${sum} vs ${delta}`);
+    assertComplete(explainJson(dir, "shap", "--background", "20"), 0.15);
   },
 );
 
 test("gallery: a grid per class (SVG + PNG) and a README", { skip: needShared() }, async () => {
   const dir = await model;
   const out = join(dirname(dir), "gallery");
-  const r = run("gallery", "--model", dir, "--out", out, "--method", "gradcam", "--per", "2");
-  assert.equal(r.status, 0, r.stderr);
+  galleryOk(dir, out, "gradcam", "2");
   const readme = readFileSync(join(out, "README.md"), "utf8");
   for (const c of ["N", "L", "R", "A", "V"]) {
     assert.match(readme, new RegExp(`## ${c}: \\d+ of \\d+ correct`));
@@ -275,11 +240,7 @@ test("gallery: a grid per class (SVG + PNG) and a README", { skip: needShared() 
 
 test("explain a residual model: every method explains beat minus template, as classify reads it", async () => {
   const dir = await residualModel;
-  const c = run("classify", "samples/100", "--model", dir, "--beats", "atr", "--json");
-  assert.equal(c.status, 0, c.stderr);
-  const classified = (
-    JSON.parse(c.stdout) as { beats: { sample: number; probs: Record<string, number> }[] }
-  ).beats.find((b) => b.sample === 2044)!;
+  const classified = classifiedProbs(dir);
   for (const method of ["gradcam", "guided-gradcam", "ig", "occlusion"]) {
     const o = explainJson(dir, method, "--class", "A");
     const q = explainJson(await model, method, "--class", "A");
@@ -290,7 +251,7 @@ test("explain a residual model: every method explains beat minus template, as cl
     // The same net reads another input: other logit, other attributions; the probabilities are classify's.
     assert.ok(Math.abs(o.output - q.output) > 1e-4, `${method}: ${o.output} vs ${q.output}`);
     assert.notDeepEqual(o.attribution, q.attribution);
-    for (const [k, p] of Object.entries(o.probs)) assert.ok(Math.abs(p - classified.probs[k]) < 1e-4, k);
+    for (const [k, p] of Object.entries(o.probs)) assert.ok(Math.abs(p - classified[k]) < 1e-4, k);
     if (method === "ig") assert.ok(completeness(o) <= 0.01, `IG completeness ${completeness(o)}`);
   }
 });
@@ -298,40 +259,14 @@ test("explain a residual model: every method explains beat minus template, as cl
 test("explain --out of a residual model: the beat, its median beat dashed, and what is explained", async () => {
   const dir = await residualModel;
   const svgPath = join(dirname(dir), "residual.svg");
-  const r = run(
-    "explain",
-    "samples/100",
-    "--beat",
-    "2044",
-    "--method",
-    "ig",
-    "--model",
-    dir,
-    "--out",
-    svgPath,
-  );
-  assert.equal(r.status, 0, r.stderr);
+  const r = explainOk(dir, "ig", ["--out", svgPath]);
   assert.match(r.stdout, /explained input: this beat minus the patient's median beat/);
   const svg = readFileSync(svgPath, "utf8");
-  assert.equal((/<polyline class="template" points="([^"]*)"/.exec(svg)?.[1] ?? "").split(" ").length, 256);
-  assert.equal((/<polyline class="waveform" points="([^"]*)"/.exec(svg)?.[1] ?? "").split(" ").length, 256);
+  assert.equal(polylinePoints(svg, "template"), 256);
+  assert.equal(polylinePoints(svg, "waveform"), 256);
   assert.match(svg, /class="input-note"[^>]*>explained input: this beat minus the patient&#39;s median beat/);
   const plainSvg = join(dirname(dir), "plain.svg");
-  assert.equal(
-    run(
-      "explain",
-      "samples/100",
-      "--beat",
-      "2044",
-      "--method",
-      "ig",
-      "--model",
-      await model,
-      "--out",
-      plainSvg,
-    ).status,
-    0,
-  );
+  explainOk(await model, "ig", ["--out", plainSvg]);
   assert.ok(!readFileSync(plainSvg, "utf8").includes("template"), "an old model's picture is unchanged");
 });
 
@@ -340,13 +275,10 @@ test(
   { skip: needShared() },
   async () => {
     const dir = await residualModel;
-    const o = explainJson(dir, "shap", "--background", "20");
-    assert.equal(o.morph, "residual");
-    assert.ok(completeness(o) <= 0.15, `SHAP completeness ${completeness(o)}`);
+    const o = shapOf(dir, "residual");
     assert.notDeepEqual(o.attribution, explainJson(await model, "shap", "--background", "20").attribution);
     const out = join(dirname(dir), "gallery");
-    const r = run("gallery", "--model", dir, "--out", out, "--method", "gradcam", "--per", "1");
-    assert.equal(r.status, 0, r.stderr);
+    galleryOk(dir, out, "gradcam", "1");
     const svg = readFileSync(join(out, "class-V.svg"), "utf8");
     assert.equal(
       (svg.match(/class="template"/g) ?? []).length,
@@ -359,11 +291,7 @@ test(
 
 test("explain a pair model: every method explains the beat (read as it is and minus the template), as classify reads it", async () => {
   const dir = await pairModel;
-  const c = run("classify", "samples/100", "--model", dir, "--beats", "atr", "--json");
-  assert.equal(c.status, 0, c.stderr);
-  const classified = (
-    JSON.parse(c.stdout) as { beats: { sample: number; probs: Record<string, number> }[] }
-  ).beats.find((b) => b.sample === 2044)!;
+  const classified = classifiedProbs(dir);
   const residual = explainJson(await residualModel, "ig", "--class", "A");
   for (const method of ["gradcam", "guided-gradcam", "ig", "occlusion"]) {
     const o = explainJson(dir, method, "--class", "A");
@@ -374,7 +302,7 @@ test("explain a pair model: every method explains the beat (read as it is and mi
     assert.equal(o.attribution.length, o.window[1] - o.window[0]);
     // The template is the residual model's (the same record's median beat).
     assert.deepEqual(o.template, residual.template);
-    for (const [k, p] of Object.entries(o.probs)) assert.ok(Math.abs(p - classified.probs[k]) < 1e-4, k);
+    for (const [k, p] of Object.entries(o.probs)) assert.ok(Math.abs(p - classified[k]) < 1e-4, k);
     if (method === "ig" || method === "occlusion") assert.ok(o.baselineOutput !== null);
     if (method === "ig") assert.ok(completeness(o) <= 0.01, `IG completeness ${completeness(o)}`);
   }
@@ -383,25 +311,13 @@ test("explain a pair model: every method explains the beat (read as it is and mi
 test("explain --out of a pair model: the beat, its median beat dashed, and what is explained", async () => {
   const dir = await pairModel;
   const svgPath = join(dirname(dir), "pair.svg");
-  const r = run(
-    "explain",
-    "samples/100",
-    "--beat",
-    "2044",
-    "--method",
-    "ig",
-    "--model",
-    dir,
-    "--out",
-    svgPath,
-  );
-  assert.equal(r.status, 0, r.stderr);
+  const r = explainOk(dir, "ig", ["--out", svgPath]);
   assert.match(
     r.stdout,
     /explained input: this beat, read by the model as it is and as its deviation from the patient's median beat/,
   );
   const svg = readFileSync(svgPath, "utf8");
-  assert.equal((/<polyline class="template" points="([^"]*)"/.exec(svg)?.[1] ?? "").split(" ").length, 256);
+  assert.equal(polylinePoints(svg, "template"), 256);
   assert.match(svg, /class="input-note"[^>]*>explained input: this beat, read by the model as it is/);
 });
 
@@ -410,13 +326,10 @@ test(
   { skip: needShared() },
   async () => {
     const dir = await pairModel;
-    const o = explainJson(dir, "shap", "--background", "20");
-    assert.equal(o.morph, "pair");
-    assert.ok(completeness(o) <= 0.15, `SHAP completeness ${completeness(o)}`);
+    shapOf(dir, "pair");
     const out = join(dirname(dir), "gallery");
     for (const method of ["gradcam", "occlusion"]) {
-      const r = run("gallery", "--model", dir, "--out", out, "--method", method, "--per", "1");
-      assert.equal(r.status, 0, r.stderr);
+      galleryOk(dir, out, method, "1");
       const svg = readFileSync(join(out, "class-V.svg"), "utf8");
       const panels = (svg.match(/class="waveform"/g) ?? []).length;
       assert.ok(panels >= 1);
