@@ -3,14 +3,11 @@
 // from the record's training table (extractRecordBeats, medianTemplate, morphInput), as train does.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   DEFAULT_WINDOW,
-  SCHEMES,
   extractRecordBeats,
-  labelOf,
   medianTemplate,
   morphInput,
   windowLength,
@@ -18,16 +15,9 @@ import {
 } from "../../beats/index.js";
 import { selectExtra, type ModelMeta } from "../../model/index.js";
 import { createSession, loadOrt } from "../../model/engine/runtime.js";
-import { readAnnotations } from "../../wfdb/index.js";
 import { trainTinyModel } from "../../../test/tiny-model.js";
 import { runCli } from "../../../test/run-cli.js";
-
-interface Beat {
-  sample: number;
-  label: string;
-  probs: Record<string, number>;
-  edge?: boolean;
-}
+import * as record100 from "../../../test/record-cli.js";
 
 let model: string;
 let meta: ModelMeta;
@@ -41,8 +31,7 @@ before(async () => {
     balanced: true,
   }));
   assert.equal(meta.morph, "pair");
-  data = mkdtempSync(join(tmpdir(), "av-pair-"));
-  for (const ext of ["hea", "dat", "atr"]) copyFileSync(`samples/100.${ext}`, join(data, `100.${ext}`));
+  data = record100.copyRecord100("av-pair-");
 });
 
 after(() => {
@@ -50,11 +39,7 @@ after(() => {
   rmSync(data, { recursive: true, force: true });
 });
 
-const classify = (dir: string): Beat[] => {
-  const r = runCli(["classify", join(data, "100"), "--model", dir, "--beats", "atr", "--json"]);
-  assert.equal(r.status, 0, r.stderr);
-  return (JSON.parse(r.stdout) as { beats: Beat[] }).beats;
-};
+const classify = (dir: string) => record100.classifyBeats(data, dir);
 
 /** The net's probabilities on the record's training rows, the second channel the row minus `template`. */
 async function trainingProbs(template?: Float32Array) {
@@ -102,18 +87,8 @@ test("classify --beats atr: every beat inside the record gets exactly training's
 });
 
 test("evaluate agrees with classify --beats atr beat for beat (the scorecard's comparison)", async () => {
-  const r = runCli([
-    ...["--data-dir", data, "evaluate", "--model", model, "--no-cache", "--no-speed", "--no-chart", "--json"],
-  ]);
-  assert.equal(r.status, 0, r.stderr);
-  const ev = JSON.parse(r.stdout) as { confusion: number[][]; classes: string[] };
-  const aami = SCHEMES.aami;
-  const anns = (await readAnnotations(join(data, "100"), "atr")).filter((a) => labelOf(aami, a.symbol) >= 0);
-  const truth = new Map(anns.map((a) => [a.sample, labelOf(aami, a.symbol)]));
-  const confusion = aami.classes.map(() => aami.classes.map(() => 0));
-  for (const b of classify(model))
-    if (!b.edge && truth.has(b.sample)) confusion[truth.get(b.sample)!][aami.classes.indexOf(b.label)]++;
-  assert.deepEqual(ev.confusion, confusion);
+  const confusion = await record100.classifyConfusion(data, model);
+  assert.deepEqual(record100.evaluateConfusion(data, model), confusion);
   // Not a trivial agreement: the net tells classes apart.
   assert.ok(confusion.filter((row, i) => row[i] > 0).length >= 2);
 });
@@ -126,10 +101,7 @@ test("evaluate --speed times the two-channel input", () => {
 });
 
 test("analyze --beats atr: the same labels and probabilities as classify", () => {
-  const r = runCli(["analyze", join(data, "100"), "--model", model, "--beats", "atr", "--json"]);
-  assert.equal(r.status, 0, r.stderr);
-  const o = JSON.parse(r.stdout) as { beats: Beat[] };
-  assert.deepEqual(o.beats, classify(model));
+  assert.deepEqual(record100.analyzeBeats(data, model), classify(model));
 });
 
 test("a model.json whose morph disagrees with model.onnx's input channels is one clear error", () => {

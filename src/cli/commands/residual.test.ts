@@ -2,20 +2,10 @@
 // evaluate and analyze feed it training's inputs, and the residual is really applied.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { SCHEMES, labelOf } from "../../beats/index.js";
-import { readAnnotations } from "../../wfdb/index.js";
 import { trainTinyModel } from "../../../test/tiny-model.js";
-import { runCli } from "../../../test/run-cli.js";
-
-interface Beat {
-  sample: number;
-  label: string;
-  probs: Record<string, number>;
-  edge?: boolean;
-}
+import * as record100 from "../../../test/record-cli.js";
 
 let model: string;
 let plain: string;
@@ -30,8 +20,7 @@ before(async () => {
   assert.equal(meta.morph, "residual");
   delete meta.morph;
   writeFileSync(join(plain, "model.json"), JSON.stringify(meta));
-  data = mkdtempSync(join(tmpdir(), "av-residual-"));
-  for (const ext of ["hea", "dat", "atr"]) copyFileSync(`samples/100.${ext}`, join(data, `100.${ext}`));
+  data = record100.copyRecord100("av-residual-");
 });
 
 after(() => {
@@ -39,11 +28,7 @@ after(() => {
   rmSync(data, { recursive: true, force: true });
 });
 
-const classify = (dir: string): Beat[] => {
-  const r = runCli(["classify", join(data, "100"), "--model", dir, "--beats", "atr", "--json"]);
-  assert.equal(r.status, 0, r.stderr);
-  return (JSON.parse(r.stdout) as { beats: Beat[] }).beats;
-};
+const classify = (dir: string) => record100.classifyBeats(data, dir);
 
 test("classify: the residual is applied (the same net without morph gives other probabilities)", () => {
   const res = classify(model);
@@ -56,30 +41,13 @@ test("classify: the residual is applied (the same net without morph gives other 
 });
 
 test("evaluate agrees with classify --beats atr beat for beat (the scorecard's comparison)", async () => {
-  const r = runCli([
-    ...["--data-dir", data, "evaluate", "--model", model, "--no-cache", "--no-speed", "--no-chart", "--json"],
-  ]);
-  assert.equal(r.status, 0, r.stderr);
-  const ev = JSON.parse(r.stdout) as { confusion: number[][]; classes: string[] };
+  const ev = record100.evaluateConfusion(data, model);
   // classify's confusion over the beats evaluate scores: AAMI classes, window inside the record.
-  const aami = SCHEMES.aami;
-  const anns = (await readAnnotations(join(data, "100"), "atr")).filter((a) => labelOf(aami, a.symbol) >= 0);
-  const truth = new Map(anns.map((a) => [a.sample, labelOf(aami, a.symbol)]));
-  const confusion = aami.classes.map(() => aami.classes.map(() => 0));
-  for (const b of classify(model))
-    if (!b.edge && truth.has(b.sample)) confusion[truth.get(b.sample)!][aami.classes.indexOf(b.label)]++;
-  assert.deepEqual(ev.confusion, confusion);
+  assert.deepEqual(ev, await record100.classifyConfusion(data, model));
   // ... and the plain net scores otherwise: evaluate did subtract the templates.
-  const p = runCli([
-    ...["--data-dir", data, "evaluate", "--model", plain, "--no-cache", "--no-speed", "--no-chart", "--json"],
-  ]);
-  assert.equal(p.status, 0, p.stderr);
-  assert.notDeepEqual((JSON.parse(p.stdout) as { confusion: number[][] }).confusion, ev.confusion);
+  assert.notDeepEqual(record100.evaluateConfusion(data, plain), ev);
 });
 
 test("analyze --beats atr: the same labels and probabilities as classify", () => {
-  const r = runCli(["analyze", join(data, "100"), "--model", model, "--beats", "atr", "--json"]);
-  assert.equal(r.status, 0, r.stderr);
-  const o = JSON.parse(r.stdout) as { beats: Beat[] };
-  assert.deepEqual(o.beats, classify(model));
+  assert.deepEqual(record100.analyzeBeats(data, model), classify(model));
 });
