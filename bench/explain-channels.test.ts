@@ -2,25 +2,19 @@
 // pair model's IG of the beat.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createExplainer, explainBeats, type Explainer } from "../src/explain/index.js";
-import { syntheticBeats, trainedPairModel } from "../src/explain/testing.js";
+import { explainBeats, type Explainer } from "../src/explain/index.js";
+import { pairExplainers, pairTestBeats, trainedPairModel } from "../src/explain/testing.js";
 import { ablations, cancellation, channelIg, channelShares } from "./explain-channels.js";
 
 const L = 256;
-const beats = syntheticBeats(6, 99);
-const cls = Int32Array.from(beats.y);
-const other = syntheticBeats(10, 5);
-const T = [other.x.slice(1 * L, 2 * L), other.x.slice(4 * L, 5 * L)];
-const template = Array.from({ length: 6 }, (_, r) => T[r < 3 ? 0 : 1]);
+const { beats, cls, template } = pairTestBeats(L);
 const neutral = Float32Array.of(1, 1, 1, 1); // the RR ratios' neutral value
 
 let pair: Explainer;
 let net: Explainer;
 
 before(async () => {
-  const m = await trainedPairModel();
-  pair = await createExplainer(m);
-  net = await createExplainer({ ...m, pair: false });
+  ({ pair, net } = await pairExplainers());
 });
 
 after(async () => {

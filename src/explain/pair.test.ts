@@ -4,29 +4,23 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { morphInput } from "../beats/index.js";
-import { createExplainer, type Explainer } from "./explainer.js";
+import type { Explainer } from "./explainer.js";
 import { explainBeats } from "./explain.js";
 import { camOf, upsample } from "./gradcam.js";
 import { sampleBackground } from "./shap.js";
-import { syntheticBeats, trainedPairModel } from "./testing.js";
+import { pairExplainers, pairTestBeats, syntheticBeats } from "./testing.js";
 import { completenessError, type Attribution } from "./types.js";
 
 const L = 256;
-const beats = syntheticBeats(6, 99);
-const cls = Int32Array.from(beats.y);
 // Two records: beats 0-2 and 3-5, each with its own template (beats of other classes).
-const other = syntheticBeats(10, 5);
-const T = [other.x.slice(1 * L, 2 * L), other.x.slice(4 * L, 5 * L)];
-const template = Array.from({ length: 6 }, (_, r) => T[r < 3 ? 0 : 1]);
+const { beats, cls, T, template } = pairTestBeats(L);
 
 let pair: Explainer;
 /** The same net explained on its own input: rows of two channels. */
 let net: Explainer;
 
 before(async () => {
-  const m = await trainedPairModel();
-  pair = await createExplainer(m);
-  net = await createExplainer({ ...m, pair: false });
+  ({ pair, net } = await pairExplainers());
   assert.equal(pair.width, L);
   assert.equal(net.width, 2 * L);
 });

@@ -2,7 +2,7 @@
 import { medianTemplate, morphInput } from "../beats/index.js";
 import { syntheticBeats } from "../model/synthetic-beats.js";
 import { createTrainer } from "../model/trainer.js";
-import type { ExplainModel } from "./explainer.js";
+import { createExplainer, type ExplainModel, type Explainer } from "./explainer.js";
 
 export { syntheticBeats };
 
@@ -28,6 +28,24 @@ export function trainedPairModel(): Promise<ExplainModel & { template: Float32Ar
     return { ...(await train(true)), template, input: [2, 256] as const, pair: true };
   })();
   return cachedPair;
+}
+
+/**
+ * The pair tests' beats: 6 synthetic beats (seed 99) and their classes, from two records (beats 0-2 and
+ * 3-5), each with its own template T[k] (beats 1 and 4 of other synthetic beats, of other classes).
+ */
+export function pairTestBeats(L = 256) {
+  const beats = syntheticBeats(6, 99);
+  const other = syntheticBeats(10, 5);
+  const T = [other.x.slice(1 * L, 2 * L), other.x.slice(4 * L, 5 * L)];
+  const template = Array.from({ length: 6 }, (_, r) => T[r < 3 ? 0 : 1]);
+  return { beats, cls: Int32Array.from(beats.y), T, template };
+}
+
+/** The trained pair model explained on the beat (`pair`), and the same net on its own two-channel rows (`net`). */
+export async function pairExplainers(): Promise<{ pair: Explainer; net: Explainer }> {
+  const m = await trainedPairModel();
+  return { pair: await createExplainer(m), net: await createExplainer({ ...m, pair: false }) };
 }
 
 async function train(pair: boolean): Promise<ExplainModel> {
