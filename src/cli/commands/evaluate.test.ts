@@ -3,8 +3,10 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { DetectionReport } from "../../analyze/index.js";
 import { SCHEMES, labelOf } from "../../beats/index.js";
 import { isBeatCode, readAnnotations } from "../../wfdb/index.js";
+import { copyRecord100 } from "../../../test/record-cli.js";
 import { runCli } from "../../../test/run-cli.js";
 import { MITDB, needShared } from "../../../test/shared.js";
 
@@ -13,8 +15,7 @@ const MODEL = "models/v1-aami-inter";
 let data: string;
 
 before(() => {
-  data = mkdtempSync(join(tmpdir(), "av-evaluate-"));
-  for (const ext of ["hea", "dat", "atr"]) copyFileSync(`samples/100.${ext}`, join(data, `100.${ext}`));
+  data = copyRecord100("av-evaluate-");
 });
 
 after(() => rmSync(data, { recursive: true, force: true }));
@@ -26,14 +27,7 @@ interface DetectJson {
   macroF1: number;
   perClass: Record<string, { support: number }>;
   confusion: number[][];
-  detection: {
-    reference: number;
-    matched: number;
-    missed: number;
-    missedPerClass: Record<string, number>;
-    falseDetections: number;
-    excludedMatched: number;
-  };
+  detection: DetectionReport;
   endToEndAccuracy: number;
   records: { record: string; matched: number; missed: number; falseDetections: number }[];
 }
