@@ -22,6 +22,21 @@ async function check(name: string, inputs: GradInput[], op: (g: Graph, xs: Tenso
   assert.ok(r.worst <= 1, `${name}: ${r.detail} (worst ${r.worst.toFixed(2)})`);
 }
 
+/** Runs g in onnxruntime on inputs x and w: its outputs "ref" and "cm" agree within 1e-5. */
+async function assertCmEqualsRef(g: Graph, x: GradInput, w: GradInput) {
+  const { encodeModel } = await import("../onnx.js");
+  const { createSession, loadOrt } = await import("../runtime.js");
+  const { Tensor } = await loadOrt();
+  const s = await createSession(encodeModel(g.toModel()));
+  const out = await s.run({
+    x: new Tensor("float32", x.value, x.shape),
+    w: new Tensor("float32", w.value, w.shape),
+  });
+  const [a, b] = [out.ref.data as Float32Array, out.cm.data as Float32Array];
+  assert.equal(a.length, b.length);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${i}: ${v} vs ${b[i]}`));
+}
+
 test("conv1d gradients: plain, strided, depthwise, grouped, pointwise, bias", async () => {
   await check("plain k3 p1", [rand([2, 3, 9]), rand([4, 3, 3])], (g, [x, w]) =>
     ops.conv1d(g, x, w, undefined, { pad: 1 }),
@@ -126,9 +141,6 @@ test("channel-major convs: pointwise, depthwise (Toeplitz), single-channel stem"
 
 test("channel-major convs compute the same as ONNX Conv", async () => {
   const { Graph } = await import("../graph.js");
-  const { encodeModel } = await import("../onnx.js");
-  const { createSession, loadOrt } = await import("../runtime.js");
-  const { Tensor } = await loadOrt();
   const [n, c, l] = [2, 3, 11];
   const x = rand([n, c, l]);
   const w = rand([c, 1, 7]);
@@ -140,14 +152,7 @@ test("channel-major convs compute the same as ONNX Conv", async () => {
   const cm = ops.depthwiseCM(g, xc, ops.reshape(g, wi, [c, 7]), { stride: 2, pad: 3 });
   g.output(ref, "ref");
   g.output(ops.transpose(g, cm, [1, 0, 2]), "cm");
-  const s = await createSession(encodeModel(g.toModel()));
-  const out = await s.run({
-    x: new Tensor("float32", x.value, x.shape),
-    w: new Tensor("float32", w.value, w.shape),
-  });
-  const [a, b] = [out.ref.data as Float32Array, out.cm.data as Float32Array];
-  assert.equal(a.length, b.length);
-  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${i}: ${v} vs ${b[i]}`));
+  await assertCmEqualsRef(g, x, w);
 });
 
 test("batch norm in eval mode: gradients of input, scale and shift (NCL and CNL)", async () => {
@@ -172,9 +177,6 @@ for (const c of [1, 2])
       ops.inputConvCM(g, x, w, { stride: 2, pad: 3 }),
     );
     const { Graph } = await import("../graph.js");
-    const { encodeModel } = await import("../onnx.js");
-    const { createSession, loadOrt } = await import("../runtime.js");
-    const { Tensor } = await loadOrt();
     const [x, w] = [rand([2, c, 13]), rand([4, c, 7])];
     for (const requiresGrad of [true, false]) {
       const g = new Graph();
@@ -183,14 +185,7 @@ for (const c of [1, 2])
       g.output(ops.conv1d(g, xi, wi, undefined, { stride: 2, pad: 3 }), "ref");
       const cm = ops.inputConvCM(g, xi, ops.reshape(g, wi, [4, 7 * c]), { stride: 2, pad: 3 });
       g.output(ops.transpose(g, cm, [1, 0, 2]), "cm");
-      const s = await createSession(encodeModel(g.toModel()));
-      const out = await s.run({
-        x: new Tensor("float32", x.value, x.shape),
-        w: new Tensor("float32", w.value, w.shape),
-      });
-      const [a, b] = [out.ref.data as Float32Array, out.cm.data as Float32Array];
-      assert.equal(a.length, b.length);
-      a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${i}: ${v} vs ${b[i]}`));
+      await assertCmEqualsRef(g, x, w);
     }
   });
 
