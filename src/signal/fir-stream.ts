@@ -1,4 +1,4 @@
-import type { SignalStream } from "./stream.js";
+import { withRoom, type SignalStream } from "./stream.js";
 
 /**
  * Zero-phase filtering by an odd-length linear-phase FIR: output n is centred on input n (delay removed).
@@ -46,11 +46,7 @@ export class ZeroPhaseFir implements SignalStream {
   }
 
   private append(v: number): void {
-    if (this.len === this.buf.length) {
-      const b = new Float64Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
+    this.buf = withRoom(this.buf, this.len);
     this.buf[this.len++] = v;
   }
 

@@ -1,5 +1,5 @@
 import type { SignalStream } from "./stream.js";
-import { runWhole } from "./stream.js";
+import { runWhole, withRoom } from "./stream.js";
 import { blackman, sinc } from "./window.js";
 
 export interface ResampleOptions {
@@ -112,11 +112,7 @@ export class ResampleStream implements SignalStream {
   }
 
   private append(v: number): void {
-    if (this.len === this.buf.length) {
-      const b = new Float64Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
+    this.buf = withRoom(this.buf, this.len);
     this.buf[this.len++] = v;
   }
 

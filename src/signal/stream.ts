@@ -13,3 +13,11 @@ export function runWhole(s: SignalStream, x: ArrayLike<number>): Float64Array {
   out.set(b, a.length);
   return out;
 }
+
+/** `buf` if it has room past its first `len` values, else a copy of twice its size (those values kept). */
+export function withRoom(buf: Float64Array, len: number): Float64Array {
+  if (len !== buf.length) return buf;
+  const b = new Float64Array(buf.length * 2);
+  b.set(buf);
+  return b;
+}
