@@ -1,10 +1,8 @@
 import type { Command } from "commander";
-import { analyzeRecord, defaultModelDir, formatSummary } from "../../analyze/index.js";
-import { openClassifier } from "../../model/index.js";
-import { resolveRecord } from "../../wfdb/index.js";
+import { analyzeRecord, formatSummary } from "../../analyze/index.js";
 import { UserError } from "../errors.js";
+import { withRecordModel } from "../record-model.js";
 import { action, printJson } from "../run.js";
-import { parseBeatsFrom } from "./classify.js";
 
 interface AnalyzeCliOptions {
   model?: string;
@@ -26,10 +24,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (arg: string, opts: AnalyzeCliOptions) => {
-        const from = parseBeatsFrom(opts.beats);
-        const path = resolveRecord(arg, program.opts().dataDir);
-        const classifier = await openClassifier(opts.model ?? defaultModelDir());
-        try {
+        await withRecordModel(arg, opts, program.opts().dataDir, async ({ from, path, classifier }) => {
           const a = await analyzeRecord(path, classifier, { beats: from });
           if (a.beats.length === 0) throw new UserError(`${arg}: no beats found (${from})`);
           if (opts.json)
@@ -45,9 +40,7 @@ export function register(program: Command): void {
           process.stdout.write(formatSummary(arg, classifier.meta.name, a.summary) + "\n");
           if (a.invalidSamples > 0)
             process.stdout.write(`  ${a.invalidSamples} invalid samples replaced by the last valid one\n`);
-        } finally {
-          await classifier.release();
-        }
+        });
       }),
     );
 }

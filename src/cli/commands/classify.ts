@@ -1,27 +1,15 @@
 import type { Command } from "commander";
-import {
-  BEATS_FROM,
-  beatSamples,
-  defaultModelDir,
-  isBeatsFrom,
-  readLead,
-  type BeatsFrom,
-} from "../../analyze/index.js";
-import { classifyBeats, openClassifier } from "../../model/index.js";
+import { beatSamples, readLead } from "../../analyze/index.js";
+import { classifyBeats } from "../../model/index.js";
 import { detectQrs } from "../../signal/index.js";
-import { resolveRecord } from "../../wfdb/index.js";
 import { UserError } from "../errors.js";
+import { withRecordModel } from "../record-model.js";
 import { action, printJson } from "../run.js";
 
 interface ClassifyCliOptions {
   model?: string;
   beats: string;
   json?: boolean;
-}
-
-export function parseBeatsFrom(v: string): BeatsFrom {
-  if (!isBeatsFrom(v)) throw new UserError(`--beats must be one of ${BEATS_FROM.join(", ")}, not "${v}"`);
-  return v;
 }
 
 export function register(program: Command): void {
@@ -40,10 +28,7 @@ export function register(program: Command): void {
     .option("--json", 'print one line {"record", "fs", "model", "beats": [{"sample", "label", "probs"}]}')
     .action(
       action(async (arg: string, opts: ClassifyCliOptions) => {
-        const from = parseBeatsFrom(opts.beats);
-        const path = resolveRecord(arg, program.opts().dataDir);
-        const classifier = await openClassifier(opts.model ?? defaultModelDir());
-        try {
+        await withRecordModel(arg, opts, program.opts().dataDir, async ({ from, path, classifier }) => {
           const lead = await readLead(path, classifier.meta.lead);
           const samples =
             from === "detect" ? detectQrs(lead.signal, lead.fs) : await beatSamples(path, from, lead);
@@ -71,9 +56,7 @@ export function register(program: Command): void {
                 (b.edge ? "\tedge" : ""),
             );
           process.stdout.write(lines.join("\n") + "\n");
-        } finally {
-          await classifier.release();
-        }
+        });
       }),
     );
 }

@@ -1,0 +1,28 @@
+// The common start of the commands that classify one record (classify, analyze): --beats parsed, the record
+// resolved, the model opened and released after use.
+import { BEATS_FROM, defaultModelDir, isBeatsFrom, type BeatsFrom } from "../analyze/index.js";
+import { openClassifier, type Classifier } from "../model/index.js";
+import { resolveRecord } from "../wfdb/index.js";
+import { UserError } from "./errors.js";
+
+export function parseBeatsFrom(v: string): BeatsFrom {
+  if (!isBeatsFrom(v)) throw new UserError(`--beats must be one of ${BEATS_FROM.join(", ")}, not "${v}"`);
+  return v;
+}
+
+/** Runs `use` with the parsed --beats, the record's path and the opened model (--model or the default). */
+export async function withRecordModel<T>(
+  arg: string,
+  opts: { model?: string; beats: string },
+  dataDir: string | undefined,
+  use: (r: { from: BeatsFrom; path: string; classifier: Classifier }) => Promise<T>,
+): Promise<T> {
+  const from = parseBeatsFrom(opts.beats);
+  const path = resolveRecord(arg, dataDir);
+  const classifier = await openClassifier(opts.model ?? defaultModelDir());
+  try {
+    return await use({ from, path, classifier });
+  } finally {
+    await classifier.release();
+  }
+}
