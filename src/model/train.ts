@@ -10,11 +10,11 @@ import {
   fnv1a32,
   mulberry32,
   morphChannels,
-  morphInput,
   oversampleIndices,
   type BeatDataset,
   type MorphInput,
 } from "../beats/index.js";
+import { datasetMorph } from "./beat-inputs.js";
 import { IRREGULARITY_COLUMN, RR_INPUT_COLUMNS, gatherBatch, predictPart, shuffle } from "./batches.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
@@ -153,20 +153,15 @@ export async function train(
     let lossSum = 0;
     for (let s = 0; s < steps; s++) {
       const b = gatherBatch(part, idx, s * B, B, len, rrCols);
-      if (augment)
-        augmentBatch(
-          b.x,
-          config.augment,
-          { ...augment, normals, rows: idx.subarray(s * B, (s + 1) * B) },
-          augRng,
-        );
       const rows = idx.subarray(s * B, (s + 1) * B);
+      if (augment) augmentBatch(b.x, config.augment, { ...augment, normals, rows }, augRng);
       const af = config.augment.afRhythm ?? 0;
       if (af > 0 && b.extra) simulateAfRR(b.extra, rrCols, part, rows, af, augRng);
-      const x = morphInput(
+      const x = datasetMorph(
         b.x,
+        Array.from(rows, (r) => part.record[r]),
         len,
-        (k) => data.templates.get(part.record[rows[k]])!,
+        data.templates,
         config.morph ?? "none",
       );
       const lr = oneCycleLr((epoch - 1) * steps + s, config.epochs * steps, config.maxLr);
@@ -240,7 +235,13 @@ function withOptimizer(trainer: Trainer): Record<string, Float32Array> {
 export function partInput(data: BeatDataset, p: "val" | "test", morph: MorphInput = "none") {
   const part = data.parts[p];
   return (x: Float32Array, from: number): Float32Array =>
-    morphInput(x, data.windowLength, (k) => data.templates.get(part.record[from + k])!, morph);
+    datasetMorph(
+      x,
+      part.record.slice(from, from + x.length / data.windowLength),
+      data.windowLength,
+      data.templates,
+      morph,
+    );
 }
 
 /** The RR_FEATURES columns a run feeds to the net's extra pathway. */
