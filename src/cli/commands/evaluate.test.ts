@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DetectionReport } from "../../analyze/index.js";
 import { SCHEMES, labelOf } from "../../beats/index.js";
-import { isBeatCode, readAnnotations } from "../../wfdb/index.js";
+import { isBeatCode, readAnnotations, writeAnnotations, writeRecord } from "../../wfdb/index.js";
 import { copyRecord100 } from "../../../test/record-cli.js";
 import { runCli } from "../../../test/run-cli.js";
 import { MITDB, needShared } from "../../../test/shared.js";
@@ -105,6 +105,28 @@ test("evaluate --beats detect on record 100: every reference beat matched or mis
   const human = runCli(["--data-dir", data, "evaluate", "--model", MODEL, "--beats", "detect"]);
   assert.equal(human.status, 0, human.stderr);
   assert.match(human.stdout, /end-to-end accuracy \d+\.\d\d %/);
+});
+
+test("evaluate --beats detect on a flat record: the detector finds nothing, every reference beat is missed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "av-evaluate-flat-"));
+  try {
+    // record "100" (a DS2 name): 10 minutes of a flat line, with record 100's reference beats
+    const n = 360 * 600;
+    const lead = { format: 16, gain: 200, baseline: 0, units: "mV", description: "MLII" };
+    await writeRecord(join(dir, "100"), { fs: 360, signals: [lead] }, [new Int32Array(n)]);
+    const anns = (await readAnnotations(join(data, "100"), "atr")).filter((a) => a.sample < n);
+    await writeAnnotations(join(dir, "100.atr"), anns);
+    const r = evaluate(dir, "--beats", "detect");
+    assert.equal(r.status, 0, r.stderr);
+    const o = JSON.parse(r.stdout) as DetectJson;
+    assert.equal(o.detection.matched, 0);
+    assert.equal(o.detection.falseDetections, 0);
+    assert.ok(o.detection.reference > 500);
+    assert.equal(o.detection.missed, o.detection.reference);
+    assert.equal(o.endToEndAccuracy, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("evaluate --beats detect refuses the intra split and unknown sources in one line", () => {
