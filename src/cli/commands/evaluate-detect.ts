@@ -25,6 +25,7 @@ import {
   type ModelBundle,
 } from "../../model/index.js";
 import { UserError } from "../errors.js";
+import { classTableLines } from "../report-lines.js";
 import { printJson } from "../run.js";
 
 export interface RecordEndToEnd {
@@ -104,8 +105,6 @@ export function detectionLines(e: DetectEvaluation): string[] {
   ];
 }
 
-const pct = (v: number) => (100 * v).toFixed(2).padStart(7);
-
 export interface RunDetectOptions {
   scheme: string;
   split: string;
@@ -152,15 +151,10 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     `${meta.name} on ${o.scheme}/inter test, beats from our detector (${records.length} records): ` +
       `${report.beats} matched beats, accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`,
     ...detectionLines(e),
-    "class   support     +P %    Se %    Sp %    F1 %   (matched beats)",
-    ...Object.entries(report.perClass).map(
-      ([name, m]) =>
-        `${name.padEnd(6)}${String(m.support).padStart(9)}${pct(m.precision)}${pct(m.sensitivity)}${pct(m.specificity)}${pct(m.f1)}`,
-    ),
-    "confusion of matched beats (rows reference, columns predicted " + report.classes.join(" ") + "):",
-    ...report.confusion.map(
-      (row, i) => `  ${report.classes[i].padEnd(4)}${row.map((v) => String(v).padStart(8)).join("")}`,
-    ),
+    ...classTableLines(report, {
+      tableNote: "   (matched beats)",
+      confusionTitle: "confusion of matched beats (rows reference, columns predicted",
+    }),
   ];
   if (chart) lines.push(`chart: ${chart.svg}, ${chart.png}`);
   process.stdout.write(lines.join("\n") + "\n");

@@ -9,6 +9,7 @@ import {
   writeConfusionChart,
 } from "../../model/index.js";
 import { UserError } from "../errors.js";
+import { classTableLines } from "../report-lines.js";
 import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
 import { runEvaluateDetect } from "./evaluate-detect.js";
@@ -27,7 +28,6 @@ interface EvaluateCliOptions {
 }
 
 const THREADS = 2;
-const pct = (v: number) => (100 * v).toFixed(2).padStart(7);
 
 export function register(program: Command): void {
   program
@@ -113,15 +113,10 @@ export function register(program: Command): void {
           if (opts.json) return printJson(out);
           const lines = [
             `${meta.name} on ${scheme}/${split} test: ${report.beats} beats, accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`,
-            "class   support     +P %    Se %    Sp %    F1 %",
-            ...Object.entries(report.perClass).map(
-              ([name, m]) =>
-                `${name.padEnd(6)}${String(m.support).padStart(9)}${pct(m.precision)}${pct(m.sensitivity)}${pct(m.specificity)}${pct(m.f1)}`,
-            ),
-            "confusion (rows true, columns predicted " + report.classes.join(" ") + "):",
-            ...report.confusion.map(
-              (row, i) => `  ${report.classes[i].padEnd(4)}${row.map((v) => String(v).padStart(8)).join("")}`,
-            ),
+            ...classTableLines(report, {
+              tableNote: "",
+              confusionTitle: "confusion (rows true, columns predicted",
+            }),
             `params ${report.params} (${report.footprintKB.toFixed(2)} KB float32), model.onnx ${report.onnxBytes} bytes`,
           ];
           if (speed)
