@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { beatSamples, readLead } from "../../analyze/index.js";
-import { classifyBeats } from "../../model/index.js";
-import { detectQrs } from "../../signal/index.js";
+import { analyzeRecord } from "../../analyze/index.js";
 import { UserError } from "../errors.js";
 import { withRecordModel } from "../record-model.js";
 import { action, printJson } from "../run.js";
@@ -29,25 +27,22 @@ export function register(program: Command): void {
     .action(
       action(async (arg: string, opts: ClassifyCliOptions) => {
         await withRecordModel(arg, opts, program.opts().dataDir, async ({ from, path, classifier }) => {
-          const lead = await readLead(path, classifier.meta.lead);
-          const samples =
-            from === "detect" ? detectQrs(lead.signal, lead.fs) : await beatSamples(path, from, lead);
-          if (samples.length === 0)
+          const { beats, invalidSamples, fs } = await analyzeRecord(path, classifier, { beats: from });
+          if (beats.length === 0)
             throw new UserError(
               `${arg}: no beats to classify (${from === "detect" ? "the detector found none" : `no beat annotations in .${from}`})`,
             );
-          const { beats, invalidSamples } = await classifyBeats(classifier, lead.signal, lead.fs, samples);
           if (opts.json)
             return printJson({
               record: arg,
-              fs: lead.fs,
+              fs,
               model: classifier.meta.name,
               beatsFrom: from,
               invalidSamples,
               beats,
             });
           const lines = [
-            `# ${arg}: ${beats.length} beats (${from}), model ${classifier.meta.name}, fs ${lead.fs} Hz`,
+            `# ${arg}: ${beats.length} beats (${from}), model ${classifier.meta.name}, fs ${fs} Hz`,
           ];
           lines.push(["sample", "label", ...classifier.meta.classes.map((c) => `p(${c})`)].join("\t"));
           for (const b of beats)
