@@ -3,19 +3,19 @@
 // run directory beside its checkpoints.
 import { basename, join } from "node:path";
 import { DEFAULT_WINDOW, RR_FEATURES, type BeatDataset } from "../beats/index.js";
-import { predictPart } from "./batches.js";
 import { saveBundle, type ModelMeta } from "./bundle.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { writeConfusionChart } from "./confusion-chart.js";
-import { evaluatePredictions, type Metrics } from "./metrics.js";
+import type { Metrics } from "./metrics.js";
 import type { Trainer } from "./trainer.js";
-import { inputColumns, partInput, type RunState } from "./train.js";
+import { inputColumns, scorePart, type RunState } from "./train.js";
 
 export interface FinishedModel {
   meta: ModelMeta;
-  val: Metrics;
+  /** null: no validation part (a fixed schedule, the last epoch) */
+  val: Metrics | null;
   /** Reported only: the test part chose nothing (the checkpoint was chosen on validation). */
-  test: Metrics;
+  test: Metrics | null;
 }
 
 /** Loads runDir/best.ckpt into `trainer`, scores val and test, and saves the bundle to `outDir`. */
@@ -31,21 +31,9 @@ export async function writeModelDir(
   trainer.setWeights(best.tensors);
   const rrCols = inputColumns(state.config);
   const score = async (p: "val" | "test") => {
-    const part = data.parts[p];
-    const k = data.classes.length;
-    const toInput = partInput(data, p, state.config.morph);
-    const pred = await predictPart(
-      (x, e) => trainer.predict(x, e),
-      part,
-      data.windowLength,
-      k,
-      rrCols,
-      512,
-      toInput,
-    );
-    const m = evaluatePredictions(part.y, pred, data.classes);
+    const m = await scorePart(trainer, data, p, state.config);
     const title = `${state.config.arch} ${data.scheme}/${data.split} ${p} (epoch ${best.meta.epoch})`;
-    await writeConfusionChart(join(runDir, `${p}-confusion`), m.confusion, data.classes, { title });
+    if (m) await writeConfusionChart(join(runDir, `${p}-confusion`), m.confusion, data.classes, { title });
     return m;
   };
   const val = await score("val");
@@ -73,9 +61,11 @@ export async function writeModelDir(
         config: state.config,
         history: state.history,
         valRecords: data.valRecords,
-        test: { accuracy: test.accuracy, macroF1: test.macroF1, confusion: test.confusion },
+        ...(test
+          ? { test: { accuracy: test.accuracy, macroF1: test.macroF1, confusion: test.confusion } }
+          : {}),
       },
-      validation: { accuracy: val.accuracy, macroF1: val.macroF1, perClass: val.perClass },
+      validation: val ? { accuracy: val.accuracy, macroF1: val.macroF1, perClass: val.perClass } : {},
     },
   });
   return { meta, val, test };

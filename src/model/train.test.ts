@@ -7,7 +7,16 @@ import { emptyPart, mulberry32, RR_DIM, type BeatDataset, type BeatPart } from "
 import { loadBundle } from "./bundle.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { writeModelDir } from "./model-dir.js";
-import { TRAIN_DEFAULTS, choiceScore, train, type RunState, type TrainConfig } from "./train.js";
+import {
+  TRAIN_DEFAULTS,
+  averageWeights,
+  choiceScore,
+  refreshBatchNorm,
+  someTrainingBatches,
+  train,
+  type RunState,
+  type TrainConfig,
+} from "./train.js";
 import { evaluatePredictions } from "./metrics.js";
 
 /** Separable synthetic beats: class k is a bump at index 90 of width 4 + 3k and sign (-1)^k. */
@@ -55,11 +64,11 @@ test("training: same seed gives the same weights; best and last checkpoints; a m
     assert.equal(ca.meta.epoch, 2);
     assert.equal(ca.meta.history.length, 2);
     assert.ok(
-      ca.meta.history.every((h) => Number.isFinite(h.loss) && h.valAccuracy >= 0 && h.valAccuracy <= 1),
+      ca.meta.history.every((h) => Number.isFinite(h.loss) && h.valAccuracy! >= 0 && h.valAccuracy! <= 1),
     );
     const best = await loadCheckpoint<RunState>(join(d1, "best.ckpt"));
     const bestLog = ca.meta.history[best.meta.epoch - 1];
-    assert.ok(ca.meta.history.every((h) => h.valMacroF1 <= bestLog.valMacroF1));
+    assert.ok(ca.meta.history.every((h) => h.valMacroF1! <= bestLog.valMacroF1!));
     const out = join(d1, "model");
     const fin = await writeModelDir(out, d1, a.trainer, data, a.state, "test");
     assert.equal(fin.meta.training.chosenEpoch, best.meta.epoch);
@@ -138,4 +147,64 @@ test("the epoch-choosing score leaves out classes with fewer validation beats th
   assert.ok(choiceScore(m, 30) > m.macroF1); // F's F1 of 0 no longer counts
   assert.ok(Math.abs(choiceScore(m, 50) - fN) < 1e-12);
   assert.equal(choiceScore(m, 1000), m.macroF1); // no class that large: macro-F1
+});
+
+test("without a validation part: refused unless lastEpoch; with it the model is the last epoch's", async () => {
+  const noVal: BeatDataset = { ...data, parts: { ...data.parts, val: emptyPart(256, 0) } };
+  const dir = await tmp();
+  try {
+    await assert.rejects(train(noVal, config, dir), /no validation part/);
+    const r = await train(noVal, { ...config, lastEpoch: true }, dir);
+    assert.equal(r.state.best?.epoch, 2);
+    assert.ok(r.state.history.every((h) => h.valAccuracy === null && h.valMacroF1 === null));
+    const [best, last] = [
+      await loadCheckpoint(join(dir, "best.ckpt")),
+      await loadCheckpoint(join(dir, "last.ckpt")),
+    ];
+    for (const [name, t] of Object.entries(best.tensors)) assert.deepEqual(t, last.tensors[name]);
+    const fin = await writeModelDir(join(dir, "model"), dir, r.trainer, noVal, r.state, "test");
+    assert.equal(fin.val, null);
+    assert.equal(fin.meta.training.chosenEpoch, 2);
+    assert.ok(fin.test !== null && fin.test.accuracy > 0.2); // separable classes, 2 epochs: above chance
+    await r.trainer.release();
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+test("refreshBatchNorm: weights kept, running statistics = the mean of the batches' statistics", async () => {
+  const dir = await tmp();
+  try {
+    const r = await train(data, config, dir);
+    const before = r.trainer.getWeights();
+    const batches = [...someTrainingBatches(data, config, 3)];
+    assert.equal(batches.length, 3);
+    await refreshBatchNorm(r.trainer, batches);
+    const after = r.trainer.getWeights();
+    const stats = Object.keys(before).filter((n) => /running_(mean|var)$/.test(n));
+    assert.ok(stats.length > 0);
+    for (const n of Object.keys(before)) if (!stats.includes(n)) assert.deepEqual(after[n], before[n]);
+    // The stem's first BN sees the stem conv's output: its mean is the batch mean of that output, so the
+    // refreshed running mean must differ from the trained EMA and be finite.
+    const rm0 = stats.find((n) => n.endsWith("running_mean"))!;
+    assert.ok(after[rm0].every(Number.isFinite));
+    assert.notDeepEqual(after[rm0], before[rm0]);
+    // Refreshing twice from the same batches gives the same statistics (a mean, not a running blend).
+    const once = after;
+    await refreshBatchNorm(r.trainer, batches);
+    const twice = r.trainer.getWeights();
+    for (const n of stats)
+      for (let i = 0; i < once[n].length; i++) assert.ok(Math.abs(once[n][i] - twice[n][i]) < 1e-4);
+    await r.trainer.release();
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+test("averageWeights: element-wise mean; mismatched sets refused", () => {
+  const a = { w: Float32Array.of(1, 2), b: Float32Array.of(0) };
+  const b = { w: Float32Array.of(3, 6), b: Float32Array.of(1) };
+  assert.deepEqual(averageWeights([a, b]), { w: Float32Array.of(2, 4), b: Float32Array.of(0.5) });
+  assert.throws(() => averageWeights([a, { w: Float32Array.of(1), b: Float32Array.of(0) }]), /w differs/);
+  assert.throws(() => averageWeights([]), /no weights/);
 });

@@ -15,6 +15,7 @@ import {
   type MorphInput,
 } from "../beats/index.js";
 import { datasetMorph } from "./beat-inputs.js";
+import { BN_MOMENTUM } from "./engine/nn.js";
 import { IRREGULARITY_COLUMN, RR_INPUT_COLUMNS, gatherBatch, predictPart, shuffle } from "./batches.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
@@ -61,6 +62,13 @@ export interface TrainConfig {
   chooseMinSupport?: number;
   /** Waveform input beside the record's template (src/beats/template.ts); absent: "none". */
   morph?: MorphInput;
+  /**
+   * The model is the last epoch's weights (a fixed schedule; validation, if any, is only reported).
+   * Required when there is no validation part (e.g. inter with every DS1 record in training).
+   */
+  lastEpoch?: boolean;
+  /** Also keep every epoch's weights as epoch-<n>.ckpt in the run directory. */
+  keepEpochs?: boolean;
 }
 
 export const TRAIN_DEFAULTS: Omit<TrainConfig, "arch"> = {
@@ -80,10 +88,11 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, "arch"> = {
 export interface EpochLog {
   epoch: number;
   loss: number;
-  valAccuracy: number;
-  valMacroF1: number;
+  /** null: no validation part */
+  valAccuracy: number | null;
+  valMacroF1: number | null;
   /** What chose the epoch: valMacroF1, or the mean F1 of the classes with chooseMinSupport beats. */
-  valScore?: number;
+  valScore?: number | null;
   samplesPerSec: number;
   seconds: number;
 }
@@ -94,7 +103,7 @@ export interface RunState {
   split: string;
   epoch: number;
   history: EpochLog[];
-  best: { epoch: number; valMacroF1: number; valScore?: number } | null;
+  best: { epoch: number; valMacroF1: number | null; valScore?: number | null } | null;
 }
 
 export interface TrainEvents {
@@ -109,7 +118,6 @@ export async function train(
   opts: { resume?: boolean; events?: TrainEvents } = {},
 ): Promise<{ trainer: Trainer; state: RunState }> {
   const K = data.classes.length;
-  const len = data.windowLength;
   const rrCols = inputColumns(config);
   const part = data.parts.train;
   const weights =
@@ -125,14 +133,69 @@ export async function train(
       inputChannels: morphChannels(config.morph ?? "none"),
     },
   });
+  if (data.parts.val.y.length === 0 && config.lastEpoch !== true)
+    throw new Error("no validation part to choose the epoch by: train with lastEpoch (a fixed schedule)");
   let state: RunState = { config, scheme: data.scheme, split: data.split, epoch: 0, history: [], best: null };
   if (opts.resume && existsSync(join(outDir, "last.ckpt"))) state = await resumeFrom(outDir, trainer, state);
 
+  const batches = trainingBatches(data, config);
+  const B = config.batchSize;
+  for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
+    const t0 = performance.now();
+    const idx = batches.order(epoch);
+    const augRng = mulberry32(fnv1a32(`${config.seed}:${epoch}:augment`));
+    let lossSum = 0;
+    for (let s = 0; s < batches.steps; s++) {
+      const b = batches.batch(idx, s, augRng);
+      const lr = oneCycleLr((epoch - 1) * batches.steps + s, config.epochs * batches.steps, config.maxLr);
+      const loss = await trainer.step(b.x, b.y, lr, b.extra);
+      lossSum += loss;
+      const samplesPerSec = ((s + 1) * B) / ((performance.now() - t0) / 1000);
+      opts.events?.onStep?.({ epoch, step: s + 1, steps: batches.steps, loss, samplesPerSec });
+    }
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const val = await scorePart(trainer, data, "val", config);
+    const log: EpochLog = {
+      epoch,
+      loss: lossSum / Math.max(1, batches.steps),
+      valAccuracy: val?.accuracy ?? null,
+      valMacroF1: val?.macroF1 ?? null,
+      valScore: val ? choiceScore(val, config.chooseMinSupport ?? 0) : null,
+      samplesPerSec: (batches.steps * B) / trainSeconds,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    const score = (b: { valScore?: number | null; valMacroF1: number | null }) =>
+      b.valScore ?? b.valMacroF1 ?? -1;
+    const isBest = config.lastEpoch === true || state.best === null || score(log) > score(state.best);
+    state = {
+      ...state,
+      epoch,
+      history: [...state.history, log],
+      best: isBest ? { epoch, valMacroF1: log.valMacroF1, valScore: log.valScore } : state.best,
+    };
+    if (isBest) await saveCheckpoint(join(outDir, "best.ckpt"), state, trainer.getWeights());
+    await saveCheckpoint(join(outDir, "last.ckpt"), state, withOptimizer(trainer));
+    if (config.keepEpochs)
+      await saveCheckpoint(join(outDir, `epoch-${epoch}.ckpt`), state, trainer.getWeights());
+    opts.events?.onEpoch?.(log, isBest);
+  }
+  return { trainer, state };
+}
+
+/**
+ * The training part as batches: each epoch a fresh oversampling and shuffle from (seed, epoch) alone; a
+ * batch gathered, augmented (waveform, premature swap, simulated AF RR) and turned into the net's input.
+ */
+export function trainingBatches(data: BeatDataset, config: TrainConfig) {
+  const K = data.classes.length;
+  const len = data.windowLength;
+  const part = data.parts.train;
+  const rrCols = inputColumns(config);
   const unknown = Object.keys(config.oversampleCap ?? {}).filter((c) => !data.classes.includes(c));
   if (unknown.length > 0)
     throw new Error(`oversampling cap for ${unknown.join(", ")}: not a class of ${data.classes.join(" ")}`);
   const cap = config.oversampleCap && data.classes.map((name) => config.oversampleCap?.[name]);
-  const epochOrder = (epoch: number) => {
+  const order = (epoch: number | string) => {
     const rng = mulberry32(fnv1a32(`${config.seed}:${epoch}`));
     const idx =
       config.balance === "oversample"
@@ -145,63 +208,73 @@ export async function train(
     : null;
   const normals = augment && config.augment.prematureSwap > 0 ? normalRowsByRecord(part) : new Map();
   const B = config.batchSize;
-  const steps = Math.floor(epochOrder(1).length / B); // the same every epoch (oversampling targets are fixed)
-  for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
-    const t0 = performance.now();
-    const idx = epochOrder(epoch);
-    const augRng = mulberry32(fnv1a32(`${config.seed}:${epoch}:augment`));
-    let lossSum = 0;
-    for (let s = 0; s < steps; s++) {
-      const b = gatherBatch(part, idx, s * B, B, len, rrCols);
-      const rows = idx.subarray(s * B, (s + 1) * B);
-      if (augment) augmentBatch(b.x, config.augment, { ...augment, normals, rows }, augRng);
-      const af = config.augment.afRhythm ?? 0;
-      if (af > 0 && b.extra) simulateAfRR(b.extra, rrCols, part, rows, af, augRng);
-      const x = datasetMorph(
-        b.x,
-        Array.from(rows, (r) => part.record[r]),
-        len,
-        data.templates,
-        config.morph ?? "none",
-      );
-      const lr = oneCycleLr((epoch - 1) * steps + s, config.epochs * steps, config.maxLr);
-      const loss = await trainer.step(x, b.y, lr, b.extra);
-      lossSum += loss;
-      const samplesPerSec = ((s + 1) * B) / ((performance.now() - t0) / 1000);
-      opts.events?.onStep?.({ epoch, step: s + 1, steps, loss, samplesPerSec });
+  const batch = (idx: Int32Array, s: number, augRng: () => number) => {
+    const b = gatherBatch(part, idx, s * B, B, len, rrCols);
+    const rows = idx.subarray(s * B, (s + 1) * B);
+    if (augment) augmentBatch(b.x, config.augment, { ...augment, normals, rows }, augRng);
+    const af = config.augment.afRhythm ?? 0;
+    if (af > 0 && b.extra) simulateAfRR(b.extra, rrCols, part, rows, af, augRng);
+    const records = Array.from(rows, (r) => part.record[r]);
+    return { ...b, x: datasetMorph(b.x, records, len, data.templates, config.morph ?? "none") };
+  };
+  // the same every epoch (oversampling targets are fixed)
+  return { steps: Math.floor(order(1).length / B), order, batch };
+}
+
+/**
+ * Re-estimates the batch-norm running statistics of the trainer's current weights (e.g. averaged ones)
+ * as the plain mean of the batch statistics of `batches`. The steps run at learning rate 0, so the
+ * weights stay as they are; each step's batch statistics are recovered from the running-statistics
+ * update (running <- (1 - m) running + m batch).
+ */
+export async function refreshBatchNorm(
+  trainer: Trainer,
+  batches: Iterable<{ x: Float32Array; y: Int32Array; extra?: Float32Array }>,
+): Promise<void> {
+  const w0 = trainer.getWeights();
+  const names = Object.keys(w0).filter((n) => /\.running_(mean|var)$/.test(n));
+  const sums = new Map(names.map((n) => [n, new Float64Array(w0[n].length)]));
+  let n = 0;
+  let before = w0;
+  for (const b of batches) {
+    await trainer.step(b.x, b.y, 0, b.extra);
+    const after = trainer.getWeights();
+    for (const name of names) {
+      const sum = sums.get(name)!;
+      for (let i = 0; i < sum.length; i++)
+        sum[i] += (after[name][i] - (1 - BN_MOMENTUM) * before[name][i]) / BN_MOMENTUM;
     }
-    const trainSeconds = (performance.now() - t0) / 1000;
-    const pred = await predictPart(
-      (x, e) => trainer.predict(x, e),
-      data.parts.val,
-      len,
-      K,
-      rrCols,
-      512,
-      partInput(data, "val", config.morph),
-    );
-    const val = evaluatePredictions(data.parts.val.y, pred, data.classes);
-    const log: EpochLog = {
-      epoch,
-      loss: lossSum / Math.max(1, steps),
-      valAccuracy: val.accuracy,
-      valMacroF1: val.macroF1,
-      valScore: choiceScore(val, config.chooseMinSupport ?? 0),
-      samplesPerSec: (steps * B) / trainSeconds,
-      seconds: (performance.now() - t0) / 1000,
-    };
-    const isBest = state.best === null || log.valScore! > (state.best.valScore ?? state.best.valMacroF1);
-    state = {
-      ...state,
-      epoch,
-      history: [...state.history, log],
-      best: isBest ? { epoch, valMacroF1: log.valMacroF1, valScore: log.valScore } : state.best,
-    };
-    if (isBest) await saveCheckpoint(join(outDir, "best.ckpt"), state, trainer.getWeights());
-    await saveCheckpoint(join(outDir, "last.ckpt"), state, withOptimizer(trainer));
-    opts.events?.onEpoch?.(log, isBest);
+    before = after;
+    n++;
   }
-  return { trainer, state };
+  if (n === 0) throw new Error("refreshBatchNorm: no batches");
+  const w = { ...w0 };
+  for (const name of names) w[name] = Float32Array.from(sums.get(name)!, (v) => v / n);
+  trainer.setWeights(w);
+}
+
+/** `count` training batches (at most an epoch's), drawn like an epoch's but from their own seed. */
+export function* someTrainingBatches(data: BeatDataset, config: TrainConfig, count: number) {
+  const batches = trainingBatches(data, config);
+  const idx = batches.order("batchnorm");
+  const rng = mulberry32(fnv1a32(`${config.seed}:batchnorm:augment`));
+  for (let s = 0; s < Math.min(count, batches.steps); s++) yield batches.batch(idx, s, rng);
+}
+
+/** The element-wise mean of weight sets with the same tensors (stochastic weight averaging). */
+export function averageWeights(sets: readonly Record<string, Float32Array>[]): Record<string, Float32Array> {
+  if (sets.length === 0) throw new Error("averageWeights: no weights");
+  const out: Record<string, Float32Array> = {};
+  for (const name of Object.keys(sets[0])) {
+    const sum = new Float64Array(sets[0][name].length);
+    for (const w of sets) {
+      const t = w[name];
+      if (t?.length !== sum.length) throw new Error(`averageWeights: ${name} differs between the sets`);
+      for (let i = 0; i < sum.length; i++) sum[i] += t[i];
+    }
+    out[name] = Float32Array.from(sum, (v) => v / sets.length);
+  }
+  return out;
 }
 
 /** Restores weights and progress from last.ckpt; the run's settings must match the checkpoint's. */
@@ -229,6 +302,22 @@ const ADAM_STEP = "adamw.step";
 function withOptimizer(trainer: Trainer): Record<string, Float32Array> {
   const o = trainer.getOptimizerState();
   return { ...trainer.getWeights(), [ADAM_M]: o.m, [ADAM_V]: o.v, [ADAM_STEP]: Float32Array.of(o.step) };
+}
+
+/** Metrics of the trainer's current weights on a part; null if the part is empty. */
+export async function scorePart(
+  trainer: Trainer,
+  data: BeatDataset,
+  p: "val" | "test",
+  config: Pick<TrainConfig, "rr" | "irregularity" | "morph">,
+): Promise<Metrics | null> {
+  const part = data.parts[p];
+  if (part.y.length === 0) return null;
+  const predict = (x: Float32Array, e?: Float32Array) => trainer.predict(x, e);
+  const input = partInput(data, p, config.morph);
+  const k = data.classes.length;
+  const pred = await predictPart(predict, part, data.windowLength, k, inputColumns(config), 512, input);
+  return evaluatePredictions(part.y, pred, data.classes);
 }
 
 /** predictPart's input transform for a part of `data` under a morph mode. */

@@ -26,7 +26,7 @@ export interface DatasetCliOptions {
   split: string;
   cache?: boolean;
   cacheDir?: string;
-  /** Comma-separated DS1 records of the inter split's validation part (default INTER_VAL_RECORDS). */
+  /** Comma-separated DS1 records of the inter split's validation part (default INTER_VAL_RECORDS); "none": no validation part. */
   valRecords?: string;
 }
 
@@ -43,7 +43,8 @@ export async function datasetFromCli(
   if ((await source.records().catch(() => [])).length === 0)
     throw new UserError(`no annotated records found in ${dataDir}`);
   const cacheDir = opts.cache === false ? undefined : (opts.cacheDir ?? defaultCacheDir());
-  const valRecords = opts.valRecords?.split(",").map((r) => r.trim());
+  const valRecords =
+    opts.valRecords?.trim() === "none" ? [] : opts.valRecords?.split(",").map((r) => r.trim());
   if (valRecords) {
     if (opts.split !== "inter") throw new UserError("--val-records applies to --split inter only");
     const bad = valRecords.find((r) => !DS1.includes(r));

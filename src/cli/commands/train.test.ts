@@ -17,6 +17,7 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--oversample-cap", "F=0.5"],
       /--oversample-cap wants/,
     ],
+    [["--arch", "v1", "--scheme", "aami", "--split", "inter", "--val-records", "none"], /add --last-epoch/],
     [
       ["--arch", "v1", "--scheme", "nope", "--split", "intra", "--run-dir", "/nonexistent/x"],
       /--scheme must be/,

@@ -39,6 +39,8 @@ interface TrainCli {
   cache?: boolean;
   morph: string;
   chooseMinSupport?: string;
+  keepEpochs?: boolean;
+  lastEpoch?: boolean;
 }
 
 const int = (name: string, v: string, min: number): number => {
@@ -104,7 +106,12 @@ export function register(program: Command): void {
       "--choose-min-support <n>",
       "choose the epoch by the mean validation F1 of classes with >= n validation beats (default: all classes)",
     )
-    .option("--val-records <list>", "inter: the DS1 records held out for validation, comma-separated")
+    .option(
+      "--val-records <list>",
+      "inter: the DS1 records held out for validation, comma-separated; none: train on all of DS1 (needs --last-epoch)",
+    )
+    .option("--last-epoch", "keep the last epoch (a fixed schedule) instead of the best on validation")
+    .option("--keep-epochs", "also keep every epoch's weights (<run-dir>/epoch-<n>.ckpt)")
     .option("--hide-test", "do not print test-part figures (choose settings on validation only)")
     .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
     .option("--dropout <p>", "dropout on the features before the classifier (training only)", "0")
@@ -152,11 +159,17 @@ export function register(program: Command): void {
           dropout: num("--dropout", o.dropout, 0, 0.9),
           threads: int("--threads", o.threads, 1),
           ...(o.morph === "none" ? {} : { morph: morphMode(o.morph) }),
+          ...(o.keepEpochs ? { keepEpochs: true } : {}),
+          ...(o.lastEpoch ? { lastEpoch: true } : {}),
           ...(o.chooseMinSupport === undefined
             ? {}
             : { chooseMinSupport: int("--choose-min-support", o.chooseMinSupport, 0) }),
         } as const;
         const { dataset } = await datasetFromCli(o, program.opts().dataDir);
+        if (dataset.parts.val.y.length === 0 && !config.lastEpoch)
+          throw new UserError(
+            "no validation part to choose the epoch by: add --last-epoch (a fixed schedule)",
+          );
         await mkdir(runDir, { recursive: true });
         // Heavy: onnxruntime is loaded only here.
         const { train } = await import("../../model/train.js");
@@ -176,12 +189,13 @@ export function register(program: Command): void {
         await trainer.release();
         if (o.json) return printJson(o.hideTest ? { out, runDir, val: fin.val } : { out, runDir, ...fin });
         const pct = (v: number) => (100 * v).toFixed(2) + " %";
-        const testText = o.hideTest
-          ? "test figures hidden (--hide-test)"
-          : `test accuracy ${pct(fin.test.accuracy)}, macro-F1 ${pct(fin.test.macroF1)}`;
+        const figures = (what: string, m: { accuracy: number; macroF1: number } | null) =>
+          m ? `${what} accuracy ${pct(m.accuracy)}, macro-F1 ${pct(m.macroF1)}` : `no ${what} part`;
+        const testText = o.hideTest ? "test figures hidden (--hide-test)" : figures("test", fin.test);
+        const chosen = config.lastEpoch ? "the last epoch" : "chosen on validation macro-F1";
         process.stdout.write(
-          `${out}: epoch ${state.best.epoch} of ${state.epoch} chosen on validation macro-F1 ${pct(fin.val.macroF1)}` +
-            ` (accuracy ${pct(fin.val.accuracy)}); ${testText}; ${fin.meta.params} params = ` +
+          `${out}: epoch ${state.best.epoch} of ${state.epoch}, ${chosen} (${figures("validation", fin.val)}); ` +
+            `${testText}; ${fin.meta.params} params = ` +
             `${fin.meta.footprintKB.toFixed(2)} KB; charts in ${runDir}\n`,
         );
       }),
@@ -233,16 +247,23 @@ async function progressBar(epochs: number) {
       } else bar.update((p.epoch - 1) * p.steps + p.step, payload);
     },
     epoch(
-      log: { epoch: number; loss: number; valAccuracy: number; valMacroF1: number; samplesPerSec: number },
+      log: {
+        epoch: number;
+        loss: number;
+        valAccuracy: number | null;
+        valMacroF1: number | null;
+        samplesPerSec: number;
+      },
       best: boolean,
     ) {
-      valAcc = (100 * log.valAccuracy).toFixed(2) + "%";
+      const pct = (v: number | null) => (v === null ? "-" : (100 * v).toFixed(2) + "%");
+      valAcc = pct(log.valAccuracy);
       // Each finished epoch leaves one line above the bar (the bar restarts at the next step).
       if (started) bar.stop();
       started = false;
       process.stderr.write(
         `epoch ${log.epoch}/${epochs} loss ${log.loss.toFixed(4)} val acc ${valAcc} macro-F1 ` +
-          `${(100 * log.valMacroF1).toFixed(2)}% ${Math.round(log.samplesPerSec)} samples/s${best ? " (best)" : ""}\n`,
+          `${pct(log.valMacroF1)} ${Math.round(log.samplesPerSec)} samples/s${best ? " (best)" : ""}\n`,
       );
     },
     stop() {
