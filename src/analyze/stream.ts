@@ -6,8 +6,11 @@
 // ratios) can only be exact at the end: with our detector its beats are then held until end(). So can a
 // model with morph "residual" or "pair" (its input holds the beat minus the template of ALL the record's
 // beats): its beats are always held until end().
+// Causal mode (opts.causal) labels every beat of such models without waiting for the end: as soon as its
+// window and the 5 beats after it are known, with the running recordRR and template of CausalInputs.
 import { RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
 import {
+  CausalInputs,
   invalidWindows,
   morphOf,
   netInputShape,
@@ -17,6 +20,7 @@ import {
   templateBeats,
   toClassifiedBeats,
   usesTemplate,
+  type CausalOptions,
   type ClassifiedBeat,
   type Classifier,
 } from "../model/index.js";
@@ -32,6 +36,12 @@ const RECORD_LEVEL = /recordRR/;
 export interface StreamOptions {
   /** Beat positions (ascending, record rate) when known in advance; absent: our QRS detector finds them. */
   samples?: readonly number[];
+  /**
+   * Label each beat within a bounded delay (its window and 5 more beats; the first `warmup` beats wait for
+   * one another) with running estimates of recordRR and the template (CausalInputs) instead of holding
+   * the beats of a record-level or template model until end(). Default: exact whole-record inputs.
+   */
+  causal?: boolean | CausalOptions;
 }
 
 export class AnalyzerStream {
@@ -40,6 +50,7 @@ export class AnalyzerStream {
   private readonly known: number[];
   private readonly rrAll?: Float32Array;
   private readonly holdToEnd: boolean;
+  private readonly causal?: CausalInputs;
   /** The model's input needs the record's template (morph residual or pair). */
   private readonly residual: boolean;
   /** Residual or pair model: record samples that were invalid (the template leaves their windows out). */
@@ -74,7 +85,10 @@ export class AnalyzerStream {
       this.detector = new QrsStream(fs);
     }
     this.residual = usesTemplate(meta);
-    this.holdToEnd = this.residual || (!opts.samples && meta.extraFeatures.some((f) => RECORD_LEVEL.test(f)));
+    if (opts.causal) this.causal = new CausalInputs(meta, fs, opts.causal === true ? {} : opts.causal);
+    this.holdToEnd =
+      !this.causal &&
+      (this.residual || (!opts.samples && meta.extraFeatures.some((f) => RECORD_LEVEL.test(f))));
   }
 
   /** Feeds samples (mV, NaN for invalid); returns the beats classified so far that were not returned yet. */
@@ -104,6 +118,16 @@ export class AnalyzerStream {
 
   get invalidSamples(): number {
     return this.invalid;
+  }
+
+  /** Samples pushed so far (record rate). */
+  get samplesIn(): number {
+    return this.received;
+  }
+
+  /** Beats known so far (given, or found by the detector up to now). */
+  get beatsKnown(): number {
+    return this.known.length;
   }
 
   /** Invalid samples -> the last valid one (leading ones -> the first valid one, once it arrives). */
@@ -136,19 +160,27 @@ export class AnalyzerStream {
     this.len += y.length;
   }
 
+  private peak(i: number): number {
+    return Math.round(this.known[i] * this.k);
+  }
+
+  /** Whether beat i can be classified now: its window complete, the beats its inputs depend on known. */
+  private ready(i: number): boolean {
+    if (this.ended) return true;
+    // A causal beat of the warm-up waits for the last warm-up beat.
+    const e = this.causal ? Math.max(i, this.causal.warmup - 1) : i;
+    if (e >= this.known.length || this.peak(e) + this.classifier.meta.window.after > this.base + this.len)
+      return false;
+    return !this.holdToEnd && (!this.detector || e + RR_LOOKAHEAD < this.known.length);
+  }
+
   private async emit(): Promise<ClassifiedBeat[]> {
     const meta = this.classifier.meta;
     const { before, after } = meta.window;
     const end = this.base + this.len;
-    const peak = (i: number) => Math.round(this.known[i] * this.k);
+    const peak = (i: number) => this.peak(i);
     let upto = this.emitted;
-    while (upto < this.known.length) {
-      const complete = this.ended || peak(upto) + after <= end;
-      const rrFinal =
-        this.ended || (!this.holdToEnd && (!this.detector || upto + RR_LOOKAHEAD < this.known.length));
-      if (!complete || !rrFinal) break;
-      upto++;
-    }
+    while (upto < this.known.length && this.ready(upto)) upto++;
     const from = this.emitted;
     const n = upto - from;
     if (n === 0) return [];
@@ -164,6 +196,27 @@ export class AnalyzerStream {
     const invalid = this.residual
       ? invalidWindows(peaks, meta, this.fs, countBelow(this.invalidAt))
       : undefined;
+    const { x, extra } = this.causal
+      ? this.causal.next(windows, templateBeats(edge, invalid), this.known, from)
+      : this.heldInputs(windows, edge, invalid, from, upto);
+    if (x.length !== n * netInputShape(meta).size) throw new Error("internal: window count mismatch");
+    const probs = await this.classifier.predict(x, extra);
+    const beats = toClassifiedBeats(this.known.slice(from, upto), probs, meta.classes, edge);
+    this.emitted = upto;
+    this.out.push(...beats);
+    this.trim();
+    return beats;
+  }
+
+  /** Exact inputs: the template of the beats at hand (all the record's: held), RR over the beats known. */
+  private heldInputs(
+    windows: Float32Array,
+    edge: Uint8Array,
+    invalid: Uint8Array | undefined,
+    from: number,
+    upto: number,
+  ): { x: Float32Array; extra?: Float32Array } {
+    const meta = this.classifier.meta;
     const { x } = recordMorph(
       windows,
       windowLength(meta.window),
@@ -173,14 +226,7 @@ export class AnalyzerStream {
     const rr =
       this.rrAll ??
       rrFeatures(this.known.slice(0, this.ended ? this.known.length : upto + RR_LOOKAHEAD + 1), this.fs);
-    const extra = selectExtra(rr.slice(from * RR_DIM, upto * RR_DIM), meta);
-    if (x.length !== n * netInputShape(meta).size) throw new Error("internal: window count mismatch");
-    const probs = await this.classifier.predict(x, extra);
-    const beats = toClassifiedBeats(this.known.slice(from, upto), probs, meta.classes, edge);
-    this.emitted = upto;
-    this.out.push(...beats);
-    this.trim();
-    return beats;
+    return { x, extra: selectExtra(rr.slice(from * RR_DIM, upto * RR_DIM), meta) };
   }
 
   /** Drops samples no future window needs. */
@@ -199,6 +245,9 @@ export class AnalyzerStream {
     this.buf.copyWithin(0, drop, this.len);
     this.len -= drop;
     this.base = keepFrom;
+    // Invalid samples before every future window: only differences of their counts matter.
+    const old = countBelow(this.invalidAt)(Math.floor(keepFrom / this.k) - 1);
+    if (old > 0) this.invalidAt.splice(0, old);
   }
 }
 

@@ -20,9 +20,12 @@ export const RR_FEATURES = [
 
 export const RR_DIM = RR_FEATURES.length;
 
+/** The row of every beat of a record with fewer than two beats (no interval known). */
+export const NO_RR_ROW: readonly number[] = [0, 0, 0, 0, 1, 1, 1, 1, 1, 0];
+
 /** Half-width of the local window: intervals i-LOCAL_BEFORE .. i+LOCAL_AFTER of the pre-RR series. */
-const LOCAL_BEFORE = 4;
-const LOCAL_AFTER = 5;
+export const LOCAL_BEFORE = 4;
+export const LOCAL_AFTER = 5;
 
 /**
  * RR features for every beat of a record. `samples` are the R-peak sample indices of ALL beats of the
@@ -33,7 +36,7 @@ export function rrFeatures(samples: ArrayLike<number>, fs: number): Float32Array
   const n = samples.length;
   const out = new Float32Array(n * RR_DIM);
   if (n < 2) {
-    for (let i = 0; i < n; i++) out.set([0, 0, 0, 0, 1, 1, 1, 1, 1, 0], i * RR_DIM);
+    for (let i = 0; i < n; i++) out.set(NO_RR_ROW, i * RR_DIM);
     return out;
   }
   // pre[i]: interval ending at beat i; pre[0] borrows pre[1].
@@ -54,21 +57,29 @@ export function rrFeatures(samples: ArrayLike<number>, fs: number): Float32Array
     const hi = Math.min(n - 1, i + LOCAL_AFTER);
     const localRR = (cum[hi + 1] - cum[lo]) / (hi - lo + 1);
     const localDiff = hi > lo ? (cumDiff[hi + 1] - cumDiff[lo + 1]) / (hi - lo) : 0;
-    out.set(
-      [
-        preRR,
-        postRR,
-        localRR,
-        recordRR,
-        preRR / localRR,
-        postRR / localRR,
-        preRR / recordRR,
-        postRR / recordRR,
-        localRR / recordRR,
-        localDiff / localRR,
-      ],
-      i * RR_DIM,
-    );
+    out.set(rrRow(preRR, postRR, localRR, localDiff, recordRR), i * RR_DIM);
   }
   return out;
+}
+
+/** One row of RR_FEATURES from its parts (seconds; localDiff: mean |successive difference| of the local pre-RRs). */
+export function rrRow(
+  preRR: number,
+  postRR: number,
+  localRR: number,
+  localDiff: number,
+  recordRR: number,
+): number[] {
+  return [
+    preRR,
+    postRR,
+    localRR,
+    recordRR,
+    preRR / localRR,
+    postRR / localRR,
+    preRR / recordRR,
+    postRR / recordRR,
+    localRR / recordRR,
+    localDiff / localRR,
+  ];
 }

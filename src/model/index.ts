@@ -10,3 +10,4 @@ export * from "./batches.js";
 export * from "./beat-inputs.js";
 export * from "./classify.js";
 export * from "./evaluate.js";
+export * from "./causal-inputs.js";
