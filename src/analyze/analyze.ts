@@ -46,8 +46,17 @@ export async function analyzeRecord(
   classifier: Classifier,
   opts: AnalyzeRecordOptions = {},
 ): Promise<Analysis> {
+  const { lead, samples } = await recordInput(path, classifier, opts);
+  return analyzeSignal(classifier, lead, samples);
+}
+
+/** The record's lead for the model (or opts.lead) and its beats (undefined: our detector finds them). */
+export async function recordInput(
+  path: string,
+  classifier: Classifier,
+  opts: AnalyzeRecordOptions,
+): Promise<{ lead: RecordLead; samples?: number[] }> {
   const lead = await readLead(path, opts.lead ?? classifier.meta.lead);
   const from = opts.beats ?? "detect";
-  const samples = from === "detect" ? undefined : await beatSamples(path, from, lead);
-  return analyzeSignal(classifier, lead, samples);
+  return { lead, samples: from === "detect" ? undefined : await beatSamples(path, from, lead) };
 }

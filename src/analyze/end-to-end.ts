@@ -1,10 +1,11 @@
 // End-to-end scoring (ANSI/AAMI EC57 style): beats found by our detector and classified by a model, against
 // the reference beat annotations of the record.
 import { labelOf, type LabelScheme } from "../beats/index.js";
-import { metricsFromConfusion, type Classifier, type Metrics } from "../model/index.js";
+import { metricsFromConfusion, type CausalOptions, type Classifier, type Metrics } from "../model/index.js";
 import { matchBeats } from "../signal/index.js";
 import { isBeatCode, readAnnotations } from "../wfdb/index.js";
 import { analyzeRecord } from "./analyze.js";
+import { streamRecord, type BeatDelay } from "./stream-record.js";
 
 /** A reference beat annotation (WFDB isqrs code) of a record. */
 export interface ReferenceBeat {
@@ -161,4 +162,18 @@ export async function endToEndRecord(
 ): Promise<EndToEndCounts> {
   const analysis = await analyzeRecord(path, classifier, { beats: "detect" });
   return scoreEndToEnd(await referenceBeats(path), analysis.beats, scheme, analysis.fs, opts);
+}
+
+/**
+ * endToEndRecord through the causal stream (AnalyzerStream, `causal`: running recordRR and template), fed
+ * 0.1 s at a time: the counts and each detected beat's delay.
+ */
+export async function endToEndCausal(
+  path: string,
+  classifier: Classifier,
+  scheme: LabelScheme,
+  opts: EndToEndOptions & { causal?: CausalOptions } = {},
+): Promise<{ counts: EndToEndCounts; delays: BeatDelay[] }> {
+  const a = await streamRecord(path, classifier, { beats: "detect", causal: opts.causal ?? true });
+  return { counts: scoreEndToEnd(await referenceBeats(path), a.beats, scheme, a.fs, opts), delays: a.delays };
 }

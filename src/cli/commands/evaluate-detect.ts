@@ -3,9 +3,14 @@
 import { join } from "node:path";
 import {
   addCounts,
+  delayStats,
   emptyCounts,
+  endToEndCausal,
   endToEndRecord,
   summarizeEndToEnd,
+  type BeatDelay,
+  type DelayStats,
+  type EndToEndCounts,
   type EndToEndSummary,
 } from "../../analyze/index.js";
 import {
@@ -41,6 +46,8 @@ export interface DetectEvaluation {
   detection: EndToEndSummary["detection"];
   endToEndAccuracy: number;
   records: RecordEndToEnd[];
+  /** Causal runs: when each label came out (over all records' detected beats). */
+  delay?: DelayStats;
 }
 
 /** The DS2 records (less the scheme's excluded records) present in the data directory. */
@@ -58,18 +65,26 @@ export async function detectTestRecords(
   return { dataDir, records };
 }
 
-/** Runs every record end to end and sums the counts. */
+/** Runs every record end to end (held, or `causal` through the causal stream) and sums the counts. */
 export async function evaluateDetected(
   c: Classifier,
   scheme: SchemeName,
   dataDir: string,
   records: readonly string[],
+  causal = false,
 ): Promise<DetectEvaluation> {
   const s = SCHEMES[scheme];
   let total = emptyCounts(s.classes.length);
   const perRecord: RecordEndToEnd[] = [];
+  const delays: BeatDelay[] = [];
+  const run = async (path: string): Promise<EndToEndCounts> => {
+    if (!causal) return endToEndRecord(path, c, s);
+    const r = await endToEndCausal(path, c, s);
+    for (const d of r.delays) delays.push(d);
+    return r.counts;
+  };
   for (const record of records) {
-    const counts = await endToEndRecord(join(dataDir, record), c, s);
+    const counts = await run(join(dataDir, record));
     const r = summarizeEndToEnd(counts, s.classes);
     perRecord.push({
       record,
@@ -86,6 +101,7 @@ export async function evaluateDetected(
     detection: sum.detection,
     endToEndAccuracy: sum.endToEndAccuracy,
     records: perRecord,
+    ...(causal ? { delay: delayStats(delays) } : {}),
   };
 }
 
@@ -102,7 +118,18 @@ export function detectionLines(e: DetectEvaluation): string[] {
         ? `; ${d.excludedReference} reference beats outside the scheme not scored`
         : ""),
     `end-to-end accuracy ${(100 * e.endToEndAccuracy).toFixed(2)} % (correct / (matched + missed))`,
+    ...(e.delay ? [causalLine(e.delay)] : []),
   ];
+}
+
+/** When the causal labels came out. */
+export function causalLine(d: DelayStats): string {
+  const b = d.beats;
+  const s = d.seconds;
+  return (
+    `causal: each label came ${b.median} beats / ${s.median.toFixed(2)} s after its beat (median; ` +
+    `95 %: ${b.p95} / ${s.p95.toFixed(2)} s; max ${b.max} / ${s.max.toFixed(2)} s)`
+  );
 }
 
 export interface RunDetectOptions {
@@ -112,6 +139,8 @@ export interface RunDetectOptions {
   chartOut?: string;
   json?: boolean;
   dataDir?: string;
+  /** Through the causal stream (running recordRR and template) instead of whole records. */
+  causal?: boolean;
 }
 
 /** `evaluate --beats detect`: checks the options, runs, prints. */
@@ -126,7 +155,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
   const c = await openClassifier(bundle, { threads: 2 });
   let e: DetectEvaluation;
   try {
-    e = await evaluateDetected(c, o.scheme, dataDir, records);
+    e = await evaluateDetected(c, o.scheme, dataDir, records, o.causal);
   } finally {
     await c.release();
   }
@@ -141,14 +170,16 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     return printJson({
       ...head,
       beatsFrom: "detect",
+      ...(o.causal ? { causal: true } : {}),
       ...report,
       detection: e.detection,
       endToEndAccuracy: e.endToEndAccuracy,
       records: e.records,
+      ...(e.delay ? { delay: e.delay } : {}),
       chart,
     });
   const lines = [
-    `${meta.name} on ${o.scheme}/inter test, beats from our detector (${records.length} records): ` +
+    `${meta.name} on ${o.scheme}/inter test, beats from our detector${o.causal ? ", causal" : ""} (${records.length} records): ` +
       `${report.beats} matched beats, accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`,
     ...detectionLines(e),
     ...classTableLines(report, {

@@ -170,3 +170,21 @@ test(
     }
   },
 );
+
+test("evaluate --beats detect --causal on record 100: the same detections, counts agree, labels within 5-7 beats", () => {
+  const held = JSON.parse(evaluate(data, "--beats", "detect").stdout) as DetectJson;
+  const r = evaluate(data, "--beats", "detect", "--causal");
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout) as DetectJson & {
+    causal: boolean;
+    delay: { beats: { median: number; max: number }; seconds: { median: number; max: number } };
+  };
+  checkTotals(o);
+  assert.equal(o.causal, true);
+  assert.deepEqual(o.detection, held.detection);
+  assert.ok(o.delay.beats.median >= 5 && o.delay.beats.median <= 7, JSON.stringify(o.delay));
+  assert.ok(o.delay.seconds.median < o.delay.seconds.max, JSON.stringify(o.delay));
+  const bad = evaluate(data, "--causal");
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr.trim(), /^[^\n]*--causal needs --beats detect[^\n]*$/);
+});

@@ -25,6 +25,7 @@ interface EvaluateCliOptions {
   cacheDir?: string;
   json?: boolean;
   beats: string;
+  causal?: boolean;
 }
 
 const THREADS = 2;
@@ -56,6 +57,12 @@ export function register(program: Command): void {
         "matched or not; whole records, no speed measurement, chart only with --chart-out",
       "atr",
     )
+    .option(
+      "--causal",
+      "with --beats detect: each record fed 0.1 s at a time through the causal streaming analyzer (each beat " +
+        "labelled once 5 more beats are known, running mean RR and median beat); adds delay " +
+        "{beats, seconds: {median, p95, max}}",
+    )
     .option("--json", "print one JSON object on stdout")
     .action(
       action(async (opts: EvaluateCliOptions) => {
@@ -70,6 +77,8 @@ export function register(program: Command): void {
           );
         if (opts.beats !== "atr" && opts.beats !== "detect")
           throw new UserError(`--beats must be atr or detect, not "${opts.beats}"`);
+        if (opts.causal && opts.beats !== "detect")
+          throw new UserError("--causal needs --beats detect (whole DS2 records streamed end to end)");
         if (opts.beats === "detect")
           return runEvaluateDetect(bundle, {
             scheme,
@@ -77,6 +86,7 @@ export function register(program: Command): void {
             chartOut: opts.chart ? opts.chartOut : undefined,
             json: opts.json,
             dataDir: program.opts().dataDir,
+            causal: opts.causal,
           });
         const { dataset } = await datasetFromCli(
           { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir },
