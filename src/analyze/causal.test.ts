@@ -139,3 +139,24 @@ test("causal options are checked", () => {
   assert.throws(() => new AnalyzerStream(model, 360, { causal: { warmup: 0 } }), /warm-up 0/);
   assert.throws(() => new AnalyzerStream(model, 360, { causal: { history: 2.5 } }), /history 2.5/);
 });
+
+test("causal stream on bad input: no beats, one or two beats, an all-invalid lead, calls after end", async () => {
+  const flat = await analyzeInChunks(model, new Float64Array(360 * 20), 360, 500, { causal: true });
+  assert.deepEqual(flat.beats, []);
+  // Given beats: one, then two (no RR interval known for the first, one for both).
+  for (const given of [[3600], [3600, 3888]]) {
+    const s = await analyzeInChunks(model, part.signal.subarray(0, 7200), 360, 700, {
+      samples: given,
+      causal: true,
+    });
+    assertSameBeats(s.beats, await causalReference(model, part, given, 10, 300));
+  }
+  const nan = new AnalyzerStream(model, 360, { causal: true });
+  assert.deepEqual(await nan.push(new Float64Array(1000).fill(NaN)), []);
+  await assert.rejects(nan.end(), /no valid sample/);
+  const s = new AnalyzerStream(model, 360, { causal: true });
+  await s.push(part.signal.subarray(0, 3600));
+  await s.end();
+  await assert.rejects(s.push([0]), /push after end/);
+  await assert.rejects(s.end(), /end called twice/);
+});

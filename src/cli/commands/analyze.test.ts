@@ -1,6 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { RecordSummary } from "../../analyze/index.js";
+import { writeRecord } from "../../wfdb/index.js";
 import { runCli } from "../../../test/run-cli.js";
 
 // The default model (the shipped pair + recordRR inter model) on the bundled sample record.
@@ -53,4 +57,21 @@ test("analyze --causal (implies --stream): every beat labelled a few beats later
   const text = runCli(["analyze", "samples/100", "--stream", "--causal"]);
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /causal streaming: each label came \d+ beats \/ \d+\.\d s after its beat/);
+});
+
+test("analyze --causal on bad input: a flat record (no beat) and a missing one fail in one line", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "av-analyze-causal-"));
+  try {
+    const lead = { format: 16, gain: 200, baseline: 0, units: "mV", description: "MLII" };
+    await writeRecord(join(dir, "flat"), { fs: 360, signals: [lead] }, [new Int32Array(360 * 30)]);
+    for (const rec of [join(dir, "flat"), join(dir, "missing")]) {
+      const r = runCli(["analyze", rec, "--causal", "--json"]);
+      assert.notEqual(r.status, 0);
+      assert.equal(r.stdout, "");
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    }
+    assert.match(runCli(["analyze", join(dir, "flat"), "--causal"]).stderr, /no beats found/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
