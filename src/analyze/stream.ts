@@ -178,13 +178,12 @@ export class AnalyzerStream {
     const meta = this.classifier.meta;
     const { before, after } = meta.window;
     const end = this.base + this.len;
-    const peak = (i: number) => this.peak(i);
     let upto = this.emitted;
     while (upto < this.known.length && this.ready(upto)) upto++;
     const from = this.emitted;
     const n = upto - from;
     if (n === 0) return [];
-    const peaks = Int32Array.from({ length: n }, (_, j) => peak(from + j));
+    const peaks = Int32Array.from({ length: n }, (_, j) => this.peak(from + j));
     const lo = Math.max(0, Math.min(peaks[0] - before, end - 1));
     const hi = Math.min(end, Math.max(...peaks) + after);
     if (lo < this.base) throw new Error("internal: a beat arrived after its samples left the stream buffer");
@@ -192,7 +191,8 @@ export class AnalyzerStream {
     const { x: windows, edge } = paddedWindows(seg, peaks.map((p) => p - lo) as Int32Array, meta);
     // Edge flags relative to the whole signal: a window leaves it only at its true ends.
     for (let j = 0; j < n; j++) edge[j] = peaks[j] - before < 0 || peaks[j] + after > end ? 1 : 0;
-    // A residual or pair model's beats come all at once, at the end: the template is the whole record's.
+    // Template beats of a residual or pair model leave out windows with invalid samples (held: all the
+    // record's beats at once, at the end; causal: each beat's running template).
     const invalid = this.residual
       ? invalidWindows(peaks, meta, this.fs, countBelow(this.invalidAt))
       : undefined;
