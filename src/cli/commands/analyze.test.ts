@@ -11,7 +11,7 @@ import { runCli } from "../../../test/run-cli.js";
 interface AnalyzeJson {
   record: string;
   beatsFrom: string;
-  causal?: boolean;
+  causal?: false | { warmup: number; history: number };
   delay?: { beats: { median: number; p95: number; max: number }; seconds: { median: number; max: number } };
   summary: RecordSummary;
   beats: { sample: number; label: string; probs: Record<string, number>; edge?: boolean }[];
@@ -41,7 +41,7 @@ test("analyze --stream: the same labels and summary as the whole record, plus wh
 test("analyze --causal (implies --stream): every beat labelled a few beats later, the same JSON contract", () => {
   const whole = analyze();
   const c = analyze("--causal");
-  assert.equal(c.causal, true);
+  assert.deepEqual(c.causal, { warmup: 10, history: 300 });
   assert.equal(c.record, "samples/100");
   assert.deepEqual(
     c.beats.map((b) => b.sample),

@@ -6,20 +6,20 @@ import {
   streamRecord,
   type Analysis,
 } from "../../analyze/index.js";
+import { addCausalSettings, parseCausal, type CausalCliOptions } from "../causal-options.js";
 import { UserError } from "../errors.js";
 import { withRecordModel } from "../record-model.js";
 import { action, printJson } from "../run.js";
 
-interface AnalyzeCliOptions {
+interface AnalyzeCliOptions extends CausalCliOptions {
   model?: string;
   beats: string;
   stream?: boolean;
-  causal?: boolean;
   json?: boolean;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("analyze <record>")
     .description(
       "whole-record analysis: detect the beats, classify them, summarise (beats per class, heart rate, ectopic burden)",
@@ -41,35 +41,34 @@ export function register(program: Command): void {
       "--json",
       'print one line {"record", "fs", "model", "summary": {...}, "beats": [{"sample", "label", "probs"}]} ' +
         '(with --stream also "causal" and "delay": median, p95, max in beats and seconds)',
-    )
-    .action(
-      action(async (arg: string, opts: AnalyzeCliOptions) => {
-        await withRecordModel(arg, opts, program.opts().dataDir, async ({ from, path, classifier }) => {
-          const streamed = opts.stream || opts.causal;
-          const s = streamed
-            ? await streamRecord(path, classifier, { beats: from, causal: opts.causal })
-            : undefined;
-          const a: Analysis = s ?? (await analyzeRecord(path, classifier, { beats: from }));
-          if (a.beats.length === 0) throw new UserError(`${arg}: no beats found (${from})`);
-          const delay = s ? delayStats(s.delays) : undefined;
-          if (opts.json)
-            return printJson({
-              record: arg,
-              fs: a.fs,
-              model: classifier.meta.name,
-              beatsFrom: from,
-              invalidSamples: a.invalidSamples,
-              ...(delay ? { causal: Boolean(opts.causal), delay } : {}),
-              summary: a.summary,
-              beats: a.beats,
-            });
-          process.stdout.write(formatSummary(arg, classifier.meta.name, a.summary) + "\n");
-          if (a.invalidSamples > 0)
-            process.stdout.write(`  ${a.invalidSamples} invalid samples replaced by the last valid one\n`);
-          if (delay) process.stdout.write(delayLine(Boolean(opts.causal), delay) + "\n");
-        });
-      }),
     );
+  addCausalSettings(cmd).action(
+    action(async (arg: string, opts: AnalyzeCliOptions) => {
+      const causal = parseCausal(opts);
+      await withRecordModel(arg, opts, program.opts().dataDir, async ({ from, path, classifier }) => {
+        const s =
+          opts.stream || causal ? await streamRecord(path, classifier, { beats: from, causal }) : undefined;
+        const a: Analysis = s ?? (await analyzeRecord(path, classifier, { beats: from }));
+        if (a.beats.length === 0) throw new UserError(`${arg}: no beats found (${from})`);
+        const delay = s ? delayStats(s.delays) : undefined;
+        if (opts.json)
+          return printJson({
+            record: arg,
+            fs: a.fs,
+            model: classifier.meta.name,
+            beatsFrom: from,
+            invalidSamples: a.invalidSamples,
+            ...(delay ? { causal: causal ?? false, delay } : {}),
+            summary: a.summary,
+            beats: a.beats,
+          });
+        process.stdout.write(formatSummary(arg, classifier.meta.name, a.summary) + "\n");
+        if (a.invalidSamples > 0)
+          process.stdout.write(`  ${a.invalidSamples} invalid samples replaced by the last valid one\n`);
+        if (delay) process.stdout.write(delayLine(Boolean(causal), delay) + "\n");
+      });
+    }),
+  );
 }
 
 function delayLine(causal: boolean, d: ReturnType<typeof delayStats>): string {

@@ -25,6 +25,7 @@ import {
   openClassifier,
   reportFromMetrics,
   writeConfusionChart,
+  type CausalOptions,
   type Classifier,
   type EvaluationReport,
   type ModelBundle,
@@ -50,17 +51,26 @@ export interface DetectEvaluation {
   delay?: DelayStats;
 }
 
-/** The DS2 records (less the scheme's excluded records) present in the data directory. */
+/**
+ * The DS2 records (less the scheme's excluded records) present in the data directory, or the records
+ * `only` names (each must be there and not excluded by the scheme).
+ */
 export async function detectTestRecords(
   scheme: SchemeName,
   dataDirOption: string | undefined,
+  only?: readonly string[],
 ): Promise<{ dataDir: string; records: string[] }> {
   const dataDir = defaultDataDir(dataDirOption);
   if (!dataDir) throw new UserError("no data directory: give --data-dir DIR or set ARRHYTHMIA_VISION_DATA");
   const all = await wfdbSource(dataDir)
     .records()
-    .catch(() => []);
-  const records = all.filter((r) => DS2.includes(r) && !SCHEMES[scheme].excludedRecords.includes(r));
+    .catch((): string[] => []);
+  const excluded = SCHEMES[scheme].excludedRecords;
+  for (const r of only ?? []) {
+    if (!all.includes(r)) throw new UserError(`--records: ${r} (with a .atr) not found in ${dataDir}`);
+    if (excluded.includes(r)) throw new UserError(`--records: ${r} is excluded by the ${scheme} scheme`);
+  }
+  const records = only ? [...only] : all.filter((r) => DS2.includes(r) && !excluded.includes(r));
   if (records.length === 0) throw new UserError(`no DS2 (inter test) record with a .atr found in ${dataDir}`);
   return { dataDir, records };
 }
@@ -71,7 +81,7 @@ export async function evaluateDetected(
   scheme: SchemeName,
   dataDir: string,
   records: readonly string[],
-  causal = false,
+  causal?: CausalOptions,
 ): Promise<DetectEvaluation> {
   const s = SCHEMES[scheme];
   let total = emptyCounts(s.classes.length);
@@ -79,7 +89,7 @@ export async function evaluateDetected(
   const delays: BeatDelay[] = [];
   const run = async (path: string): Promise<EndToEndCounts> => {
     if (!causal) return endToEndRecord(path, c, s);
-    const r = await endToEndCausal(path, c, s);
+    const r = await endToEndCausal(path, c, s, { causal });
     for (const d of r.delays) delays.push(d);
     return r.counts;
   };
@@ -140,7 +150,9 @@ export interface RunDetectOptions {
   json?: boolean;
   dataDir?: string;
   /** Through the causal stream (running recordRR and template) instead of whole records. */
-  causal?: boolean;
+  causal?: CausalOptions;
+  /** These records instead of DS2 (e.g. the DS1 hold-out 118, 124, 201, 215). */
+  records?: string[];
 }
 
 /** `evaluate --beats detect`: checks the options, runs, prints. */
@@ -150,7 +162,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     throw new UserError(
       `--beats detect needs --split inter (whole test records, DS2); the ${o.split} split's test beats are not whole records`,
     );
-  const { dataDir, records } = await detectTestRecords(o.scheme, o.dataDir);
+  const { dataDir, records } = await detectTestRecords(o.scheme, o.dataDir, o.records);
   const meta = bundle.meta;
   const c = await openClassifier(bundle, { threads: 2 });
   let e: DetectEvaluation;
@@ -165,12 +177,13 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
         title: `${meta.name}: ${o.scheme} / inter test, detected beats (${report.beats} matched)`,
       })
     : undefined;
-  const head = { model: meta.name, dir: bundle.dir, scheme: o.scheme, split: o.split, part: "test" };
+  const part = o.records ? "records" : "test";
+  const head = { model: meta.name, dir: bundle.dir, scheme: o.scheme, split: o.split, part };
   if (o.json)
     return printJson({
       ...head,
       beatsFrom: "detect",
-      ...(o.causal ? { causal: true } : {}),
+      ...(o.causal ? { causal: o.causal } : {}),
       ...report,
       detection: e.detection,
       endToEndAccuracy: e.endToEndAccuracy,
@@ -179,7 +192,8 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
       chart,
     });
   const lines = [
-    `${meta.name} on ${o.scheme}/inter test, beats from our detector${o.causal ? ", causal" : ""} (${records.length} records): ` +
+    `${meta.name} on ${o.records ? `${o.scheme}, records ${records.join(" ")}` : `${o.scheme}/inter test`}, ` +
+      `beats from our detector${o.causal ? ", causal" : ""} (${records.length} records): ` +
       `${report.beats} matched beats, accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`,
     ...detectionLines(e),
     ...classTableLines(report, {

@@ -176,15 +176,46 @@ test("evaluate --beats detect --causal on record 100: the same detections, count
   const r = evaluate(data, "--beats", "detect", "--causal");
   assert.equal(r.status, 0, r.stderr);
   const o = JSON.parse(r.stdout) as DetectJson & {
-    causal: boolean;
+    causal: { warmup: number; history: number };
     delay: { beats: { median: number; max: number }; seconds: { median: number; max: number } };
   };
   checkTotals(o);
-  assert.equal(o.causal, true);
+  assert.deepEqual(o.causal, { warmup: 10, history: 300 });
   assert.deepEqual(o.detection, held.detection);
   assert.ok(o.delay.beats.median >= 5 && o.delay.beats.median <= 7, JSON.stringify(o.delay));
   assert.ok(o.delay.seconds.median < o.delay.seconds.max, JSON.stringify(o.delay));
   const bad = evaluate(data, "--causal");
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr.trim(), /^[^\n]*--causal needs --beats detect[^\n]*$/);
+});
+
+test("evaluate --beats detect --records and the causal settings: chosen records, settings echoed, bad ones refused", () => {
+  const r = evaluate(
+    data,
+    "--beats",
+    "detect",
+    "--records",
+    "100",
+    "--causal",
+    "--causal-warmup",
+    "3",
+    "--causal-history",
+    "20",
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout) as DetectJson & { causal: unknown; part: string };
+  checkTotals(o);
+  assert.deepEqual(o.causal, { warmup: 3, history: 20 });
+  assert.equal(o.part, "records");
+  for (const [args, msg] of [
+    [["--beats", "detect", "--records", "100,999"], /--records: 999 .* not found/],
+    [["--records", "100"], /--records needs --beats detect/],
+    [["--beats", "detect", "--causal-warmup", "3"], /need --causal/],
+    [["--beats", "detect", "--causal", "--causal-history", "0"], /--causal-history must be a whole number/],
+  ] as const) {
+    const bad = evaluate(data, ...args);
+    assert.notEqual(bad.status, 0, args.join(" "));
+    assert.match(bad.stderr.trim(), msg);
+    assert.equal(bad.stderr.trim().split("\n").length, 1);
+  }
 });

@@ -8,13 +8,14 @@ import {
   openClassifier,
   writeConfusionChart,
 } from "../../model/index.js";
+import { addCausalSettings, parseCausal, type CausalCliOptions } from "../causal-options.js";
 import { UserError } from "../errors.js";
 import { classTableLines } from "../report-lines.js";
 import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
 import { runEvaluateDetect } from "./evaluate-detect.js";
 
-interface EvaluateCliOptions {
+interface EvaluateCliOptions extends CausalCliOptions {
   model?: string;
   scheme?: string;
   split?: string;
@@ -25,13 +26,13 @@ interface EvaluateCliOptions {
   cacheDir?: string;
   json?: boolean;
   beats: string;
-  causal?: boolean;
+  records?: string;
 }
 
 const THREADS = 2;
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("evaluate")
     .description(
       "evaluate a model on the test part of a split: accuracy, per-class +P/Se/Sp/F1, macro-F1, confusion " +
@@ -63,81 +64,89 @@ export function register(program: Command): void {
         "labelled once 5 more beats are known, running mean RR and median beat); adds delay " +
         "{beats, seconds: {median, p95, max}}",
     )
-    .option("--json", "print one JSON object on stdout")
-    .action(
-      action(async (opts: EvaluateCliOptions) => {
-        const dir = opts.model ?? defaultModelDir();
-        const bundle = await loadBundle(dir, { weights: false });
-        const meta = bundle.meta;
-        const scheme = opts.scheme ?? meta.scheme;
-        const split = opts.split ?? meta.training.split;
-        if (scheme !== meta.scheme)
-          throw new UserError(
-            `${dir} classifies the ${meta.scheme} classes (${meta.classes.join(" ")}); it cannot be scored on --scheme ${scheme}`,
-          );
-        if (opts.beats !== "atr" && opts.beats !== "detect")
-          throw new UserError(`--beats must be atr or detect, not "${opts.beats}"`);
-        if (opts.causal && opts.beats !== "detect")
-          throw new UserError("--causal needs --beats detect (whole DS2 records streamed end to end)");
-        if (opts.beats === "detect")
-          return runEvaluateDetect(bundle, {
-            scheme,
-            split,
-            chartOut: opts.chart ? opts.chartOut : undefined,
-            json: opts.json,
-            dataDir: program.opts().dataDir,
-            causal: opts.causal,
-          });
-        const { dataset } = await datasetFromCli(
-          { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir },
-          program.opts().dataDir,
+    .option(
+      "--records <list>",
+      "with --beats detect: these records (comma-separated, e.g. the DS1 hold-out 118,124,201,215) instead of DS2",
+    )
+    .option("--json", "print one JSON object on stdout");
+  addCausalSettings(cmd).action(
+    action(async (opts: EvaluateCliOptions) => {
+      const dir = opts.model ?? defaultModelDir();
+      const bundle = await loadBundle(dir, { weights: false });
+      const meta = bundle.meta;
+      const scheme = opts.scheme ?? meta.scheme;
+      const split = opts.split ?? meta.training.split;
+      if (scheme !== meta.scheme)
+        throw new UserError(
+          `${dir} classifies the ${meta.scheme} classes (${meta.classes.join(" ")}); it cannot be scored on --scheme ${scheme}`,
         );
-        if (dataset.classes.join() !== meta.classes.join())
-          throw new UserError(
-            `${dir}: classes ${meta.classes.join(" ")} differ from the scheme's ${dataset.classes.join(" ")}`,
-          );
-        const test = dataset.parts.test;
-        if (test.y.length === 0) throw new UserError(`the ${split} split has no test beats`);
-        const c = await openClassifier(bundle, { threads: THREADS });
-        try {
-          const { templates } = dataset;
-          const { report } = await evaluateOnPart(c, test, templates);
-          const speed = opts.speed ? await measureSpeed(c, test, { threads: THREADS, templates }) : undefined;
-          let chart: { svg: string; png: string } | undefined;
-          if (opts.chart) {
-            const base = opts.chartOut ?? resolve(bundle.dir, `confusion-${scheme}-${split}`);
-            chart = await writeConfusionChart(base, report.confusion, report.classes, {
-              title: `${meta.name}: ${scheme} / ${split} test (${report.beats} beats)`,
-            });
-          }
-          const out = {
-            model: meta.name,
-            dir: bundle.dir,
-            scheme,
-            split,
-            part: "test",
-            ...report,
-            ...speed,
-            chart,
-          };
-          if (opts.json) return printJson(out);
-          const lines = [
-            `${meta.name} on ${scheme}/${split} test: ${report.beats} beats, accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`,
-            ...classTableLines(report, {
-              tableNote: "",
-              confusionTitle: "confusion (rows true, columns predicted",
-            }),
-            `params ${report.params} (${report.footprintKB.toFixed(2)} KB float32), model.onnx ${report.onnxBytes} bytes`,
-          ];
-          if (speed)
-            lines.push(
-              `latency ${speed.latencyMsBatch1} ms per beat (batch 1), throughput ${speed.throughputBatch256} beats/s (batch 256), ${THREADS} threads`,
-            );
-          if (chart) lines.push(`chart: ${chart.svg}, ${chart.png}`);
-          process.stdout.write(lines.join("\n") + "\n");
-        } finally {
-          await c.release();
+      if (opts.beats !== "atr" && opts.beats !== "detect")
+        throw new UserError(`--beats must be atr or detect, not "${opts.beats}"`);
+      const causal = parseCausal(opts);
+      if ((causal || opts.records) && opts.beats !== "detect")
+        throw new UserError(
+          `${causal ? "--causal" : "--records"} needs --beats detect (whole records streamed end to end)`,
+        );
+      if (opts.beats === "detect")
+        return runEvaluateDetect(bundle, {
+          scheme,
+          split,
+          chartOut: opts.chart ? opts.chartOut : undefined,
+          json: opts.json,
+          dataDir: program.opts().dataDir,
+          causal,
+          records: opts.records?.split(",").map((r) => r.trim()),
+        });
+      const { dataset } = await datasetFromCli(
+        { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir },
+        program.opts().dataDir,
+      );
+      if (dataset.classes.join() !== meta.classes.join())
+        throw new UserError(
+          `${dir}: classes ${meta.classes.join(" ")} differ from the scheme's ${dataset.classes.join(" ")}`,
+        );
+      const test = dataset.parts.test;
+      if (test.y.length === 0) throw new UserError(`the ${split} split has no test beats`);
+      const c = await openClassifier(bundle, { threads: THREADS });
+      try {
+        const { templates } = dataset;
+        const { report } = await evaluateOnPart(c, test, templates);
+        const speed = opts.speed ? await measureSpeed(c, test, { threads: THREADS, templates }) : undefined;
+        let chart: { svg: string; png: string } | undefined;
+        if (opts.chart) {
+          const base = opts.chartOut ?? resolve(bundle.dir, `confusion-${scheme}-${split}`);
+          chart = await writeConfusionChart(base, report.confusion, report.classes, {
+            title: `${meta.name}: ${scheme} / ${split} test (${report.beats} beats)`,
+          });
         }
-      }),
-    );
+        const out = {
+          model: meta.name,
+          dir: bundle.dir,
+          scheme,
+          split,
+          part: "test",
+          ...report,
+          ...speed,
+          chart,
+        };
+        if (opts.json) return printJson(out);
+        const lines = [
+          `${meta.name} on ${scheme}/${split} test: ${report.beats} beats, accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`,
+          ...classTableLines(report, {
+            tableNote: "",
+            confusionTitle: "confusion (rows true, columns predicted",
+          }),
+          `params ${report.params} (${report.footprintKB.toFixed(2)} KB float32), model.onnx ${report.onnxBytes} bytes`,
+        ];
+        if (speed)
+          lines.push(
+            `latency ${speed.latencyMsBatch1} ms per beat (batch 1), throughput ${speed.throughputBatch256} beats/s (batch 256), ${THREADS} threads`,
+          );
+        if (chart) lines.push(`chart: ${chart.svg}, ${chart.png}`);
+        process.stdout.write(lines.join("\n") + "\n");
+      } finally {
+        await c.release();
+      }
+    }),
+  );
 }
