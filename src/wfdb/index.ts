@@ -10,3 +10,4 @@ export * from "./header.js";
 export * from "./record.js";
 export { SUPPORTED_FORMATS, formatBits, invalidValue } from "./formats/index.js";
 export * from "./write-record.js";
+export * from "./lead.js";
