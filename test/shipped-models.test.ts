@@ -13,6 +13,7 @@ import {
   type SplitName,
 } from "../src/beats/index.js";
 import { evaluateOnPart, loadBundle, openClassifier } from "../src/model/index.js";
+import type { LeadSpec } from "../src/wfdb/index.js";
 import { MITDB, needShared } from "./shared.js";
 
 interface Floor {
@@ -46,9 +47,11 @@ const FLOORS: Floor[] = [
 ];
 
 const datasets = new Map<string, Promise<BeatDataset>>();
-const dataset = (scheme: SchemeName, split: SplitName) => {
-  const key = `${scheme}/${split}`;
-  if (!datasets.has(key)) datasets.set(key, buildBeatDataset({ source: wfdbSource(MITDB), scheme, split }));
+/** The dataset read at the model's lead (model.json `lead`: a signal name, or a number in older files). */
+const dataset = (scheme: SchemeName, split: SplitName, lead: LeadSpec) => {
+  const key = `${scheme}/${split}/${lead}`;
+  if (!datasets.has(key))
+    datasets.set(key, buildBeatDataset({ source: wfdbSource(MITDB), scheme, split, lead }));
   return datasets.get(key)!;
 };
 
@@ -58,7 +61,7 @@ for (const f of FLOORS) {
     assert.equal(bundle.meta.scheme, f.scheme);
     assert.equal(bundle.meta.training.split, f.split);
     assert.ok((bundle.meta.params * 4) / 1024 <= f.maxKB, `${f.model}: ${bundle.meta.params} params`);
-    const data = await dataset(f.scheme, f.split);
+    const data = await dataset(f.scheme, f.split, bundle.meta.lead);
     const c = await openClassifier(bundle, { threads: 2 });
     try {
       const { report } = await evaluateOnPart(c, data.parts.test, data.templates);

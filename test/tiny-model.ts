@@ -30,6 +30,8 @@ export interface TinyModelOptions {
   lr?: number;
   /** Rare (S, V) beats repeated to as many as the N beats (default false). */
   balanced?: boolean;
+  /** model.json's lead (default 0, a signal number as old model.json files have it); trained on MLII either way. */
+  lead?: string | number;
 }
 
 /** Trains V2 for a few steps on up to 512 beats of samples/100 (AAMI classes) and saves it; returns its dir. */
@@ -93,7 +95,7 @@ export async function trainTinyModel(o: TinyModelOptions = {}): Promise<{ dir: s
       scheme: "aami",
       classes: [...scheme.classes],
       fs: 360,
-      lead: 0,
+      lead: o.lead ?? 0,
       window: { ...DEFAULT_WINDOW },
       extraFeatures,
       morph: o.morph,

@@ -3,6 +3,7 @@ import { classifyBeats, type ClassifiedBeat, type Classifier } from "../model/in
 import { detectQrs } from "../signal/index.js";
 import { beatSamples, readLead, type BeatsFrom, type RecordLead } from "./record.js";
 import { summarize, type RecordSummary } from "./summary.js";
+import type { LeadChoice, LeadSpec } from "../wfdb/index.js";
 
 export interface Analysis {
   fs: number;
@@ -11,6 +12,8 @@ export interface Analysis {
   beats: ClassifiedBeat[];
   /** Invalid (NaN) samples replaced by the last valid one before classification. */
   invalidSamples: number;
+  /** Which signal of the record was analysed (absent when the signal was not read from a record). */
+  lead?: LeadChoice;
 }
 
 /**
@@ -30,14 +33,15 @@ export async function analyzeSignal(
     summary: summarize(beats, classifier.meta.classes, lead.fs, lead.signal.length),
     beats,
     invalidSamples,
+    ...(lead.lead ? { lead: lead.lead } : {}),
   };
 }
 
 export interface AnalyzeRecordOptions {
   /** Where the beats come from (default: our detector). */
   beats?: BeatsFrom;
-  /** Lead (default: the model's, lead 0 for every shipped model). */
-  lead?: number;
+  /** Lead, a signal name or number (default: the model's `meta.lead`). */
+  lead?: LeadSpec;
 }
 
 /** Reads a record (path without extension) and analyses it. */

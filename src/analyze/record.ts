@@ -1,8 +1,15 @@
 // One lead of a record in mV and the positions of its beats: from an annotation file or from our detector.
 import { existsSync } from "node:fs";
-import { frameSignal } from "../beats/index.js";
+import { DEFAULT_LEAD, frameSignal } from "../beats/index.js";
 import { detectQrs } from "../signal/index.js";
-import { isBeatCode, readAnnotations, readHeader, readRecord } from "../wfdb/index.js";
+import {
+  isBeatCode,
+  readAnnotations,
+  readRecord,
+  resolveLead,
+  type LeadChoice,
+  type LeadSpec,
+} from "../wfdb/index.js";
 
 /** Where the beats come from: reference annotations (.atr), a detector's file (.qrs), or detection now. */
 export type BeatsFrom = "atr" | "qrs" | "detect";
@@ -14,6 +21,8 @@ export interface RecordLead {
   fs: number;
   /** The lead in mV at the frame rate (multi-sample-per-frame signals averaged per frame), NaN invalid. */
   signal: Float64Array;
+  /** Which signal of the record it is (absent for a signal that was not read from a record). */
+  lead?: LeadChoice;
 }
 
 export class AnalyzeInputError extends Error {
@@ -23,13 +32,16 @@ export class AnalyzeInputError extends Error {
   }
 }
 
-/** Reads lead `lead` of a record (path without extension) in mV, exactly as the beat datasets do. */
-export async function readLead(path: string, lead = 0): Promise<RecordLead> {
-  const header = await readHeader(path);
-  if (lead >= header.nSignals)
-    throw new AnalyzeInputError(`${path}: lead ${lead} but the record has ${header.nSignals} signal(s)`);
-  const rec = await readRecord(path, { signals: [lead] });
-  return { fs: rec.fs, signal: frameSignal(rec.signals[0]) };
+/**
+ * Reads the lead `spec` asks for (a model's `meta.lead`: a signal name, falling back to signal 0, or a
+ * signal number; src/wfdb chooseLead) of a record (path without extension) in mV, as the beat datasets do.
+ */
+export async function readLead(path: string, spec: LeadSpec = DEFAULT_LEAD): Promise<RecordLead> {
+  const lead = await resolveLead(path, spec).catch((err: Error) => {
+    throw new AnalyzeInputError(err.message);
+  });
+  const rec = await readRecord(path, { signals: [lead.index] });
+  return { fs: rec.fs, signal: frameSignal(rec.signals[0]), lead };
 }
 
 /**

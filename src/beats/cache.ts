@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "../wfdb/index.js";
+import { writeFileAtomic, type LeadChoice } from "../wfdb/index.js";
 import { RR_DIM } from "./rr.js";
 import type { RecordSettings, RecordTable } from "./record-beats.js";
 import type { BeatSource } from "./source.js";
 import { windowLength } from "./window.js";
 
 const MAGIC = "AVBEATS1";
-const VERSION = 2; // bump when extraction changes
+const VERSION = 3; // bump when extraction changes (3: the lead chosen by name, recorded per record)
 
 type Extract = (source: BeatSource, record: string, settings: RecordSettings) => Promise<RecordTable>;
 
@@ -59,6 +59,7 @@ interface Meta {
     symbol: string[];
     droppedEdge: string[];
     droppedInvalid: string[];
+    lead?: LeadChoice;
   }[];
 }
 
@@ -71,6 +72,7 @@ async function writeCache(dir: string, file: string, tables: RecordTable[]): Pro
       symbol: t.symbol,
       droppedEdge: t.droppedEdge,
       droppedInvalid: t.droppedInvalid,
+      lead: t.lead,
     })),
   };
   const json = Buffer.from(JSON.stringify(meta), "utf8");
@@ -116,8 +118,18 @@ async function readCache(file: string, len: number): Promise<RecordTable[] | und
     const rr = new Float32Array(ab, off + m.n * 4, m.n * RR_DIM);
     const x = new Float32Array(ab, off + m.n * 4 * (1 + RR_DIM), m.n * len);
     off += need;
-    const { record, fs, symbol, droppedEdge, droppedInvalid } = m;
-    tables.push({ record, fs, sample, symbol, x, rr, droppedEdge, droppedInvalid });
+    const { record, fs, symbol, droppedEdge, droppedInvalid, lead } = m;
+    tables.push({
+      record,
+      fs,
+      sample,
+      symbol,
+      x,
+      rr,
+      droppedEdge,
+      droppedInvalid,
+      ...(lead ? { lead } : {}),
+    });
   }
   return off === ab.byteLength ? tables : undefined;
 }

@@ -15,6 +15,10 @@ import { extractRecordBeats, type Resampler, type RecordTable } from "./record-b
 import { loadTables } from "./cache.js";
 import { medianTemplate } from "./template.js";
 import { resample as sincResample } from "../signal/index.js";
+import type { LeadChoice, LeadSpec } from "../wfdb/index.js";
+
+/** The lead datasets read and models are trained on: mitdb's modified limb lead II, by name. */
+export const DEFAULT_LEAD = "MLII";
 
 /** One part of a dataset: n beats, row-major. */
 export interface BeatPart {
@@ -44,6 +48,10 @@ export interface BeatDataset {
   templates: Map<string, Float32Array>;
   /** Beats of the scheme's classes lost because their window left the record or held invalid samples. */
   dropped: { edge: number; invalid: number };
+  /** The lead asked for (a signal name or number). */
+  lead: LeadSpec;
+  /** Records (of `records`) with no signal of that name, read at the fallback signal number instead. */
+  leadFallbacks: ({ record: string } & LeadChoice)[];
 }
 
 export interface BuildOptions {
@@ -52,8 +60,8 @@ export interface BuildOptions {
   split: SplitName;
   /** Only these records (default: all of the source, minus the scheme's exclusions). */
   records?: string[];
-  /** Lead index, default 0 (MLII in mitdb). */
-  lead?: number;
+  /** The lead: a signal name (no such signal: signal 0) or a signal number; default DEFAULT_LEAD ("MLII"). */
+  lead?: LeadSpec;
   window?: WindowSpec;
   /** Rate the windows are cut at; records at another rate are resampled to it first. Default 360. */
   fs?: number;
@@ -86,7 +94,7 @@ export async function buildBeatDataset(opts: BuildOptions): Promise<BeatDataset>
   checkInterValRecords(valRecords);
   const all = opts.records ?? (await opts.source.records());
   const resample = opts.resample ?? defaultResample;
-  const settings = { lead: opts.lead ?? 0, window: spec, fs: opts.fs ?? 360, resample };
+  const settings = { lead: opts.lead ?? DEFAULT_LEAD, window: spec, fs: opts.fs ?? 360, resample };
   // Extract (or load from the cache) every record, whatever the scheme: one cache serves both schemes.
   const tables = (await loadTables(opts.source, all, settings, opts.cacheDir, extractRecordBeats)).filter(
     (t) => !scheme.excludedRecords.includes(t.record),
@@ -128,6 +136,8 @@ export async function buildBeatDataset(opts: BuildOptions): Promise<BeatDataset>
     valRecords: opts.split === "inter" ? valRecords : [],
     templates: new Map(tables.map((t) => [t.record, medianTemplate(t.x, len)])),
     dropped,
+    lead: settings.lead,
+    leadFallbacks: tables.flatMap((t) => (t.lead?.fellBack ? [{ record: t.record, ...t.lead }] : [])),
   };
 }
 

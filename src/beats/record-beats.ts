@@ -1,3 +1,4 @@
+import type { LeadChoice, LeadSpec } from "../wfdb/index.js";
 import { RR_DIM, rrFeatures } from "./rr.js";
 import type { BeatSource, RecordBeats } from "./source.js";
 import { extractWindows, windowLength, type WindowSpec } from "./window.js";
@@ -6,7 +7,8 @@ import { extractWindows, windowLength, type WindowSpec } from "./window.js";
 export type Resampler = (x: Float64Array, fromHz: number, toHz: number) => Float64Array;
 
 export interface RecordSettings {
-  lead: number;
+  /** The lead to read: a signal name (falling back to signal 0) or a signal number (src/wfdb chooseLead). */
+  lead: LeadSpec;
   window: WindowSpec;
   /** Rate the windows are cut at, Hz. */
   fs: number;
@@ -27,6 +29,8 @@ export interface RecordTable {
   /** Symbols of the beats dropped because the window left the record / held invalid samples. */
   droppedEdge: string[];
   droppedInvalid: string[];
+  /** Which signal was read (absent: the source does not say). */
+  lead?: LeadChoice;
 }
 
 /** Cuts the windows and RR features of all beats of one record (pure; resamples when rates differ). */
@@ -68,6 +72,7 @@ export function tableFromBeats(record: string, rb: RecordBeats, settings: Record
     rr,
     droppedEdge,
     droppedInvalid,
+    ...(rb.lead ? { lead: rb.lead } : {}),
   };
 }
 

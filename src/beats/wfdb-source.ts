@@ -6,7 +6,9 @@ import {
   isBeatCode,
   readAnnotations,
   readRecord,
+  resolveLead,
   toPhysical,
+  type LeadSpec,
   type SignalData,
 } from "../wfdb/index.js";
 import type { BeatSource, RecordBeats } from "./source.js";
@@ -30,16 +32,16 @@ export function wfdbSource(dataDir: string, annotator = "atr"): BeatSource {
         .map((f) => f.slice(0, -4))
         .sort();
     },
-    async read(record: string, lead: number): Promise<RecordBeats> {
+    async read(record: string, spec: LeadSpec): Promise<RecordBeats> {
       const path = join(dir, record);
-      const rec = await readRecord(path, { signals: [lead] });
+      const lead = await resolveLead(path, spec);
+      const rec = await readRecord(path, { signals: [lead.index] });
       const sig = rec.signals[0];
-      if (!sig) throw new Error(`record ${record} has no signal ${lead}`);
       const beats = (await readAnnotations(path, annotator))
         .filter((a) => isBeatCode(a.code))
         .map((a) => ({ sample: a.sample, symbol: a.symbol }))
         .sort((a, b) => a.sample - b.sample);
-      return { fs: rec.fs, signal: frameSignal(sig), beats };
+      return { fs: rec.fs, signal: frameSignal(sig), beats, lead };
     },
     async fingerprint(records: readonly string[]) {
       // Name, size and modification time of every file of every record: any change rebuilds the cache.

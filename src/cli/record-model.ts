@@ -2,26 +2,32 @@
 // resolved, the model opened and released after use.
 import { BEATS_FROM, defaultModelDir, isBeatsFrom, type BeatsFrom } from "../analyze/index.js";
 import { openClassifier, type Classifier } from "../model/index.js";
-import { resolveRecord } from "../wfdb/index.js";
+import { resolveLead, resolveRecord, type LeadChoice } from "../wfdb/index.js";
 import { UserError } from "./errors.js";
+import { warnLeadFallback } from "./lead-notes.js";
 
 export function parseBeatsFrom(v: string): BeatsFrom {
   if (!isBeatsFrom(v)) throw new UserError(`--beats must be one of ${BEATS_FROM.join(", ")}, not "${v}"`);
   return v;
 }
 
-/** Runs `use` with the parsed --beats, the record's path and the opened model (--model or the default). */
+/**
+ * Runs `use` with the parsed --beats, the record's path, the opened model (--model or the default) and the
+ * record's signal that the model's lead names (a fallback is warned about on stderr).
+ */
 export async function withRecordModel<T>(
   arg: string,
   opts: { model?: string; beats: string },
   dataDir: string | undefined,
-  use: (r: { from: BeatsFrom; path: string; classifier: Classifier }) => Promise<T>,
+  use: (r: { from: BeatsFrom; path: string; classifier: Classifier; lead: LeadChoice }) => Promise<T>,
 ): Promise<T> {
   const from = parseBeatsFrom(opts.beats);
   const path = resolveRecord(arg, dataDir);
   const classifier = await openClassifier(opts.model ?? defaultModelDir());
   try {
-    return await use({ from, path, classifier });
+    const lead = await resolveLead(path, classifier.meta.lead);
+    warnLeadFallback(lead, arg);
+    return await use({ from, path, classifier, lead });
   } finally {
     await classifier.release();
   }

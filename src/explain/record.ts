@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import {
   RR_FEATURES,
   SCHEMES,
+  frameSignal,
   extractWindows,
   labelOf,
   morphInput,
@@ -17,12 +18,20 @@ import {
 } from "../beats/index.js";
 import { beatInputs } from "../model/beat-inputs.js";
 import { detectQrs, resample } from "../signal/index.js";
-import { isBeatCode, readAnnotations, readHeader, readRecord, toPhysical } from "../wfdb/index.js";
+import {
+  isBeatCode,
+  readAnnotations,
+  readRecord,
+  resolveLead,
+  type LeadChoice,
+  type LeadSpec,
+} from "../wfdb/index.js";
 
 /** What a model reads (the fields of a bundle's model.json that matter here). */
 export interface InputSpec {
   readonly fs: number;
-  readonly lead: number;
+  /** A signal name (no such signal: signal 0) or number, as model.json's `lead`. */
+  readonly lead: LeadSpec;
   readonly window: WindowSpec;
   readonly scheme: SchemeName;
   readonly classes: readonly string[];
@@ -37,6 +46,8 @@ export interface RecordBeat {
   readonly sample: number;
   /** the record's rate, Hz */
   readonly fs: number;
+  /** the signal of the record the beat was read from */
+  readonly lead: LeadChoice;
   /** annotation symbol (from .atr), or null for a detected beat */
   readonly symbol: string | null;
   /** reference class under the model's scheme, or null (detected, or a symbol the scheme leaves out) */
@@ -77,24 +88,14 @@ export function rrColumns(
   return out;
 }
 
-/** The lead in mV at the frame rate (several samples per frame averaged). */
-async function leadMv(path: string, lead: number): Promise<{ fs: number; signal: Float64Array }> {
-  const header = await readHeader(path);
-  if (!(lead >= 0 && lead < header.nSignals))
-    throw new Error(`${path}: the model reads lead ${lead} but the record has ${header.nSignals} signal(s)`);
-  const rec = await readRecord(path, { signals: [lead], verifyChecksum: false });
-  const sig = rec.signals[0];
-  const phys = toPhysical(sig);
-  const scale =
-    ({ mv: 1, uv: 1e-3, µv: 1e-3, v: 1e3 } as Record<string, number>)[sig.units.toLowerCase()] ?? 1;
-  const k = Math.max(1, sig.samplesPerFrame);
-  const signal = new Float64Array(Math.floor(phys.length / k));
-  for (let i = 0; i < signal.length; i++) {
-    let s = 0;
-    for (let j = 0; j < k; j++) s += phys[i * k + j];
-    signal[i] = (s / k) * scale;
-  }
-  return { fs: rec.fs, signal };
+/** The lead `spec` asks for in mV at the frame rate (several samples per frame averaged). */
+async function leadMv(
+  path: string,
+  spec: LeadSpec,
+): Promise<{ fs: number; signal: Float64Array; lead: LeadChoice }> {
+  const lead = await resolveLead(path, spec);
+  const rec = await readRecord(path, { signals: [lead.index], verifyChecksum: false });
+  return { fs: rec.fs, signal: frameSignal(rec.signals[0]), lead };
 }
 
 /** Beats of a record: reference annotations when `<path>.atr` exists, else detected R peaks. */
@@ -111,7 +112,7 @@ async function recordBeats(path: string, signal: Float64Array, fs: number) {
 
 /** The beat nearest to `requested` (within 150 ms) of the record at `path`, as the model reads it. */
 export async function beatFromRecord(path: string, requested: number, spec: InputSpec): Promise<RecordBeat> {
-  const { fs, signal } = await leadMv(path, spec.lead);
+  const { fs, signal, lead } = await leadMv(path, spec.lead);
   if (!Number.isInteger(requested) || requested < 0 || requested >= signal.length)
     throw new Error(`--beat ${requested} is not a sample of the record (0..${signal.length - 1})`);
   const beats = await recordBeats(path, signal, fs);
@@ -150,6 +151,7 @@ export async function beatFromRecord(path: string, requested: number, spec: Inpu
   return {
     sample,
     fs,
+    lead,
     symbol,
     label: labelIndex >= 0 ? SCHEMES[spec.scheme].classes[labelIndex] : null,
     window: [start, end],

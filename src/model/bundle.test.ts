@@ -160,3 +160,25 @@ test("model.json morph: absent (old bundles) or none/residual/pair round-trips; 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("model.json lead: a signal name (new models) or a signal number (old model.json files); else a BundleError", async () => {
+  const root = tmp();
+  try {
+    const dir = join(root, "m");
+    await saveBundle(dir, input({ lead: 0 }));
+    assert.equal((await loadBundle(dir)).meta.lead, 0);
+    await saveBundle(dir, input({ lead: "MLII" }));
+    assert.equal((await loadBundle(dir)).meta.lead, "MLII");
+    const meta = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as Record<string, unknown>;
+    for (const lead of ["", "  ", -1, 1.5, null, ["MLII"]]) {
+      writeFileSync(join(dir, "model.json"), JSON.stringify({ ...meta, lead }));
+      await assert.rejects(loadBundle(dir), (e: unknown) => {
+        assert.ok(e instanceof BundleError);
+        assert.match(e.message, /lead must be a signal name or a signal number/);
+        return true;
+      });
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -11,6 +11,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { RR_FEATURES, isSchemeName, isSplitName, type SchemeName, type SplitName } from "../beats/index.js";
 import type { MorphInput, WindowSpec } from "../beats/index.js";
+import type { LeadSpec } from "../wfdb/index.js";
 
 export const BUNDLE_FORMAT = 1;
 /** The values of model.json's optional `morph`. */
@@ -57,8 +58,11 @@ export interface ModelMeta {
   classes: string[];
   /** Rate the windows are cut at, Hz (other records are resampled to it). */
   fs: number;
-  /** Lead the model was trained on. */
-  lead: number;
+  /**
+   * Lead the model was trained on: a signal name ("MLII"; a record without it is read at signal 0) or, in
+   * model.json files written before names, a signal number. Resolved per record by src/wfdb chooseLead.
+   */
+  lead: LeadSpec;
   window: WindowSpec;
   /** Per-beat window normalisation (the only one: zero mean, unit standard deviation). */
   normalisation: "zscore-per-beat";
@@ -289,7 +293,8 @@ export function checkMeta(m: unknown, where: string): asserts m is ModelMeta {
   if (!isStrArr(m.classes) || m.classes.length < 2 || new Set(m.classes).size !== m.classes.length)
     throw bad("classes", "must be two or more distinct names");
   if (typeof m.fs !== "number" || !(m.fs > 0)) throw bad("fs", "must be a positive rate");
-  if (!isNat(m.lead)) throw bad("lead", "must be a signal number");
+  if (!isNat(m.lead) && !(typeof m.lead === "string" && m.lead.trim()))
+    throw bad("lead", "must be a signal name or a signal number");
   const w = m.window as Partial<WindowSpec> | undefined;
   if (!isObj(w) || !isNat(w.before) || !isNat(w.after) || w.before + w.after === 0)
     throw bad("window", "must be {before, after} sample counts");

@@ -47,7 +47,7 @@ export async function writeModelDir(
       scheme: data.scheme,
       classes: [...data.classes],
       fs: 360,
-      lead: 0,
+      lead: data.lead,
       window: DEFAULT_WINDOW,
       extraFeatures: rrCols.map((c) => RR_FEATURES[c]),
       morph: state.config.morph,

@@ -47,6 +47,8 @@ const data: BeatDataset = {
   valRecords: [],
   templates: new Map(),
   dropped: { edge: 0, invalid: 0 },
+  lead: "MLII",
+  leadFallbacks: [],
 };
 const config: TrainConfig = { ...TRAIN_DEFAULTS, arch: "v2", epochs: 2, batchSize: 32, threads: 1, seed: 4 };
 const tmp = () => mkdtemp(join(tmpdir(), "av-train-"));

@@ -45,7 +45,7 @@ export function register(program: Command): void {
   addCausalSettings(cmd).action(
     action(async (arg: string, opts: AnalyzeCliOptions) => {
       const causal = parseCausal(opts);
-      await withRecordModel(arg, opts, program.opts().dataDir, async ({ from, path, classifier }) => {
+      await withRecordModel(arg, opts, program.opts().dataDir, async ({ from, path, classifier, lead }) => {
         const s =
           opts.stream || causal ? await streamRecord(path, classifier, { beats: from, causal }) : undefined;
         const a: Analysis = s ?? (await analyzeRecord(path, classifier, { beats: from }));
@@ -57,6 +57,7 @@ export function register(program: Command): void {
             fs: a.fs,
             model: classifier.meta.name,
             beatsFrom: from,
+            lead,
             invalidSamples: a.invalidSamples,
             ...(delay ? { causal: causal ?? false, delay } : {}),
             summary: a.summary,

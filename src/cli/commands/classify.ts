@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option("--json", 'print one line {"record", "fs", "model", "beats": [{"sample", "label", "probs"}]}')
     .action(
       action(async (arg: string, opts: ClassifyCliOptions) => {
-        await withRecordModel(arg, opts, program.opts().dataDir, async ({ from, path, classifier }) => {
+        await withRecordModel(arg, opts, program.opts().dataDir, async ({ from, path, classifier, lead }) => {
           const { beats, invalidSamples, fs } = await analyzeRecord(path, classifier, { beats: from });
           if (beats.length === 0)
             throw new UserError(
@@ -38,6 +38,7 @@ export function register(program: Command): void {
               fs,
               model: classifier.meta.name,
               beatsFrom: from,
+              lead,
               invalidSamples,
               beats,
             });

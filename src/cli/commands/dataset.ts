@@ -13,7 +13,9 @@ import {
   wfdbSource,
   type BeatDataset,
 } from "../../beats/index.js";
+import type { LeadSpec } from "../../wfdb/index.js";
 import { UserError } from "../errors.js";
+import { datasetFallbackLine, warnDatasetFallbacks } from "../lead-notes.js";
 import { action, printJson } from "../run.js";
 
 /** Where the extracted beats are cached: $XDG_CACHE_HOME/arrhythmia-vision or ~/.cache/arrhythmia-vision. */
@@ -28,9 +30,14 @@ export interface DatasetCliOptions {
   cacheDir?: string;
   /** Comma-separated DS1 records of the inter split's validation part (default INTER_VAL_RECORDS); "none": no validation part. */
   valRecords?: string;
+  /** The lead to read (a model's `meta.lead`); default the dataset's, "MLII" by name. */
+  lead?: LeadSpec;
 }
 
-/** Checks the CLI options and builds the dataset from --data-dir / $ARRHYTHMIA_VISION_DATA / ../shared/mitdb. */
+/**
+ * Checks the CLI options and builds the dataset from --data-dir / $ARRHYTHMIA_VISION_DATA / ../shared/mitdb;
+ * records read at a fallback signal (no signal of the lead's name) are warned about on stderr.
+ */
 export async function datasetFromCli(
   opts: DatasetCliOptions,
   dataDirOption: string | undefined,
@@ -56,7 +63,9 @@ export async function datasetFromCli(
     split: opts.split,
     cacheDir,
     ...(valRecords ? { valRecords } : {}),
+    ...(opts.lead !== undefined ? { lead: opts.lead } : {}),
   });
+  warnDatasetFallbacks(dataset.leadFallbacks);
   return { dataset, dataDir };
 }
 
@@ -110,6 +119,8 @@ export function register(program: Command): void {
           classes: d.classes,
           records: d.records.length,
           valRecords: d.valRecords,
+          lead: d.lead,
+          leadFallbacks: d.leadFallbacks,
           windowLength: d.windowLength,
           rrFeatures: d.rrFeatures,
           oversampling: { ratio: opts.ratio, seed: opts.seed },
@@ -122,6 +133,8 @@ export function register(program: Command): void {
         process.stdout.write(
           `${d.scheme}/${d.split}: ${d.records.length} records from ${dataDir}` +
             (d.split === "inter" ? `, validation records ${d.valRecords.join(" ")} (DS1)` : "") +
+            `; lead ${d.lead}` +
+            (d.leadFallbacks.length ? ` (${datasetFallbackLine(d.leadFallbacks)})` : "") +
             `; ${d.dropped.edge} beats dropped at record edges, ${d.dropped.invalid} with invalid samples;` +
             ` oversampling ratio ${opts.ratio}, seed ${opts.seed}; ${seconds.toFixed(2)} s\n`,
         );

@@ -30,12 +30,16 @@ import {
   type EvaluationReport,
   type ModelBundle,
 } from "../../model/index.js";
+import { resolveLead, type LeadChoice } from "../../wfdb/index.js";
 import { UserError } from "../errors.js";
+import { warnLeadFallback } from "../lead-notes.js";
 import { classTableLines } from "../report-lines.js";
 import { printJson } from "../run.js";
 
 export interface RecordEndToEnd {
   record: string;
+  /** The record's signal the model read. */
+  lead: LeadChoice;
   matched: number;
   missed: number;
   falseDetections: number;
@@ -94,10 +98,13 @@ export async function evaluateDetected(
     return r.counts;
   };
   for (const record of records) {
+    const lead = await resolveLead(join(dataDir, record), c.meta.lead);
+    warnLeadFallback(lead, record);
     const counts = await run(join(dataDir, record));
     const r = summarizeEndToEnd(counts, s.classes);
     perRecord.push({
       record,
+      lead,
       matched: r.detection.matched,
       missed: r.detection.missed,
       falseDetections: r.detection.falseDetections,

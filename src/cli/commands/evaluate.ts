@@ -98,7 +98,7 @@ export function register(program: Command): void {
           records: opts.records?.split(",").map((r) => r.trim()),
         });
       const { dataset } = await datasetFromCli(
-        { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir },
+        { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir, lead: meta.lead },
         program.opts().dataDir,
       );
       if (dataset.classes.join() !== meta.classes.join())
@@ -125,6 +125,12 @@ export function register(program: Command): void {
           scheme,
           split,
           part: "test",
+          lead: meta.lead,
+          leadFallbacks: dataset.leadFallbacks.map((f) => ({
+            record: f.record,
+            index: f.index,
+            name: f.name,
+          })),
           ...report,
           ...speed,
           chart,

@@ -12,6 +12,7 @@ const run = (...args: string[]) => runCli(args);
 
 interface ExplainJson {
   sample: number;
+  lead: { index: number; name: string; wanted: string | number; fellBack: boolean };
   label: string | null;
   probs: Record<string, number>;
   method: string;
@@ -93,6 +94,7 @@ test("explain --json: the contract, and completeness checked from outside (IG)",
     Object.keys(o).filter((k) => k !== "quantity"),
     [
       "sample",
+      "lead",
       "label",
       "probs",
       "method",
@@ -105,6 +107,7 @@ test("explain --json: the contract, and completeness checked from outside (IG)",
     ],
   );
   assert.equal(o.sample, 370); // the annotated beat nearest to 375
+  assert.equal(o.lead.index, 0); // samples/100's MLII
   assert.equal(o.label, "N");
   assert.deepEqual(o.window, [280, 536]);
   assert.equal(o.attribution.length, 256);

@@ -3,6 +3,7 @@ import { extname } from "node:path";
 import { resolveRecord, writeFileAtomic } from "../../wfdb/index.js";
 import { UserError } from "../errors.js";
 import { action, printJson } from "../run.js";
+import { warnLeadFallback } from "../lead-notes.js";
 import { datasetFromCli } from "./dataset.js";
 
 export interface ExplainCliOptions {
@@ -54,6 +55,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
   const beat = await X.beatFromRecord(path, Number(o.beat), X.inputSpecOf(meta)).catch((err: Error) => {
     throw new UserError(err.message);
   });
+  warnLeadFallback(beat.lead, record);
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) });
   try {
     const beats = X.beatRows(meta, beat);
@@ -63,7 +65,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
     let background;
     if (method === "shap") {
       const { dataset } = await datasetFromCli(
-        { scheme: meta.scheme, split: meta.training.split },
+        { scheme: meta.scheme, split: meta.training.split, lead: meta.lead },
         dataDirOption,
       );
       background = X.trainingBackground(meta, dataset, Number(o.background), Number(o.seed));
@@ -94,6 +96,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
     if (o.json) {
       printJson({
         sample: beat.sample,
+        lead: beat.lead,
         label: beat.label,
         probs: Object.fromEntries(meta.classes.map((c, k) => [c, probs[k]])),
         method,
