@@ -185,7 +185,7 @@ export class AnalyzerStream {
     if (n === 0) return [];
     const peaks = Int32Array.from({ length: n }, (_, j) => this.peak(from + j));
     const lo = Math.max(0, Math.min(peaks[0] - before, end - 1));
-    const hi = Math.min(end, Math.max(...peaks) + after);
+    const hi = Math.min(end, peaks.reduce((m, p) => Math.max(m, p), -Infinity) + after);
     if (lo < this.base) throw new Error("internal: a beat arrived after its samples left the stream buffer");
     const seg = this.buf.slice(lo - this.base, hi - this.base);
     const { x: windows, edge } = paddedWindows(seg, peaks.map((p) => p - lo) as Int32Array, meta);
@@ -203,7 +203,7 @@ export class AnalyzerStream {
     const probs = await this.classifier.predict(x, extra);
     const beats = toClassifiedBeats(this.known.slice(from, upto), probs, meta.classes, edge);
     this.emitted = upto;
-    this.out.push(...beats);
+    for (const b of beats) this.out.push(b); // no spread: a held record can have >100k beats
     this.trim();
     return beats;
   }
@@ -276,7 +276,7 @@ export async function analyzeInChunks(
   const s = new AnalyzerStream(classifier, fs, opts);
   const beats: ClassifiedBeat[] = [];
   for (let at = 0; at < signal.length; at += chunk)
-    beats.push(...(await s.push(signal.subarray(at, at + chunk))));
-  beats.push(...(await s.end()));
+    for (const b of await s.push(signal.subarray(at, at + chunk))) beats.push(b);
+  for (const b of await s.end()) beats.push(b);
   return { beats, summary: s.summary(), invalidSamples: s.invalidSamples };
 }
