@@ -18,7 +18,7 @@ export interface FinishedModel {
   test: Metrics | null;
 }
 
-/** Loads runDir/best.ckpt into `trainer`, scores val and test, and saves the bundle to `outDir`. */
+/** Loads runDir/best.ckpt (average.ckpt after weight averaging) into `trainer`, scores val and test, and saves the bundle to `outDir`. */
 export async function writeModelDir(
   outDir: string,
   runDir: string,
@@ -27,7 +27,7 @@ export async function writeModelDir(
   state: RunState,
   command = "",
 ): Promise<FinishedModel> {
-  const best = await loadCheckpoint<RunState>(join(runDir, "best.ckpt"));
+  const best = await loadCheckpoint<RunState>(join(runDir, state.averaged ? "average.ckpt" : "best.ckpt"));
   trainer.setWeights(best.tensors);
   const rrCols = inputColumns(state.config);
   const score = async (p: "val" | "test") => {
@@ -58,6 +58,7 @@ export async function writeModelDir(
         epochs: state.epoch,
         split: data.split,
         chosenEpoch: best.meta.epoch,
+        ...(state.averaged ? { averagedEpochs: [state.averaged.from, state.averaged.to] } : {}),
         config: state.config,
         history: state.history,
         valRecords: data.valRecords,

@@ -210,3 +210,40 @@ test("averageWeights: element-wise mean; mismatched sets refused", () => {
   assert.throws(() => averageWeights([a, { w: Float32Array.of(1), b: Float32Array.of(0) }]), /w differs/);
   assert.throws(() => averageWeights([]), /no weights/);
 });
+
+test("averageFrom: the model is the mean of the kept epochs' weights, BN re-estimated; resumable", async () => {
+  const dir = await tmp();
+  const avg = { ...config, epochs: 3, averageFrom: 2 };
+  try {
+    await assert.rejects(
+      train(data, { ...avg, averageFrom: 4 }, dir),
+      /averageFrom must be an epoch in 1..3/,
+    );
+    // Interrupted after the last epoch's checkpoint, before the averaging: --resume only averages.
+    await assert.rejects(
+      train(data, avg, dir, {
+        events: {
+          onEpoch: (log) => {
+            if (log.epoch === 3) throw new Error("interrupted");
+          },
+        },
+      }),
+      /interrupted/,
+    );
+    const r = await train(data, avg, dir, { resume: true });
+    assert.deepEqual(r.state.averaged && [r.state.averaged.from, r.state.averaged.to], [2, 3]);
+    const [e2, e3, av] = await Promise.all(
+      ["epoch-2.ckpt", "epoch-3.ckpt", "average.ckpt"].map((f) => loadCheckpoint(join(dir, f))),
+    );
+    const mean = averageWeights([e2.tensors, e3.tensors]);
+    for (const [name, t] of Object.entries(av.tensors))
+      if (!/running_/.test(name)) assert.deepEqual(t, mean[name], name);
+    const fin = await writeModelDir(join(dir, "model"), dir, r.trainer, data, r.state, "test");
+    assert.deepEqual(fin.meta.training.averagedEpochs, [2, 3]);
+    assert.deepEqual((await loadBundle(join(dir, "model"))).weights, av.tensors);
+    assert.equal(fin.meta.validation.macroF1, r.state.averaged?.valMacroF1);
+    await r.trainer.release();
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});

@@ -67,6 +67,11 @@ export interface TrainConfig {
    * Required when there is no validation part (e.g. inter with every DS1 record in training).
    */
   lastEpoch?: boolean;
+  /**
+   * The model is the average of the weights at the end of epochs averageFrom..epochs (stochastic weight
+   * averaging), its batch-norm statistics re-estimated on training batches; validation only reported.
+   */
+  averageFrom?: number;
   /** Also keep every epoch's weights as epoch-<n>.ckpt in the run directory. */
   keepEpochs?: boolean;
 }
@@ -104,6 +109,8 @@ export interface RunState {
   epoch: number;
   history: EpochLog[];
   best: { epoch: number; valMacroF1: number | null; valScore?: number | null } | null;
+  /** With averageFrom, once done: the averaged epochs (average.ckpt) and its validation macro-F1. */
+  averaged?: { from: number; to: number; valMacroF1: number | null };
 }
 
 export interface TrainEvents {
@@ -133,8 +140,10 @@ export async function train(
       inputChannels: morphChannels(config.morph ?? "none"),
     },
   });
-  if (data.parts.val.y.length === 0 && config.lastEpoch !== true)
-    throw new Error("no validation part to choose the epoch by: train with lastEpoch (a fixed schedule)");
+  if (data.parts.val.y.length === 0 && config.lastEpoch !== true && config.averageFrom === undefined)
+    throw new Error("no validation part to choose the epoch by: train with lastEpoch or averageFrom");
+  if (config.averageFrom !== undefined && !(config.averageFrom >= 1 && config.averageFrom <= config.epochs))
+    throw new RangeError(`averageFrom must be an epoch in 1..${config.epochs}`);
   let state: RunState = { config, scheme: data.scheme, split: data.split, epoch: 0, history: [], best: null };
   if (opts.resume && existsSync(join(outDir, "last.ckpt"))) state = await resumeFrom(outDir, trainer, state);
 
@@ -166,7 +175,8 @@ export async function train(
     };
     const score = (b: { valScore?: number | null; valMacroF1: number | null }) =>
       b.valScore ?? b.valMacroF1 ?? -1;
-    const isBest = config.lastEpoch === true || state.best === null || score(log) > score(state.best);
+    const fixed = config.lastEpoch === true || config.averageFrom !== undefined;
+    const isBest = fixed || state.best === null || score(log) > score(state.best);
     state = {
       ...state,
       epoch,
@@ -175,11 +185,36 @@ export async function train(
     };
     if (isBest) await saveCheckpoint(join(outDir, "best.ckpt"), state, trainer.getWeights());
     await saveCheckpoint(join(outDir, "last.ckpt"), state, withOptimizer(trainer));
-    if (config.keepEpochs)
+    if (config.keepEpochs || epoch >= (config.averageFrom ?? Infinity))
       await saveCheckpoint(join(outDir, `epoch-${epoch}.ckpt`), state, trainer.getWeights());
     opts.events?.onEpoch?.(log, isBest);
   }
+  if (config.averageFrom !== undefined && state.epoch === config.epochs)
+    state = await averageEpochs(trainer, data, config, outDir, state);
   return { trainer, state };
+}
+
+/** Batches the averaged weights' batch-norm statistics are re-estimated on. */
+const BN_REFRESH_BATCHES = 200;
+
+/** Averages the kept epochs' weights into average.ckpt (see TrainConfig.averageFrom) and scores it. */
+async function averageEpochs(
+  trainer: Trainer,
+  data: BeatDataset,
+  config: TrainConfig,
+  outDir: string,
+  state: RunState,
+): Promise<RunState> {
+  const from = config.averageFrom!;
+  const sets = [];
+  for (let e = from; e <= config.epochs; e++)
+    sets.push((await loadCheckpoint(join(outDir, `epoch-${e}.ckpt`))).tensors);
+  trainer.setWeights(averageWeights(sets));
+  await refreshBatchNorm(trainer, someTrainingBatches(data, config, BN_REFRESH_BATCHES));
+  const val = await scorePart(trainer, data, "val", config);
+  const done = { ...state, averaged: { from, to: config.epochs, valMacroF1: val?.macroF1 ?? null } };
+  await saveCheckpoint(join(outDir, "average.ckpt"), done, trainer.getWeights());
+  return done;
 }
 
 /**

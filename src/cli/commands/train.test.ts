@@ -19,6 +19,10 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
     ],
     [["--arch", "v1", "--scheme", "aami", "--split", "inter", "--val-records", "none"], /add --last-epoch/],
     [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--average-from", "11"],
+      /after the last epoch/,
+    ],
+    [
       ["--arch", "v1", "--scheme", "nope", "--split", "intra", "--run-dir", "/nonexistent/x"],
       /--scheme must be/,
     ],

@@ -41,6 +41,7 @@ interface TrainCli {
   chooseMinSupport?: string;
   keepEpochs?: boolean;
   lastEpoch?: boolean;
+  averageFrom?: string;
 }
 
 const int = (name: string, v: string, min: number): number => {
@@ -108,9 +109,13 @@ export function register(program: Command): void {
     )
     .option(
       "--val-records <list>",
-      "inter: the DS1 records held out for validation, comma-separated; none: train on all of DS1 (needs --last-epoch)",
+      "inter: the DS1 records held out for validation, comma-separated; none: train on all of DS1 (needs --last-epoch or --average-from)",
     )
     .option("--last-epoch", "keep the last epoch (a fixed schedule) instead of the best on validation")
+    .option(
+      "--average-from <epoch>",
+      "the model is the average of the weights of epochs <epoch>..last (SWA; BN statistics re-estimated)",
+    )
     .option("--keep-epochs", "also keep every epoch's weights (<run-dir>/epoch-<n>.ckpt)")
     .option("--hide-test", "do not print test-part figures (choose settings on validation only)")
     .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
@@ -161,15 +166,21 @@ export function register(program: Command): void {
           ...(o.morph === "none" ? {} : { morph: morphMode(o.morph) }),
           ...(o.keepEpochs ? { keepEpochs: true } : {}),
           ...(o.lastEpoch ? { lastEpoch: true } : {}),
+          ...(o.averageFrom === undefined ? {} : { averageFrom: int("--average-from", o.averageFrom, 1) }),
           ...(o.chooseMinSupport === undefined
             ? {}
             : { chooseMinSupport: int("--choose-min-support", o.chooseMinSupport, 0) }),
         } as const;
-        const { dataset } = await datasetFromCli(o, program.opts().dataDir);
-        if (dataset.parts.val.y.length === 0 && !config.lastEpoch)
+        if (config.averageFrom !== undefined && config.averageFrom > config.epochs)
           throw new UserError(
-            "no validation part to choose the epoch by: add --last-epoch (a fixed schedule)",
+            `--average-from ${config.averageFrom} is after the last epoch (${config.epochs})`,
           );
+        const fixed = config.lastEpoch || config.averageFrom !== undefined;
+        if (o.valRecords?.trim() === "none" && !fixed)
+          throw new UserError(
+            "--val-records none leaves no validation part to choose the epoch by: add --last-epoch or --average-from",
+          );
+        const { dataset } = await datasetFromCli(o, program.opts().dataDir);
         await mkdir(runDir, { recursive: true });
         // Heavy: onnxruntime is loaded only here.
         const { train } = await import("../../model/train.js");
@@ -192,9 +203,12 @@ export function register(program: Command): void {
         const figures = (what: string, m: { accuracy: number; macroF1: number } | null) =>
           m ? `${what} accuracy ${pct(m.accuracy)}, macro-F1 ${pct(m.macroF1)}` : `no ${what} part`;
         const testText = o.hideTest ? "test figures hidden (--hide-test)" : figures("test", fin.test);
-        const chosen = config.lastEpoch ? "the last epoch" : "chosen on validation macro-F1";
+        const chosen = state.averaged
+          ? `the average of epochs ${state.averaged.from}-${state.averaged.to}`
+          : `epoch ${state.best.epoch} of ${state.epoch}, ` +
+            (config.lastEpoch ? "the last epoch" : "chosen on validation macro-F1");
         process.stdout.write(
-          `${out}: epoch ${state.best.epoch} of ${state.epoch}, ${chosen} (${figures("validation", fin.val)}); ` +
+          `${out}: ${chosen} (${figures("validation", fin.val)}); ` +
             `${testText}; ${fin.meta.params} params = ` +
             `${fin.meta.footprintKB.toFixed(2)} KB; charts in ${runDir}\n`,
         );
