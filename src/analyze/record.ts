@@ -1,15 +1,8 @@
 // One lead of a record in mV and the positions of its beats: from an annotation file or from our detector.
 import { existsSync } from "node:fs";
-import { DEFAULT_LEAD, frameSignal } from "../beats/index.js";
+import { DEFAULT_LEAD, readLeadMv } from "../beats/index.js";
 import { detectQrs } from "../signal/index.js";
-import {
-  isBeatCode,
-  readAnnotations,
-  readRecord,
-  resolveLead,
-  type LeadChoice,
-  type LeadSpec,
-} from "../wfdb/index.js";
+import { WfdbError, isBeatCode, readAnnotations, type LeadChoice, type LeadSpec } from "../wfdb/index.js";
 
 /** Where the beats come from: reference annotations (.atr), a detector's file (.qrs), or detection now. */
 export type BeatsFrom = "atr" | "qrs" | "detect";
@@ -37,11 +30,9 @@ export class AnalyzeInputError extends Error {
  * signal number; src/wfdb chooseLead) of a record (path without extension) in mV, as the beat datasets do.
  */
 export async function readLead(path: string, spec: LeadSpec = DEFAULT_LEAD): Promise<RecordLead> {
-  const lead = await resolveLead(path, spec).catch((err: Error) => {
-    throw new AnalyzeInputError(err.message);
+  return readLeadMv(path, spec).catch((err: Error) => {
+    throw err instanceof WfdbError && err.kind === "range" ? new AnalyzeInputError(err.message) : err;
   });
-  const rec = await readRecord(path, { signals: [lead.index] });
-  return { fs: rec.fs, signal: frameSignal(rec.signals[0]), lead };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   readRecord,
   resolveLead,
   toPhysical,
+  type LeadChoice,
   type LeadSpec,
   type SignalData,
 } from "../wfdb/index.js";
@@ -34,14 +35,12 @@ export function wfdbSource(dataDir: string, annotator = "atr"): BeatSource {
     },
     async read(record: string, spec: LeadSpec): Promise<RecordBeats> {
       const path = join(dir, record);
-      const lead = await resolveLead(path, spec);
-      const rec = await readRecord(path, { signals: [lead.index] });
-      const sig = rec.signals[0];
+      const { fs, signal, lead } = await readLeadMv(path, spec);
       const beats = (await readAnnotations(path, annotator))
         .filter((a) => isBeatCode(a.code))
         .map((a) => ({ sample: a.sample, symbol: a.symbol }))
         .sort((a, b) => a.sample - b.sample);
-      return { fs: rec.fs, signal: frameSignal(sig), beats, lead };
+      return { fs, signal, beats, lead };
     },
     async fingerprint(records: readonly string[]) {
       // Name, size and modification time of every file of every record: any change rebuilds the cache.
@@ -55,6 +54,24 @@ export function wfdbSource(dataDir: string, annotator = "atr"): BeatSource {
       return JSON.stringify([dir, annotator, stats]);
     },
   };
+}
+
+/** One lead of a record in mV at its frame rate, and which signal of the record it is. */
+export interface LeadMv {
+  fs: number;
+  /** frameSignal of the chosen signal: mV, averaged per frame, invalid samples NaN. */
+  signal: Float64Array;
+  lead: LeadChoice;
+}
+
+/**
+ * Reads the lead `spec` names (src/wfdb chooseLead: a signal name, else signal 0; or a signal number) of a
+ * record (path without extension) in mV at the frame rate.
+ */
+export async function readLeadMv(path: string, spec: LeadSpec, verifyChecksum = true): Promise<LeadMv> {
+  const lead = await resolveLead(path, spec);
+  const rec = await readRecord(path, { signals: [lead.index], verifyChecksum });
+  return { fs: rec.fs, signal: frameSignal(rec.signals[0]), lead };
 }
 
 /** Factor from a signal's units to mV (mV, the WFDB default, when the units are unknown). */

@@ -7,10 +7,10 @@ import { existsSync } from "node:fs";
 import {
   RR_FEATURES,
   SCHEMES,
-  frameSignal,
   extractWindows,
   labelOf,
   morphInput,
+  readLeadMv,
   rrFeatures,
   type MorphInput,
   type SchemeName,
@@ -18,14 +18,7 @@ import {
 } from "../beats/index.js";
 import { beatInputs } from "../model/beat-inputs.js";
 import { detectQrs, resample } from "../signal/index.js";
-import {
-  isBeatCode,
-  readAnnotations,
-  readRecord,
-  resolveLead,
-  type LeadChoice,
-  type LeadSpec,
-} from "../wfdb/index.js";
+import { isBeatCode, readAnnotations, type LeadChoice, type LeadSpec } from "../wfdb/index.js";
 
 /** What a model reads (the fields of a bundle's model.json that matter here). */
 export interface InputSpec {
@@ -88,16 +81,6 @@ export function rrColumns(
   return out;
 }
 
-/** The lead `spec` asks for in mV at the frame rate (several samples per frame averaged). */
-async function leadMv(
-  path: string,
-  spec: LeadSpec,
-): Promise<{ fs: number; signal: Float64Array; lead: LeadChoice }> {
-  const lead = await resolveLead(path, spec);
-  const rec = await readRecord(path, { signals: [lead.index], verifyChecksum: false });
-  return { fs: rec.fs, signal: frameSignal(rec.signals[0]), lead };
-}
-
 /** Beats of a record: reference annotations when `<path>.atr` exists, else detected R peaks. */
 async function recordBeats(path: string, signal: Float64Array, fs: number) {
   if (existsSync(`${path}.atr`)) {
@@ -112,7 +95,7 @@ async function recordBeats(path: string, signal: Float64Array, fs: number) {
 
 /** The beat nearest to `requested` (within 150 ms) of the record at `path`, as the model reads it. */
 export async function beatFromRecord(path: string, requested: number, spec: InputSpec): Promise<RecordBeat> {
-  const { fs, signal, lead } = await leadMv(path, spec.lead);
+  const { fs, signal, lead } = await readLeadMv(path, spec.lead, false);
   if (!Number.isInteger(requested) || requested < 0 || requested >= signal.length)
     throw new Error(`--beat ${requested} is not a sample of the record (0..${signal.length - 1})`);
   const beats = await recordBeats(path, signal, fs);
