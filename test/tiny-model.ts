@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  RR_DIM,
   SCHEMES,
   extractRecordBeats,
   labelOf,
@@ -52,10 +53,10 @@ export async function trainTinyModel(o: TinyModelOptions = {}): Promise<{ dir: s
   const pick = [...Array.from({ length: repeat }, () => rare).flat(), ...normal].slice(0, B * steps);
   const windows = new Float32Array(pick.length * len);
   const y = new Int32Array(pick.length);
-  const rr = new Float32Array(pick.length * 9);
+  const rr = new Float32Array(pick.length * RR_DIM);
   pick.forEach((i, k) => {
     windows.set(t.x.subarray(i * len, (i + 1) * len), k * len);
-    rr.set(t.rr.subarray(i * 9, (i + 1) * 9), k * 9);
+    rr.set(t.rr.subarray(i * RR_DIM, (i + 1) * RR_DIM), k * RR_DIM);
     y[k] = labels[i];
   });
   const template = medianTemplate(t.x, len);
