@@ -77,6 +77,7 @@ test("training: same seed gives the same weights; best and last checkpoints; a m
     assert.equal(fin.meta.validation.macroF1, bestLog.valMacroF1);
     const bundle = await loadBundle(out);
     assert.deepEqual(bundle.meta.classes, data.classes);
+    assert.equal(bundle.meta.lead, "MLII", "model.json names the lead the dataset read");
     assert.deepEqual(bundle.weights, best.tensors);
     assert.deepEqual((await readdir(d1)).sort(), [
       "best.ckpt",
