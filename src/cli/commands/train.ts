@@ -190,7 +190,7 @@ export function register(program: Command): void {
           resume: o.resume,
           events: {
             onStep: (p) => bar.step(p),
-            onEpoch: (log, best) => bar.epoch(log, best),
+            onEpoch: (log, best) => bar.epoch(log, best && !fixed),
           },
         });
         bar.stop();
