@@ -2,7 +2,7 @@
 # Re-trains the four shipped models (models/*) with the exact seeded commands that produced them
 # (also recorded in each models/<name>/model.json "training.command" and in docs/RESULTS.md).
 # Same seed + same settings + same thread count give the same weights. Checkpoints go to a fresh
-# temporary run directory. ~25 min on 2 shared cores. Usage: scripts/train-shipped.sh [name ...]
+# temporary run directory. ~8 min on 2 cores (measured 2026-11-25 18:20-18:28 UTC). Usage: scripts/train-shipped.sh [name ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -e dist/src/cli/main.js ] || npm run build   # npm run train:shipped builds first
@@ -10,8 +10,8 @@ av() { node dist/src/cli/main.js "$@"; }
 declare -A CMD=(
   [v1-paper-intra]="--arch v1 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
   [v2-paper-intra]="--arch v2 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
-  [v1-aami-inter]="--arch v1 --scheme aami --split inter --rr --morph pair --augment --premature-swap 0.5 --epochs 10 --seed 1"
-  [v2-aami-inter]="--arch v2 --scheme aami --split inter --rr --morph pair --augment --premature-swap 0.5 --epochs 10 --seed 1"
+  [v1-aami-inter]="--arch v1 --scheme aami --split inter --rr --morph pair --augment --premature-swap 0.5 --epochs 5 --average-from 2 --val-records none --seed 1"
+  [v2-aami-inter]="--arch v2 --scheme aami --split inter --rr --morph pair --augment --premature-swap 0.5 --epochs 5 --average-from 2 --val-records none --seed 1"
 )
 names="${*:-v1-paper-intra v2-paper-intra v1-aami-inter v2-aami-inter}"
 for n in $names; do [ -n "${CMD[$n]:-}" ] || { echo "unknown model $n (${!CMD[*]})"; exit 2; }; done

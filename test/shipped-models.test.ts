@@ -32,17 +32,18 @@ const FLOORS: Floor[] = [
   // issue 4 section 5 targets, met
   { model: "v1-paper-intra", scheme: "paper", split: "intra", maxKB: 302.18, accuracy: 0.995, macroF1: 0.98 },
   { model: "v2-paper-intra", scheme: "paper", split: "intra", maxKB: 157.76, accuracy: 0.99, macroF1: 0.97 },
-  // DS2, targets accuracy >= 0.964, V Se >= 0.96, S Se >= 0.85. BELOW TARGET: floors are the levels measured
-  // on 2026-11-25 (docs/RESULTS.md) minus ~1.5-2 points, a regression guard, not the goal.
-  // v1 measured: accuracy 0.9147, S Se 0.3909, V Se 0.9494
+  // DS2, targets accuracy >= 0.964, V Se >= 0.96, S Se >= 0.85. S Se is met (its floor is the target);
+  // accuracy and V Se are BELOW TARGET: their floors are the levels measured on 2026-11-25 18:21 UTC
+  // (docs/RESULTS.md) minus ~1.5 points, a regression guard, not the goal.
+  // v1 measured: accuracy 0.9413, S Se 0.8955, V Se 0.9537
   {
-    ...{ model: "v1-aami-inter", scheme: "aami", split: "inter", maxKB: 302.18, accuracy: 0.9 },
-    sensitivity: { S: 0.37, V: 0.93 },
+    ...{ model: "v1-aami-inter", scheme: "aami", split: "inter", maxKB: 302.18, accuracy: 0.925 },
+    sensitivity: { S: 0.85, V: 0.935 },
   },
-  // v2 measured: accuracy 0.9165, S Se 0.8367, V Se 0.9124
+  // v2 measured: accuracy 0.9356, S Se 0.8841, V Se 0.9323
   {
-    ...{ model: "v2-aami-inter", scheme: "aami", split: "inter", maxKB: 157.76, accuracy: 0.9 },
-    sensitivity: { S: 0.82, V: 0.895 },
+    ...{ model: "v2-aami-inter", scheme: "aami", split: "inter", maxKB: 157.76, accuracy: 0.92 },
+    sensitivity: { S: 0.85, V: 0.915 },
   },
 ];
 
