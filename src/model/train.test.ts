@@ -52,6 +52,14 @@ const data: BeatDataset = {
 };
 const config: TrainConfig = { ...TRAIN_DEFAULTS, arch: "v2", epochs: 2, batchSize: 32, threads: 1, seed: 4 };
 const tmp = () => mkdtemp(join(tmpdir(), "av-train-"));
+/** train() options that stop the run right after epoch n has been checkpointed. */
+const interruptAfter = (n: number) => ({
+  events: {
+    onEpoch: (log: { epoch: number }) => {
+      if (log.epoch === n) throw new Error("interrupted");
+    },
+  },
+});
 
 test("training: same seed gives the same weights; best and last checkpoints; a model directory", async () => {
   const [d1, d2] = [await tmp(), await tmp()];
@@ -98,16 +106,7 @@ test("--resume continues after the last finished epoch, retrains none, ends as a
   const dir = await tmp();
   try {
     // Interrupt the run right after epoch 1 has been checkpointed.
-    await assert.rejects(
-      train(data, config, dir, {
-        events: {
-          onEpoch: (log) => {
-            if (log.epoch === 1) throw new Error("interrupted");
-          },
-        },
-      }),
-      /interrupted/,
-    );
+    await assert.rejects(train(data, config, dir, interruptAfter(1)), /interrupted/);
     const first = await loadCheckpoint<RunState>(join(dir, "last.ckpt"));
     assert.equal(first.meta.epoch, 1);
     const epochsStepped = new Set<number>();
@@ -221,16 +220,7 @@ test("averageFrom: the model is the mean of the kept epochs' weights, BN re-esti
       /averageFrom must be an epoch in 1..3/,
     );
     // Interrupted after the last epoch's checkpoint, before the averaging: --resume only averages.
-    await assert.rejects(
-      train(data, avg, dir, {
-        events: {
-          onEpoch: (log) => {
-            if (log.epoch === 3) throw new Error("interrupted");
-          },
-        },
-      }),
-      /interrupted/,
-    );
+    await assert.rejects(train(data, avg, dir, interruptAfter(3)), /interrupted/);
     const r = await train(data, avg, dir, { resume: true });
     assert.deepEqual(r.state.averaged && [r.state.averaged.from, r.state.averaged.to], [2, 3]);
     const [e2, e3, av] = await Promise.all(
