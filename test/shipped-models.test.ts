@@ -33,17 +33,17 @@ const FLOORS: Floor[] = [
   { model: "v1-paper-intra", scheme: "paper", split: "intra", maxKB: 302.18, accuracy: 0.995, macroF1: 0.98 },
   { model: "v2-paper-intra", scheme: "paper", split: "intra", maxKB: 157.76, accuracy: 0.99, macroF1: 0.97 },
   // DS2, targets accuracy >= 0.964, V Se >= 0.96, S Se >= 0.85. S Se is met (its floor is the target);
-  // accuracy and V Se are BELOW TARGET: their floors are the levels measured on 2026-11-25 18:21 UTC
-  // (docs/RESULTS.md) minus ~1.5 points, a regression guard, not the goal.
-  // v1 measured: accuracy 0.9413, S Se 0.8955, V Se 0.9537
+  // accuracy and V Se are BELOW TARGET: their floors are the levels measured on 2026-11-25 18:54 UTC
+  // (docs/RESULTS.md; with the models' test-time shifts) minus ~1.5 points, a regression guard, not the goal.
+  // v1 measured: accuracy 0.9462, S Se 0.8601, V Se 0.9587
   {
-    ...{ model: "v1-aami-inter", scheme: "aami", split: "inter", maxKB: 302.18, accuracy: 0.925 },
-    sensitivity: { S: 0.85, V: 0.935 },
+    ...{ model: "v1-aami-inter", scheme: "aami", split: "inter", maxKB: 302.18, accuracy: 0.93 },
+    sensitivity: { S: 0.85, V: 0.945 },
   },
-  // v2 measured: accuracy 0.9356, S Se 0.8841, V Se 0.9323
+  // v2 measured: accuracy 0.9387, S Se 0.8547, V Se 0.9348
   {
-    ...{ model: "v2-aami-inter", scheme: "aami", split: "inter", maxKB: 157.76, accuracy: 0.92 },
-    sensitivity: { S: 0.85, V: 0.915 },
+    ...{ model: "v2-aami-inter", scheme: "aami", split: "inter", maxKB: 157.76, accuracy: 0.925 },
+    sensitivity: { S: 0.85, V: 0.92 },
   },
 ];
 

@@ -9,9 +9,17 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { RR_FEATURES, isSchemeName, isSplitName, type SchemeName, type SplitName } from "../beats/index.js";
+import {
+  RR_FEATURES,
+  isSchemeName,
+  isSplitName,
+  windowLength,
+  type SchemeName,
+  type SplitName,
+} from "../beats/index.js";
 import type { MorphInput, WindowSpec } from "../beats/index.js";
 import type { LeadSpec } from "../wfdb/index.js";
+import { shiftsError } from "./shifts.js";
 
 export const BUNDLE_FORMAT = 1;
 /** The values of model.json's optional `morph`. */
@@ -75,6 +83,11 @@ export interface ModelMeta {
    * as two input channels ("pair": [window, window - template]).
    */
   morph?: MorphInput;
+  /**
+   * Test-time shifts (src/model/shifts.ts): the probabilities are the mean over the net input translated
+   * by each of these sample counts (absent: the input as it is).
+   */
+  testTimeShifts?: number[];
   /** Trainable parameters (buffers such as BN running statistics not counted). */
   params: number;
   /** params x 4 bytes / 1024 (float32). */
@@ -314,6 +327,10 @@ export function checkMeta(m: unknown, where: string): asserts m is ModelMeta {
       "morph",
       `must be ${MORPH_INPUTS.slice(0, -1).join(", ")} or ${MORPH_INPUTS.at(-1)} (or absent), not ${JSON.stringify(m.morph)}`,
     );
+  if (m.testTimeShifts !== undefined) {
+    const why = shiftsError(m.testTimeShifts, windowLength(m.window as WindowSpec));
+    if (why) throw bad("testTimeShifts", why);
+  }
   if (!isNat(m.params) || m.params === 0) throw bad("params", "must be a positive count");
   if (typeof m.footprintKB !== "number" || Math.abs(m.footprintKB - footprintKB(m.params)) > 1e-9)
     throw bad("footprintKB", `must be params x 4 / 1024 = ${footprintKB(m.params)}`);

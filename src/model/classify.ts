@@ -4,6 +4,7 @@ import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bun
 import { createSession, loadOrt } from "./engine/runtime.js";
 import { beatInputs, netInputShape, type BeatInputs } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
+import { shiftAveraged } from "./shifts.js";
 
 export interface ClassifierOptions {
   /** onnxruntime intra-op threads (default 2). */
@@ -60,7 +61,7 @@ export async function openClassifier(
   const { Tensor: T } = await loadOrt();
   const k = meta.classes.length;
   const batch = Math.max(1, opts.batchSize ?? 256);
-  const predict = async (x: Float32Array, extra?: Float32Array): Promise<Float32Array> => {
+  const plain = async (x: Float32Array, extra?: Float32Array): Promise<Float32Array> => {
     const n = x.length / size;
     if (!Number.isInteger(n))
       throw new Error(
@@ -90,6 +91,10 @@ export async function openClassifier(
     }
     return out;
   };
+  const shifts = meta.testTimeShifts;
+  const predict = shifts
+    ? (x: Float32Array, e?: Float32Array) => shiftAveraged(plain, x, e, len, shifts)
+    : plain;
   return { meta, predict, release: () => session.release() };
 }
 

@@ -11,3 +11,4 @@ export * from "./beat-inputs.js";
 export * from "./classify.js";
 export * from "./evaluate.js";
 export * from "./causal-inputs.js";
+export * from "./shifts.js";

@@ -51,6 +51,7 @@ export async function writeModelDir(
       window: DEFAULT_WINDOW,
       extraFeatures: rrCols.map((c) => RR_FEATURES[c]),
       morph: state.config.morph,
+      ...(state.config.testTimeShifts ? { testTimeShifts: state.config.testTimeShifts } : {}),
       params: trainer.paramCount,
       training: {
         command,

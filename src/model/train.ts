@@ -20,6 +20,7 @@ import { IRREGULARITY_COLUMN, RR_INPUT_COLUMNS, gatherBatch, predictPart, shuffl
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
 import { oneCycleLr } from "./schedule.js";
+import { shiftAveraged } from "./shifts.js";
 import { createTrainer, type Trainer } from "./trainer.js";
 import {
   NO_AUGMENT,
@@ -72,6 +73,8 @@ export interface TrainConfig {
    * averaging), its batch-norm statistics re-estimated on training batches; validation only reported.
    */
   averageFrom?: number;
+  /** Test-time shifts (src/model/shifts.ts) the model is scored and shipped with; absent: none. */
+  testTimeShifts?: number[];
   /** Also keep every epoch's weights as epoch-<n>.ckpt in the run directory. */
   keepEpochs?: boolean;
 }
@@ -344,11 +347,15 @@ export async function scorePart(
   trainer: Trainer,
   data: BeatDataset,
   p: "val" | "test",
-  config: Pick<TrainConfig, "rr" | "irregularity" | "morph">,
+  config: Pick<TrainConfig, "rr" | "irregularity" | "morph" | "testTimeShifts">,
 ): Promise<Metrics | null> {
   const part = data.parts[p];
   if (part.y.length === 0) return null;
-  const predict = (x: Float32Array, e?: Float32Array) => trainer.predict(x, e);
+  const plain = (x: Float32Array, e?: Float32Array) => trainer.predict(x, e);
+  const shifts = config.testTimeShifts;
+  const predict = shifts
+    ? (x: Float32Array, e?: Float32Array) => shiftAveraged(plain, x, e, data.windowLength, shifts)
+    : plain;
   const input = partInput(data, p, config.morph);
   const k = data.classes.length;
   const pred = await predictPart(predict, part, data.windowLength, k, inputColumns(config), 512, input);

@@ -5,6 +5,7 @@ import { basename, join } from "node:path";
 import { UserError } from "../errors.js";
 import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
+import { shiftsError, symmetricShifts } from "../../model/shifts.js";
 
 /** --augment: the waveform augmentation of src/model/augment.ts at these strengths. */
 const AUGMENT_ON = { warp: 0.1, wander: 0.3, noise: 0.05 } as const;
@@ -42,6 +43,7 @@ interface TrainCli {
   keepEpochs?: boolean;
   lastEpoch?: boolean;
   averageFrom?: string;
+  shiftAverage?: string;
 }
 
 const int = (name: string, v: string, min: number): number => {
@@ -116,6 +118,10 @@ export function register(program: Command): void {
       "--average-from <epoch>",
       "the model is the average of the weights of epochs <epoch>..last (SWA; BN statistics re-estimated)",
     )
+    .option(
+      "--shift-average <samples>",
+      "score and ship the model with test-time shifts: probabilities averaged over the input moved by -d, 0, +d samples",
+    )
     .option("--keep-epochs", "also keep every epoch's weights (<run-dir>/epoch-<n>.ckpt)")
     .option("--hide-test", "do not print test-part figures (choose settings on validation only)")
     .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
@@ -166,6 +172,9 @@ export function register(program: Command): void {
           ...(o.morph === "none" ? {} : { morph: morphMode(o.morph) }),
           ...(o.keepEpochs ? { keepEpochs: true } : {}),
           ...(o.lastEpoch ? { lastEpoch: true } : {}),
+          ...(o.shiftAverage === undefined
+            ? {}
+            : { testTimeShifts: symmetricShifts(int("--shift-average", o.shiftAverage, 1)) }),
           ...(o.averageFrom === undefined ? {} : { averageFrom: int("--average-from", o.averageFrom, 1) }),
           ...(o.chooseMinSupport === undefined
             ? {}
@@ -175,6 +184,8 @@ export function register(program: Command): void {
           throw new UserError(
             `--average-from ${config.averageFrom} is after the last epoch (${config.epochs})`,
           );
+        const badShifts = config.testTimeShifts && shiftsError(config.testTimeShifts, 256);
+        if (badShifts) throw new UserError(`--shift-average: the shifts ${badShifts}`);
         const fixed = config.lastEpoch || config.averageFrom !== undefined;
         if (o.valRecords?.trim() === "none" && !fixed)
           throw new UserError(
