@@ -4,7 +4,7 @@ import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bun
 import { createSession, loadOrt } from "./engine/runtime.js";
 import { beatInputs, netInputShape, type BeatInputs } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
-import { shiftAveraged } from "./shifts.js";
+import { withShifts } from "./shifts.js";
 
 export interface ClassifierOptions {
   /** onnxruntime intra-op threads (default 2). */
@@ -91,10 +91,7 @@ export async function openClassifier(
     }
     return out;
   };
-  const shifts = meta.testTimeShifts;
-  const predict = shifts
-    ? (x: Float32Array, e?: Float32Array) => shiftAveraged(plain, x, e, len, shifts)
-    : plain;
+  const predict = withShifts(plain, len, meta.testTimeShifts);
   return { meta, predict, release: () => session.release() };
 }
 

@@ -13,7 +13,7 @@ export function shiftRows(x: Float32Array, len: number, d: number): Float32Array
 
 /** The mean of predict() over the input shifted by each of `shifts` samples. */
 export async function shiftAveraged(
-  predict: (x: Float32Array, extra?: Float32Array) => Promise<Float32Array>,
+  predict: Predict,
   x: Float32Array,
   extra: Float32Array | undefined,
   len: number,
@@ -29,6 +29,12 @@ export async function shiftAveraged(
   for (let i = 0; i < sum.length; i++) sum[i] /= shifts.length;
   return sum;
 }
+
+type Predict = (x: Float32Array, extra?: Float32Array) => Promise<Float32Array>;
+
+/** `predict` averaged over `shifts` (src/model/shifts.ts), or `predict` itself when there are none. */
+export const withShifts = (predict: Predict, len: number, shifts: readonly number[] | undefined): Predict =>
+  shifts ? (x, extra) => shiftAveraged(predict, x, extra, len, shifts) : predict;
 
 /** Why `shifts` are not usable test-time shifts for windows of `len` samples, or undefined. */
 export function shiftsError(shifts: unknown, len: number): string | undefined {

@@ -20,7 +20,7 @@ import { IRREGULARITY_COLUMN, RR_INPUT_COLUMNS, gatherBatch, predictPart, shuffl
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
 import { oneCycleLr } from "./schedule.js";
-import { shiftAveraged } from "./shifts.js";
+import { withShifts } from "./shifts.js";
 import { createTrainer, type Trainer } from "./trainer.js";
 import {
   NO_AUGMENT,
@@ -127,6 +127,11 @@ export async function train(
   outDir: string,
   opts: { resume?: boolean; events?: TrainEvents } = {},
 ): Promise<{ trainer: Trainer; state: RunState }> {
+  const fixed = config.lastEpoch === true || config.averageFrom !== undefined;
+  if (data.parts.val.y.length === 0 && !fixed)
+    throw new Error("no validation part to choose the epoch by: train with lastEpoch or averageFrom");
+  if (config.averageFrom !== undefined && !(config.averageFrom >= 1 && config.averageFrom <= config.epochs))
+    throw new RangeError(`averageFrom must be an epoch in 1..${config.epochs}`);
   const K = data.classes.length;
   const rrCols = inputColumns(config);
   const part = data.parts.train;
@@ -143,10 +148,6 @@ export async function train(
       inputChannels: morphChannels(config.morph ?? "none"),
     },
   });
-  if (data.parts.val.y.length === 0 && config.lastEpoch !== true && config.averageFrom === undefined)
-    throw new Error("no validation part to choose the epoch by: train with lastEpoch or averageFrom");
-  if (config.averageFrom !== undefined && !(config.averageFrom >= 1 && config.averageFrom <= config.epochs))
-    throw new RangeError(`averageFrom must be an epoch in 1..${config.epochs}`);
   let state: RunState = { config, scheme: data.scheme, split: data.split, epoch: 0, history: [], best: null };
   if (opts.resume && existsSync(join(outDir, "last.ckpt"))) state = await resumeFrom(outDir, trainer, state);
 
@@ -176,10 +177,7 @@ export async function train(
       samplesPerSec: (batches.steps * B) / trainSeconds,
       seconds: (performance.now() - t0) / 1000,
     };
-    const score = (b: { valScore?: number | null; valMacroF1: number | null }) =>
-      b.valScore ?? b.valMacroF1 ?? -1;
-    const fixed = config.lastEpoch === true || config.averageFrom !== undefined;
-    const isBest = fixed || state.best === null || score(log) > score(state.best);
+    const isBest = fixed || state.best === null || choiceOf(log) > choiceOf(state.best);
     state = {
       ...state,
       epoch,
@@ -196,6 +194,10 @@ export async function train(
     state = await averageEpochs(trainer, data, config, outDir, state);
   return { trainer, state };
 }
+
+/** An epoch's choosing score as logged (-1 without a validation part). */
+const choiceOf = (b: { valScore?: number | null; valMacroF1: number | null }) =>
+  b.valScore ?? b.valMacroF1 ?? -1;
 
 /** Batches the averaged weights' batch-norm statistics are re-estimated on. */
 const BN_REFRESH_BATCHES = 200;
@@ -352,10 +354,7 @@ export async function scorePart(
   const part = data.parts[p];
   if (part.y.length === 0) return null;
   const plain = (x: Float32Array, e?: Float32Array) => trainer.predict(x, e);
-  const shifts = config.testTimeShifts;
-  const predict = shifts
-    ? (x: Float32Array, e?: Float32Array) => shiftAveraged(plain, x, e, data.windowLength, shifts)
-    : plain;
+  const predict = withShifts(plain, data.windowLength, config.testTimeShifts);
   const input = partInput(data, p, config.morph);
   const k = data.classes.length;
   const pred = await predictPart(predict, part, data.windowLength, k, inputColumns(config), 512, input);
