@@ -125,10 +125,10 @@ export async function ablations(
   ];
   const kept: boolean[][] = [];
   for (const [x, extra] of runs) {
-    const logits = await net.logits(x, extra);
+    const probs = await net.probs(x, extra);
     kept.push(
       Array.from({ length: n }, (_, i) => {
-        const row = logits.subarray(i * K, (i + 1) * K);
+        const row = probs.subarray(i * K, (i + 1) * K);
         return row.indexOf(Math.max(...row)) === cls[i];
       }),
     );
@@ -150,7 +150,14 @@ export async function channelSection(
   const { len: L } = netInputShape(meta);
   const F = meta.extraFeatures.length;
   const net = await X.createExplainer(
-    { arch: meta.arch, classes: meta.classes, extraNames: meta.extraFeatures, weights, input: [2, L] },
+    {
+      arch: meta.arch,
+      classes: meta.classes,
+      extraNames: meta.extraFeatures,
+      weights,
+      input: [2, L],
+      testTimeShifts: meta.testTimeShifts,
+    },
     { threads: 1 },
   );
   const neutral = F > 0 ? X.neutralExtra(meta) : undefined;

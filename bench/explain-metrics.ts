@@ -3,7 +3,6 @@
 import { mulberry32 } from "../src/model/engine/rng.js";
 import type { Weights } from "../src/model/engine/module.js";
 import type { Explainer } from "../src/explain/index.js";
-import { softmax } from "../src/explain/index.js";
 
 /** Ranks (1-based, ties averaged). */
 export function ranks(v: ArrayLike<number>): Float64Array {
@@ -101,12 +100,9 @@ export async function deletionAuc(
     }
   }
   const rowTemplates = template && Array.from({ length: n * S }, (_, r) => template[Math.floor(r / S)]);
-  const logits = await e.logits(xs, es, rowTemplates);
+  const probs = await e.probs(xs, es, rowTemplates);
   return Float64Array.from({ length: n }, (_, i) => {
-    const p = Array.from(
-      { length: S },
-      (_, s) => softmax(logits.subarray((i * S + s) * K, (i * S + s + 1) * K))[cls[i]],
-    );
+    const p = Array.from({ length: S }, (_, s) => probs[(i * S + s) * K + cls[i]]);
     let auc = 0;
     for (let s = 1; s < S; s++) auc += (p[s - 1] + p[s]) / 2 / DELETION_STEPS;
     return auc;

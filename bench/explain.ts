@@ -85,9 +85,9 @@ async function evalBeats(e: X.Explainer, b: ModelBundle, ds: BeatDataset): Promi
     for (let j = 0; j < of.length && idx.length < (k + 1) * PER_CLASS; j += step) idx.push(of[j]);
   }
   const r = rows(test, idx, L, F, e.pair);
-  const logits = await e.logits(r.x, r.extra, r.template);
+  const probs = await e.probs(r.x, r.extra, r.template);
   const cls = Int32Array.from({ length: idx.length }, (_, i) => {
-    const row = logits.subarray(i * K, (i + 1) * K);
+    const row = probs.subarray(i * K, (i + 1) * K);
     return row.indexOf(Math.max(...row));
   });
   return { ...r, cls };
@@ -193,6 +193,7 @@ async function sanity(b: ModelBundle, ev: Eval, ds: BeatDataset) {
       weights: w!,
       input: [channels, L],
       pair: morphOf(meta) === "pair",
+      testTimeShifts: meta.testTimeShifts,
     });
     const out: Record<string, X.Attribution[]> = {};
     for (const m of X.METHODS)

@@ -25,6 +25,7 @@ export function inputSpecOf(meta: ModelMeta): InputSpec {
   };
 }
 
+/** The explainer of a bundle's network: of the shift-averaged model when model.json has testTimeShifts. */
 export async function bundleExplainer(b: ModelBundle, o: ExplainerOptions = {}): Promise<Explainer> {
   if (!b.weights) throw new Error(`model ${b.dir}: weights were not loaded`);
   const { channels, len } = netInputShape(b.meta);
@@ -36,6 +37,7 @@ export async function bundleExplainer(b: ModelBundle, o: ExplainerOptions = {}):
       weights: b.weights,
       input: [channels, len],
       pair: morphOf(b.meta) === "pair",
+      testTimeShifts: b.meta.testTimeShifts,
     },
     o,
   );

@@ -5,11 +5,14 @@
 // and the gradient with respect to the beat is the sum of the two channels' gradients (chain rule: both
 // channels are the beat plus a constant). Every method then attributes the beat's own samples, and its
 // completeness (attributions sum to the logit change) holds on the beat.
+// A model with test-time shifts (model.json testTimeShifts) is explained as the classifier predicts with
+// it: the explainer is wrapped by withTestShifts (shifted.ts), which every method then sees.
 import type { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
 import { ARCHS, INPUT_SHAPE, arrhythmiNet, type ArrhythmiNetConfig } from "../model/arrhythminet.js";
 import type { Weights } from "../model/engine/module.js";
 import { createSession, loadOrt } from "../model/engine/runtime.js";
 import { explainGraph, type ExplainIo, type ExplainLayout, type GraphKind } from "./graph.js";
+import { withTestShifts } from "./shifted.js";
 
 /** What an explanation needs to know of a trained network. */
 export interface ExplainModel {
@@ -25,6 +28,8 @@ export interface ExplainModel {
   readonly input?: readonly [number, number];
   /** the net reads [beat, beat - template] (input channels 2): rows are beats, with a template each */
   readonly pair?: boolean;
+  /** model.json testTimeShifts: explain the shift-averaged model (shifted.ts) */
+  readonly testTimeShifts?: readonly number[];
 }
 
 /** Each row's record template (a pair explainer's rows need one each; unused otherwise). */
@@ -44,6 +49,9 @@ export interface GradBatch {
   readonly gradActs: Float32Array;
   /** [C', L'] */
   readonly actShape: readonly [number, number];
+  /** test-time shifts (shifted.ts): a row's acts and gradActs are one C' x L' map per shift, each over
+   * the row's input shifted by actShifts[s] (absent: one map, of the row itself) */
+  readonly actShifts?: readonly number[];
 }
 
 export interface ExplainerOptions {
@@ -63,6 +71,8 @@ export interface Explainer {
   readonly width: number;
   /** rows are beats with a template each (ExplainModel.pair) */
   readonly pair: boolean;
+  /** the test-time shifts the explained model averages over (shifted.ts), or undefined */
+  readonly testTimeShifts?: readonly number[];
   /** Class logits of n rows (n x K). */
   logits(x: Float32Array, extra?: Float32Array, templates?: RowTemplates): Promise<Float32Array>;
   /** Gradients of logit cls[i] of every row i, in batched runs. */
@@ -73,6 +83,9 @@ export interface Explainer {
     kind?: GraphKind,
     templates?: RowTemplates,
   ): Promise<GradBatch>;
+  /** Class probabilities of n rows (n x K) as the classifier gives them: softmax of the logits, with
+   * test-time shifts the mean of the shifted inputs' softmax. Its row argmax is the predicted class. */
+  probs(x: Float32Array, extra?: Float32Array, templates?: RowTemplates): Promise<Float64Array>;
   release(): Promise<void>;
 }
 
@@ -90,7 +103,20 @@ const config = (arch: string | ArrhythmiNetConfig): ArrhythmiNetConfig => {
   return cfg;
 };
 
+/** Row-wise softmax of n x K logits. */
+export function softmaxRows(logits: Float32Array, K: number): Float64Array {
+  const out = new Float64Array(logits.length);
+  for (let r = 0; r < logits.length; r += K) out.set(softmax(logits.subarray(r, r + K)), r);
+  return out;
+}
+
+/** The explainer of a network (wrapped by withTestShifts when the model has test-time shifts). */
 export async function createExplainer(m: ExplainModel, o: ExplainerOptions = {}): Promise<Explainer> {
+  const e = await createNetExplainer(m, o);
+  return m.testTimeShifts ? withTestShifts(e, m.testTimeShifts) : e;
+}
+
+async function createNetExplainer(m: ExplainModel, o: ExplainerOptions): Promise<Explainer> {
   const io: ExplainIo = {
     input: m.input ?? INPUT_SHAPE,
     extraFeatures: m.extraNames.length,
@@ -157,23 +183,25 @@ export async function createExplainer(m: ExplainModel, o: ExplainerOptions = {})
         out[r * width + k] = g[r * 2 * width + k] + g[r * 2 * width + width + k];
     return out;
   };
+  const logits = async (x: Float32Array, extra?: Float32Array, templates?: RowTemplates) => {
+    const n = rowsOf(x, extra, templates);
+    const s = await session("forward");
+    const out = new Float32Array(n * K);
+    for (let a = 0; a < n; a += maxBatch) {
+      const b = Math.min(n, a + maxBatch);
+      const r = await s.run(feeds(x, extra, a, b, templates));
+      out.set(r.logits.data as Float32Array, a * K);
+    }
+    return out;
+  };
   return {
     io,
     classes: m.classes,
     extraNames: m.extraNames,
     width,
     pair,
-    async logits(x, extra, templates) {
-      const n = rowsOf(x, extra, templates);
-      const s = await session("forward");
-      const out = new Float32Array(n * K);
-      for (let a = 0; a < n; a += maxBatch) {
-        const b = Math.min(n, a + maxBatch);
-        const r = await s.run(feeds(x, extra, a, b, templates));
-        out.set(r.logits.data as Float32Array, a * K);
-      }
-      return out;
-    },
+    logits,
+    probs: async (x, extra, templates) => softmaxRows(await logits(x, extra, templates), K),
     async gradients(x, extra, cls, kind = "gradients", templates) {
       const n = rowsOf(x, extra, templates);
       if (cls.length !== n) throw new Error(`gradients: ${n} class indices expected`);

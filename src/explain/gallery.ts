@@ -1,9 +1,8 @@
 // The gallery: for each class, correctly and wrongly classified test beats with their explanations.
 import type { Explainer } from "./explainer.js";
-import { softmax } from "./explainer.js";
 import { explainBeats, type ExplainOptions } from "./explain.js";
 import { mulberry32 } from "../model/engine/rng.js";
-import { beatPanel, esc } from "./render.js";
+import { beatPanel, esc, scoreName } from "./render.js";
 import { METHOD_TITLES, type Attribution, type MethodName } from "./types.js";
 
 export interface GalleryBeats {
@@ -50,9 +49,9 @@ export async function buildGallery(
   const rowTemplates = (rows: readonly number[]) =>
     e.pair ? rows.map((i) => beats.templateOf!(i)) : undefined;
   if (e.pair && !beats.templateOf) throw new Error("a pair model's gallery needs each beat's template");
-  const logits = await e.logits(beats.x, beats.extra, rowTemplates(Array.from({ length: n }, (_, i) => i)));
+  const probs = await e.probs(beats.x, beats.extra, rowTemplates(Array.from({ length: n }, (_, i) => i)));
   const pred = Int32Array.from({ length: n }, (_, i) => {
-    const row = logits.subarray(i * K, (i + 1) * K);
+    const row = probs.subarray(i * K, (i + 1) * K);
     return row.indexOf(Math.max(...row));
   });
   const rng = mulberry32(o.seed ?? 0);
@@ -98,7 +97,7 @@ export async function buildGallery(
       sample: beats.sample[i],
       truth: c,
       predicted: pred[i],
-      probs: softmax(logits.subarray(i * K, (i + 1) * K)),
+      probs: Array.from(probs.subarray(i * K, (i + 1) * K)),
       explanation: expl[r],
     });
     out.push({
@@ -134,6 +133,8 @@ export function gallerySvg(
     model: string;
     templateOf?: (index: number) => ArrayLike<number>;
     morph?: "residual" | "pair";
+    /** the model's test-time shifts (the explained score averages the logit over them) */
+    testTimeShifts?: readonly number[];
   },
 ): string {
   const per = Math.max(1, g.correct.length, g.wrong.length);
@@ -150,7 +151,7 @@ export function gallerySvg(
       `class ${c}: ${g.right} of ${g.total} test beats classified correctly`,
     )}</text>`,
     `<text x="20" y="48" ${FONT} font-size="12" fill="#333">${esc(
-      `${METHOD_TITLES[method]} of the predicted class's logit · ${o.model} · red raises it, blue lowers it · dashed: QRS and T windows`,
+      `${METHOD_TITLES[method]} of the ${scoreName("predicted class's", o.testTimeShifts)} · ${o.model} · red raises it, blue lowers it · dashed: QRS and T windows`,
     )}</text>`,
   ];
   if (o.templateOf)

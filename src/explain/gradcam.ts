@@ -1,6 +1,8 @@
 // Grad-CAM (Selvaraju et al. 2017) on the last conv block, and Guided Grad-CAM: the class-logit
 // gradient of each feature channel, averaged over positions, weights that channel's activations;
 // the positive part of the weighted sum, linearly interpolated to the input length, is the map.
+// A model with test-time shifts (shifted.ts) has one feature map per shifted copy of the input: each copy's
+// map, moved back to the beat's own time axis, and their mean is the map (camOnInput).
 import type { Explainer, GradBatch } from "./explainer.js";
 import type { Attribution, Beats } from "./types.js";
 
@@ -21,10 +23,11 @@ export function upsample(cam: ArrayLike<number>, length: number): Float32Array {
   return out;
 }
 
-/** The Grad-CAM map of row r of a gradient batch, at the feature map's resolution. */
-export function camOf(b: GradBatch, r: number): Float32Array {
+/** The Grad-CAM map of row r of a gradient batch (its feature map s of b.actShifts), at the feature map's
+ * resolution. */
+export function camOf(b: GradBatch, r: number, s = 0): Float32Array {
   const [c, lf] = b.actShape;
-  const base = r * c * lf;
+  const base = (r * (b.actShifts?.length ?? 1) + s) * c * lf;
   const cam = new Float32Array(lf);
   for (let ch = 0; ch < c; ch++) {
     let alpha = 0;
@@ -34,6 +37,22 @@ export function camOf(b: GradBatch, r: number): Float32Array {
   }
   for (let t = 0; t < lf; t++) cam[t] = Math.max(cam[t], 0);
   return cam;
+}
+
+/**
+ * The Grad-CAM map of row r over `length` input samples. With test-time shifts (b.actShifts), the sum of
+ * each shifted copy's map (its gradients are h's, the copy's own / |shifts|: so the mean of the per-copy
+ * Grad-CAMs), moved back to the row's own time axis: copy d's input sample t is the row's sample t + d, and
+ * the row's samples a copy does not see (the first d for d > 0, the last -d for d < 0) get 0 from it.
+ */
+export function camOnInput(b: GradBatch, r: number, length: number): Float32Array {
+  if (!b.actShifts) return upsample(camOf(b, r), length);
+  const out = new Float32Array(length);
+  b.actShifts.forEach((d, s) => {
+    const cam = upsample(camOf(b, r, s), length);
+    for (let u = Math.max(0, d); u < Math.min(length, length + d); u++) out[u] += cam[u - d];
+  });
+  return out;
 }
 
 export interface CamOptions {
@@ -86,7 +105,7 @@ function camResult(
   guided?: GradBatch,
 ): Attribution {
   const K = e.io.numClasses;
-  const cam = upsample(camOf(b, r), e.width);
+  const cam = camOnInput(b, r, e.width);
   const grads = guided ?? b;
   if (guided) for (let i = 0; i < cam.length; i++) cam[i] *= guided.gradX[r * e.width + i];
   return {

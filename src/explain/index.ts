@@ -7,6 +7,7 @@ export * from "./ig.js";
 export * from "./shap.js";
 export * from "./occlusion.js";
 export * from "./explain.js";
+export * from "./shifted.js";
 export * from "./paths.js";
 export * from "./physiology.js";
 export * from "./record.js";

@@ -26,7 +26,13 @@ export interface ExplanationView {
   readonly template?: ArrayLike<number>;
   /** which of the two the template belongs to (default residual) */
   readonly morph?: "residual" | "pair";
+  /** the model's test-time shifts: the explained score is the logit averaged over them (shifted.ts) */
+  readonly testTimeShifts?: readonly number[];
 }
+
+/** What is explained of class `c`: its logit, or with test-time shifts its mean over the shifted inputs. */
+export const scoreName = (c: string, shifts?: readonly number[]): string =>
+  shifts ? `${c} logit averaged over the input shifted by ${shifts.join(", ")} samples` : `${c} logit`;
 
 /** What the explained input is, said under the picture of a residual model. */
 export const RESIDUAL_NOTE =
@@ -141,7 +147,7 @@ export function explanationSvg(v: ExplanationView): string {
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text class="title" x="20" y="28" ${FONT} font-size="17" font-weight="bold" fill="#111">${esc(v.title)}</text>`,
     `<text class="subtitle" x="20" y="50" ${FONT} font-size="13" fill="#333">${esc(
-      `${METHOD_TITLES[v.method]} of the ${v.className} logit · predicted ${v.classes[pred]} (${(100 * v.probs[pred]).toFixed(1)} %)`,
+      `${METHOD_TITLES[v.method]} of the ${scoreName(v.className, v.testTimeShifts)} · predicted ${v.classes[pred]} (${(100 * v.probs[pred]).toFixed(1)} %)`,
     )}</text>`,
     beatPanel(v, { x: 80, y: 70, w: 620, h: 330 }),
     `<text x="80" y="${H - 20}" ${FONT} font-size="11" fill="#555">red: raises the ${esc(v.className)} logit · blue: lowers it · opacity: |attribution| / max</text>`,

@@ -11,6 +11,19 @@ export function shiftRows(x: Float32Array, len: number, d: number): Float32Array
   return out;
 }
 
+/**
+ * The adjoint (transpose) of shiftRows: out[clamp(t + d)] += g[t] per row, so that
+ * <shiftRows(x, d), g> = <x, shiftRowsAdjoint(g, d)>. The gradient of f(shiftRows(x)) is
+ * shiftRowsAdjoint(grad f): the repeated edge sample gathers the gradient of every position that copied it.
+ */
+export function shiftRowsAdjoint(g: Float32Array, len: number, d: number): Float32Array {
+  if (d === 0) return g;
+  const out = new Float32Array(g.length);
+  for (let r = 0; r < g.length; r += len)
+    for (let t = 0; t < len; t++) out[r + Math.min(len - 1, Math.max(0, t + d))] += g[r + t];
+  return out;
+}
+
 /** The mean of predict() over the input shifted by each of `shifts` samples. */
 export async function shiftAveraged(
   predict: Predict,

@@ -59,8 +59,8 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) });
   try {
     const beats = X.beatRows(meta, beat);
-    const logits = await e.logits(beats.x, beats.extra, beats.template);
-    const probs = X.softmax(logits);
+    // classify's probabilities (with the model's test-time shifts): the predicted class is the one explained
+    const probs = Array.from(await e.probs(beats.x, beats.extra, beats.template));
     const cls = o.class !== undefined ? meta.classes.indexOf(o.class) : probs.indexOf(Math.max(...probs));
     let background;
     if (method === "shap") {
@@ -89,6 +89,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         other: meta.extraFeatures.map((name, k) => ({ name, value: a.other[k] })),
         template: beat.templateSignal,
         morph: meta.morph === "pair" ? "pair" : "residual",
+        testTimeShifts: e.testTimeShifts,
       });
       const png = extname(o.out).toLowerCase() === ".png";
       await writeFileAtomic(o.out, png ? await svgToPng(svg, 1.5) : svg);
@@ -110,6 +111,9 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         // A residual model: the attribution is over the beat minus `template` (mV, over `window`); a pair
         // model: over the beat, which it reads as it is and minus `template`.
         ...(beat.templateSignal && { morph: meta.morph, template: Array.from(beat.templateSignal) }),
+        // a model with test-time shifts: output and the attributions are of the class logit averaged over the
+        // input shifted by each of these samples; probs and class are classify's
+        ...(e.testTimeShifts && { testTimeShifts: e.testTimeShifts }),
       });
     } else {
       const w = X.beatWindows(beat.fs, beat.sample - beat.window[0], n);
@@ -118,7 +122,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
       const lines = [
         `beat at sample ${beat.sample} (reference ${beat.label ?? beat.symbol ?? "none"}): predicted ${meta.classes[probs.indexOf(Math.max(...probs))]}, ` +
           meta.classes.map((c, k) => `${c} ${pct(probs[k])}`).join(", "),
-        `${X.METHOD_TITLES[method]} of the ${meta.classes[cls]} logit (${a.output.toFixed(3)}` +
+        `${X.METHOD_TITLES[method]} of the ${X.scoreName(meta.classes[cls], e.testTimeShifts)} (${a.output.toFixed(3)}` +
           (a.baselineOutput === null ? ")" : `, baseline ${a.baselineOutput.toFixed(3)})`),
         `|attribution| in QRS ${pct(s.qrs)}, T wave ${pct(s.t)}, elsewhere ${pct(s.rest)}, RR inputs ${pct(s.rr)}`,
       ];

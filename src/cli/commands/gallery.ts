@@ -59,7 +59,7 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
     const lines = [
       `# Explanation gallery: ${meta.name}`,
       "",
-      `${X.METHOD_TITLES[method]} of the predicted class's logit, ${meta.scheme} scheme, ${meta.training.split} split, test part ` +
+      `${X.METHOD_TITLES[method]} of the ${X.scoreName("predicted class's", e.testTimeShifts)}, ${meta.scheme} scheme, ${meta.training.split} split, test part ` +
         `(${test.y.length} beats). Each class: up to ${per} correctly and ${per} wrongly classified beats drawn with seed ${seed}.`,
       "",
       ...(test.templateOf ? [`${note[0].toUpperCase()}${note.slice(1)}.`, ""] : []),
@@ -72,6 +72,7 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
         model: meta.name,
         templateOf: test.templateOf,
         morph,
+        testTimeShifts: e.testTimeShifts,
       });
       const file = `class-${name.replace(/[^A-Za-z0-9]/g, "_")}`;
       await writeFileAtomic(join(o.out, `${file}.svg`), svg);

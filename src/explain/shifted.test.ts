@@ -1,0 +1,199 @@
+// A model with test-time shifts is explained as it predicts: h_c(x) = mean_d z_c(S_d x), its gradient
+// mean_d S_d^T grad z_c(S_d x); IG and SHAP are complete on h; the explained (predicted) class is classify's.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { morphInput, readLeadMv } from "../beats/index.js";
+import { beatInputs } from "../model/beat-inputs.js";
+import { loadBundle } from "../model/bundle.js";
+import { classifyInputs, openClassifier } from "../model/classify.js";
+import { shiftRows, shiftRowsAdjoint } from "../model/shifts.js";
+import { isBeatCode, readAnnotations } from "../wfdb/index.js";
+import { bundleExplainer } from "./bundle.js";
+import { createExplainer, softmax, type Explainer } from "./explainer.js";
+import { explainBeats } from "./explain.js";
+import { camOf, camOnInput, gradCam, upsample } from "./gradcam.js";
+import { sampleBackground } from "./shap.js";
+import { withTestShifts } from "./shifted.js";
+import { pairTestBeats, syntheticBeats, trainedPairModel, trainedTestModel } from "./testing.js";
+import { completenessError } from "./types.js";
+
+const L = 256;
+const SHIFTS = [-2, 0, 2];
+const beats = syntheticBeats(6, 99);
+const cls = Int32Array.from(beats.y);
+
+/** the test network, plain and shift-averaged */
+let plain: Explainer;
+let shifted: Explainer;
+
+before(async () => {
+  const m = await trainedTestModel();
+  plain = await createExplainer(m);
+  shifted = await createExplainer({ ...m, testTimeShifts: SHIFTS });
+});
+
+after(async () => {
+  await Promise.all([plain.release(), shifted.release()]);
+});
+
+const close = (got: number, want: number, tol: number, what: string) =>
+  assert.ok(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
+
+/** The plain net's logits (n x K) of the beats shifted by d. */
+const plainLogits = (e: Explainer, d: number) => e.logits(shiftRows(beats.x, L, d), beats.extra);
+
+test("without test-time shifts the explainer is the net's own (withTestShifts is the identity)", async () => {
+  assert.equal(withTestShifts(plain, undefined), plain);
+  assert.equal(plain.testTimeShifts, undefined);
+  assert.deepEqual(shifted.testTimeShifts, SHIFTS);
+  // probs are the softmax of the logits, to the bit
+  const z = await plain.logits(beats.x, beats.extra);
+  const p = await plain.probs(beats.x, beats.extra);
+  for (let r = 0; r < 6; r++)
+    assert.deepEqual(Array.from(p.subarray(r * 5, r * 5 + 5)), softmax(z.subarray(r * 5, r * 5 + 5)));
+});
+
+test("logits, probs and gradients of h: the mean over the shifted inputs, the gradient through S_d^T", async () => {
+  const per = await Promise.all(SHIFTS.map((d) => plainLogits(plain, d)));
+  const z = await shifted.logits(beats.x, beats.extra);
+  const p = await shifted.probs(beats.x, beats.extra);
+  for (let i = 0; i < z.length; i++) close(z[i], (per[0][i] + per[1][i] + per[2][i]) / 3, 1e-5, `logit ${i}`);
+  for (let r = 0; r < 6; r++) {
+    const want = [0, 1, 2, 3, 4].map(
+      (k) => per.reduce((s, q) => s + softmax(q.subarray(r * 5, r * 5 + 5))[k], 0) / 3,
+    );
+    want.forEach((w, k) => close(p[r * 5 + k], w, 1e-6, `prob ${r},${k}`));
+  }
+  // the shifts change the prediction's numbers: h is not the plain net
+  assert.ok(z.some((v, i) => Math.abs(v - per[1][i]) > 1e-3));
+  // the gradient: mean_d S_d^T of the plain net's gradient at S_d x (the kinks of this ReLU net make finite
+  // differences too rough to check it; IG's completeness below checks that it is grad h)
+  const g = await shifted.gradients(beats.x, beats.extra, cls);
+  const parts = await Promise.all(
+    SHIFTS.map((d) => plain.gradients(shiftRows(beats.x, L, d), beats.extra, cls)),
+  );
+  const want = new Float32Array(6 * L);
+  SHIFTS.forEach((d, s) => shiftRowsAdjoint(parts[s].gradX, L, d).forEach((v, i) => (want[i] += v / 3)));
+  want.forEach((w, i) => close(g.gradX[i], w, 1e-5, `gradX ${i}`));
+  for (let i = 0; i < g.gradExtra.length; i++) {
+    const w = (parts[0].gradExtra[i] + parts[1].gradExtra[i] + parts[2].gradExtra[i]) / 3;
+    close(g.gradExtra[i], w, 1e-5, `gradExtra ${i}`);
+  }
+  for (let r = 0; r < 6; r++) close(g.logits[r * 5 + cls[r]], z[r * 5 + cls[r]], 1e-5, "gradients' logits");
+});
+
+test("IG and SHAP are complete on h; occlusion's output is h", async () => {
+  const ig = await explainBeats(shifted, beats, cls, "ig", { ig: { tolerance: 1e-4 } });
+  const bg = sampleBackground(syntheticBeats(40, 7), L, 4, 10, 1);
+  const shap = await explainBeats(shifted, beats, cls, "shap", { background: bg, shap: { tolerance: 0.01 } });
+  const occ = await explainBeats(shifted, beats, cls, "occlusion");
+  const z = await shifted.logits(beats.x, beats.extra);
+  const zBase = await shifted.logits(new Float32Array(L), new Float32Array(4));
+  const zBg = await shifted.logits(bg.x, bg.extra);
+  for (let r = 0; r < 6; r++) {
+    const c = cls[r];
+    close(ig[r].output, z[r * 5 + c], 1e-5, "IG output");
+    close(ig[r].baselineOutput!, zBase[c], 1e-5, "IG baseline output");
+    assert.ok(completenessError(ig[r]) <= 1e-4, `IG ${completenessError(ig[r])}`);
+    const bgMean = Array.from({ length: 10 }, (_, k) => zBg[k * 5 + c]).reduce((a, b) => a + b) / 10;
+    close(shap[r].baselineOutput!, bgMean, 1e-5, "SHAP baseline output");
+    assert.ok(completenessError(shap[r]) <= 0.01, `SHAP ${completenessError(shap[r])}`);
+    close(occ[r].output, z[r * 5 + c], 1e-5, "occlusion output");
+  }
+  // The plain net's gradient would not be complete on h: IG of the plain net sums to its own logit change.
+  const igPlain = await explainBeats(plain, beats, cls, "ig", { ig: { tolerance: 1e-4 } });
+  assert.ok(igPlain.some((a, r) => Math.abs(a.output - ig[r].output) > 1e-3));
+});
+
+test("Grad-CAM of h: each shifted copy's map moved back to the beat's time axis, averaged", async () => {
+  const got = await gradCam(shifted, beats, cls);
+  const per = await Promise.all(
+    SHIFTS.map((d) => plain.gradients(shiftRows(beats.x, L, d), beats.extra, cls)),
+  );
+  for (let r = 0; r < 6; r++) {
+    const want = new Float32Array(L);
+    SHIFTS.forEach((d, s) => {
+      const cam = upsample(camOf(per[s], r), L);
+      for (let u = 0; u < L; u++) if (u - d >= 0 && u - d < L) want[u] += cam[u - d] / 3;
+    });
+    for (let u = 0; u < L; u++) close(got[r].attribution[u], want[u], 1e-4, `cam ${r}[${u}]`);
+  }
+  // one shift of 0: Grad-CAM of the plain net
+  const zero = withTestShifts(plain, [0]);
+  const [a, b] = [
+    await zero.gradients(beats.x, beats.extra, cls),
+    await plain.gradients(beats.x, beats.extra, cls),
+  ];
+  for (let r = 0; r < 6; r++) assert.deepEqual(camOnInput(a, r, L), upsample(camOf(b, r), L));
+});
+
+test("a pair model with shifts: the whole net input [beat, beat - template] is shifted; IG complete on the beat", async () => {
+  const m = await trainedPairModel();
+  const pair = await createExplainer({ ...m, testTimeShifts: SHIFTS });
+  const net = await createExplainer({ ...m, pair: false });
+  try {
+    const p = pairTestBeats(L);
+    const two = morphInput(p.beats.x, L, (r) => p.template[r], "pair");
+    const per = await Promise.all(SHIFTS.map((d) => net.logits(shiftRows(two, L, d), p.beats.extra)));
+    const z = await pair.logits(p.beats.x, p.beats.extra, p.template);
+    for (let i = 0; i < z.length; i++)
+      close(z[i], (per[0][i] + per[1][i] + per[2][i]) / 3, 1e-5, `logit ${i}`);
+    const ig = await explainBeats(pair, { ...p.beats, template: p.template }, p.cls, "ig", {
+      ig: { tolerance: 1e-4 },
+    });
+    // (16,384 steps at most: a beat may stop above the 1e-4 asked)
+    for (const a of ig) assert.ok(completenessError(a) <= 2e-3, `IG ${completenessError(a)}`);
+  } finally {
+    await Promise.all([pair.release(), net.release()]);
+  }
+});
+
+test("shipped v1-aami-inter on samples/100: the explained class and probabilities are classify's", async () => {
+  const bundle = await loadBundle("models/v1-aami-inter");
+  const meta = bundle.meta;
+  assert.ok(meta.testTimeShifts, "the shipped inter model averages over test-time shifts");
+  const { fs, signal } = await readLeadMv("samples/100", meta.lead, false);
+  const samples = (await readAnnotations("samples/100", "atr"))
+    .filter((a) => isBeatCode(a.code))
+    .map((a) => a.sample);
+  const inputs = beatInputs(signal, fs, samples, meta);
+  const classifier = await openClassifier(bundle, { threads: 1 });
+  const e = await bundleExplainer(bundle);
+  const unshifted = await createExplainer({
+    arch: meta.arch,
+    classes: meta.classes,
+    extraNames: meta.extraFeatures,
+    weights: bundle.weights!,
+    input: [2, L],
+    pair: true,
+  });
+  try {
+    const classified = await classifyInputs(classifier, samples, inputs);
+    const n = samples.length;
+    // the explainer's rows: the beat channel of each net input, with the record's template
+    const x = new Float32Array(n * L);
+    for (let r = 0; r < n; r++) x.set(inputs.x.subarray(2 * r * L, (2 * r + 1) * L), r * L);
+    const templates = Array.from({ length: n }, () => inputs.template!);
+    const K = meta.classes.length;
+    const argmax = (p: ArrayLike<number>, r: number) => {
+      const row = Array.from({ length: K }, (_, k) => p[r * K + k]);
+      return meta.classes[row.indexOf(Math.max(...row))];
+    };
+    const [p, q] = [
+      await e.probs(x, inputs.extra, templates),
+      await unshifted.probs(x, inputs.extra, templates),
+    ];
+    let differ = 0;
+    classified.forEach((b, r) => {
+      assert.equal(argmax(p, r), b.label, `beat at ${b.sample}`);
+      meta.classes.forEach((c, k) =>
+        assert.ok(Math.abs(p[r * K + k] - b.probs[c]) < 2e-6, `${b.sample} ${c}`),
+      );
+      if (argmax(q, r) !== b.label) differ++;
+    });
+    // the unshifted net predicts another class for some beats: what explanations used to explain
+    assert.ok(differ > 0, "no beat's label depends on the shifts");
+  } finally {
+    await Promise.all([classifier.release(), e.release(), unshifted.release()]);
+  }
+});
