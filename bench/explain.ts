@@ -3,7 +3,8 @@
 // explanation method, on the shipped models (models/*) or, when none is there, on a development
 // model trained here in about a minute (bench/explain-model.ts). Prints markdown tables.
 // BENCH_ONLY=time: only the time table; BENCH_ONLY=channels: only a pair model's input channels
-// section (bench/explain-channels.ts; last in a full run); PER_CLASS, SANITY_BEATS: how many beats.
+// section (bench/explain-channels.ts; last in a full run); PER_CLASS, SANITY_BEATS: how many beats;
+// SHAP_FLOOR: SHAP's completeness floor (ShapOptions.floor, default 0.1; 0: the plain relative error).
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -34,6 +35,7 @@ const SHIPPED = ["v1-paper-intra", "v2-paper-intra", "v1-aami-inter", "v2-aami-i
 );
 const PER_CLASS = Number(process.env.PER_CLASS ?? 40);
 const SANITY_BEATS = Number(process.env.SANITY_BEATS ?? 50);
+const SHAP_FLOOR = process.env.SHAP_FLOOR === undefined ? undefined : Number(process.env.SHAP_FLOOR);
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0) / Math.max(1, a.length);
 
@@ -106,6 +108,7 @@ const slice = (ev: Eval, n: number, L: number, F: number): Eval => ({
 const methodOptions = (b: ModelBundle, ds: BeatDataset): X.ExplainOptions => ({
   background: X.trainingBackground(b.meta, ds, 50, 0),
   extraBaseline: X.neutralExtra(b.meta),
+  shap: { floor: SHAP_FLOOR },
 });
 
 async function timing(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset) {
@@ -138,6 +141,7 @@ async function timing(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset)
     `| method | batched, ms per beat (${nb} beats, one call) | in classifications | one beat alone, ms |`,
     "|---|---|---|---|",
   ];
+  let lone: X.Attribution | undefined;
   for (const m of X.METHODS) {
     const opts = () => methodOptions(b, ds);
     await X.explainBeats(e, one, one.cls, m, opts()); // sessions built, caches warm
@@ -147,27 +151,41 @@ async function timing(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset)
     const per = (performance.now() - t) / batch.cls.length;
     const o2 = opts();
     t = performance.now();
-    await X.explainBeats(e, one, one.cls, m, o2);
+    const [a] = await X.explainBeats(e, one, one.cls, m, o2);
     const alone = performance.now() - t;
     lines.push(`| ${m} | ${per.toFixed(2)} | ${(per / infer).toFixed(0)}x | ${alone.toFixed(1)} |`);
+    if (m === "shap") lone = a;
   }
+  if (lone)
+    lines.push(
+      "",
+      `The lone beat's SHAP: output ${lone.output.toFixed(4)}, baselineOutput ${lone.baselineOutput!.toFixed(4)}, ` +
+        `mean |output − background logit| ${lone.info.pathScale.toFixed(3)}; ${lone.info.gradientsPerBeat} gradient ` +
+        `evaluations, completeness error ${pct(lone.info.completenessError)} (against the floor: ${pct(lone.info.floorError)}).`,
+    );
   return lines.join("\n");
 }
 
 async function completeness(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDataset) {
   const lines = [
-    "| method | beats | mean error | worst beat | mean gradient evaluations per beat |",
-    "|---|---|---|---|---|",
+    "| method | beats | mean error | worst beat | worst beat against the floor | mean gradient evaluations per beat |",
+    "|---|---|---|---|---|---|",
   ];
   for (const m of ["ig", "shap"] as const) {
     const r = await X.explainBeats(e, ev, ev.cls, m, methodOptions(b, ds));
     const errs = r.map(X.completenessError);
     const evals = r.map((a) => (m === "ig" ? a.info.steps + 1 : a.info.gradientsPerBeat));
+    // SHAP's stopping rule: the error against max(|Δ|, 0.1 x the mean |logit change| of its paths); IG: |Δ|
+    const floored = r.map((a, i) => a.info.floorError ?? errs[i]);
     lines.push(
-      `| ${m} | ${r.length} | ${pct(mean(errs))} | ${pct(Math.max(...errs))} | ${mean(evals).toFixed(0)} |`,
+      `| ${m} | ${r.length} | ${pct(mean(errs))} | ${pct(Math.max(...errs))} | ${pct(Math.max(...floored))} | ${mean(evals).toFixed(0)} |`,
     );
   }
-  return lines.join("\n");
+  return [
+    ...lines,
+    "",
+    "Errors against |Δ| = |output − baselineOutput|; SHAP stops at 3 % against max(|Δ|, 0.1 × the mean |output − background logit|) (src/explain/paths.ts).",
+  ].join("\n");
 }
 
 async function sanity(b: ModelBundle, ev: Eval, ds: BeatDataset) {

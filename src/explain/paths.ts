@@ -3,7 +3,11 @@
 // (x - b) * integral over alpha of grad f(b + alpha (x - b)), averaged over the baselines.
 // Quadrature: the trapezoid rule on a uniform grid, refined per beat by halving the step (points
 // already run are reused) until the completeness error (sum of attributions against
-// f(x) - mean f(b)) is below `tolerance` or `maxSteps` is reached. Each path's own error is known
+// f(x) - mean f(b)) is below `tolerance` or `maxSteps` is reached. The error is relative to
+// max(|f(x) - mean f(b)|, floor * mean |f(x) - f(b)|): a beat whose logit is close to the baselines' mean
+// while the paths themselves change it a lot (SHAP: f(x) - f(b) of both signs, cancelling) is not asked for
+// more precision than `floor` times the paths' own logit changes (what the quadrature integrates); with
+// one baseline (IG) the two are equal and the floor (<= 1) changes nothing. Each path's own error is known
 // exactly (its sum against f(x) - f(b)), so a round refines only the paths carrying half of the
 // beat's absolute path error: with 50 background paths (SHAP) most stay coarse. A ReLU network is
 // piecewise linear along a path, so its gradient jumps: the error falls like the step, and beats with many
@@ -20,6 +24,8 @@ export interface QuadratureOptions {
   readonly maxSteps: number;
   /** completeness error that stops the refinement */
   readonly tolerance: number;
+  /** the error's denominator is at least floor x the mean |logit change| of the paths (default 0: none) */
+  readonly floor?: number;
 }
 
 export interface PathResult {
@@ -33,7 +39,12 @@ export interface PathResult {
   readonly steps: number;
   /** gradient evaluations spent on the beat (the baselines' own, shared and cacheable, not counted) */
   readonly evaluations: number;
+  /** |sum of attributions - (output - baselineOutput)| / |output - baselineOutput| (floor 1e-6) */
   readonly error: number;
+  /** the mean over the baselines of |f(x) - f(b)|, the paths' own logit changes */
+  readonly pathScale: number;
+  /** the same difference against max(|output - baselineOutput|, floor x pathScale): what `tolerance` bounds */
+  readonly floorError: number;
 }
 
 /** The fields an IG or GradientSHAP explanation takes from a beat's path result (waveform, then extra inputs). */
@@ -129,9 +140,11 @@ export async function pathIntegrals(
     const out = new Float64Array(D);
     const pathErrors = new Float64Array(m);
     let base = 0;
+    let pathScale = 0;
     for (let k = 0; k < m; k++) {
       const fb = end.logits[k * K + cls[r]];
       base += fb / m;
+      pathScale += Math.abs(s.output - fb) / m;
       let sum = 0;
       for (let i = 0; i < D; i++) {
         const g0 = i < L ? end.gradX[k * L + i] : end.gradExtra[k * F + i - L];
@@ -145,6 +158,7 @@ export async function pathIntegrals(
     const delta = s.output - base;
     const total = out.reduce((t, v) => t + v, 0);
     const error = Math.abs(total - delta) / Math.max(Math.abs(delta), 1e-6);
+    const floorError = Math.abs(total - delta) / Math.max(Math.abs(delta), (q.floor ?? 0) * pathScale, 1e-6);
     const steps = Math.max(...s.steps);
     return {
       attribution: out,
@@ -154,6 +168,8 @@ export async function pathIntegrals(
       steps,
       evaluations: s.evaluations,
       error,
+      pathScale,
+      floorError,
       pathErrors,
     };
   };
@@ -170,7 +186,7 @@ export async function pathIntegrals(
     const mids: [number, number, number][] = [];
     const refined: [number, number][] = [];
     results.forEach((res, r) => {
-      if (res.error <= q.tolerance) return;
+      if (res.floorError <= q.tolerance) return;
       const s = states[r];
       const open = Array.from({ length: m }, (_, k) => k).filter((k) => s.steps[k] < q.maxSteps);
       open.sort((a, b) => Math.abs(res.pathErrors[b]) - Math.abs(res.pathErrors[a]));

@@ -19,6 +19,13 @@ export interface ShapOptions {
   readonly maxSteps?: number;
   /** completeness error that stops the refinement (default 0.03 = 3 %) */
   readonly tolerance?: number;
+  /**
+   * the completeness error's denominator is at least `floor` x the mean |f(x) - f(b)| over the background
+   * (default 0.1; 0: the plain relative error, as before): a beat whose logit is within a hair of the
+   * background mean is refined until its error is `tolerance` x `floor` of the paths' logit changes, not
+   * `tolerance` of that hair (paths.ts)
+   */
+  readonly floor?: number;
 }
 
 /** The background: m beats of model inputs (usually training beats). */
@@ -87,7 +94,12 @@ export async function gradientShap(
   if (!Number.isInteger(m) || m < 1) throw new Error("shap: the background needs at least one beat");
   if (F > 0 && background.extra?.length !== m * F)
     throw new Error(`shap: background extra must be ${m} x ${F}`);
-  const q = { steps: o.steps ?? 2, maxSteps: o.maxSteps ?? 256, tolerance: o.tolerance ?? 0.03 };
+  const q = {
+    steps: o.steps ?? 2,
+    maxSteps: o.maxSteps ?? 256,
+    tolerance: o.tolerance ?? 0.03,
+    floor: o.floor ?? 0.1,
+  };
   const res = await pathIntegrals(
     e,
     beats,
@@ -105,6 +117,8 @@ export async function gradientShap(
       steps: p.steps,
       gradientsPerBeat: p.evaluations,
       completenessError: p.error,
+      pathScale: p.pathScale,
+      floorError: p.floorError,
     },
   }));
 }
