@@ -13,6 +13,10 @@ export const RR_INPUT_COLUMNS: readonly number[] = [
 /** --irregularity adds the local RR irregularity (atrial fibrillation) to the RR inputs. */
 export const IRREGULARITY_COLUMN = RR_FEATURES.indexOf("localRRdiff/localRR");
 
+/** The RR_FEATURES columns a run feeds to the net's extra pathway (RR_INPUT_COLUMNS, + irregularity). */
+export const inputColumns = (c: { rr: boolean; irregularity?: boolean }): number[] =>
+  c.rr ? [...RR_INPUT_COLUMNS, ...(c.irregularity ? [IRREGULARITY_COLUMN] : [])] : [];
+
 /** Copies rows `idx[from .. from + n)` of a part into batch buffers (x, y and optional RR columns). */
 export function gatherBatch(
   part: BeatPart,

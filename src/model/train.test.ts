@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emptyPart, mulberry32, RR_DIM, type BeatDataset, type BeatPart } from "../beats/index.js";
@@ -12,6 +12,7 @@ import {
   averageWeights,
   choiceScore,
   refreshBatchNorm,
+  scorePart,
   someTrainingBatches,
   train,
   type RunState,
@@ -234,6 +235,51 @@ test("averageFrom: the model is the mean of the kept epochs' weights, BN re-esti
     assert.deepEqual((await loadBundle(join(dir, "model"))).weights, av.tensors);
     assert.equal(fin.meta.validation.macroF1, r.state.averaged?.valMacroF1);
     await r.trainer.release();
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+test("distillation: alpha 0 trains exactly as without teachers; alpha 1 learns the teacher's classes, not the labels", async () => {
+  const dir = await tmp();
+  const sub = async (name: string) => (await mkdir(join(dir, name)), join(dir, name));
+  try {
+    // the teacher learned a permutation of the labels (class k called k + 1 mod 5)
+    const permute = (p: BeatPart): BeatPart => ({ ...p, y: p.y.map((k) => (k + 1) % 5) });
+    const shifted: BeatDataset = {
+      ...data,
+      parts: {
+        train: permute(data.parts.train),
+        val: permute(data.parts.val),
+        test: permute(data.parts.test),
+      },
+    };
+    const long = { ...config, epochs: 10, maxLr: 0.01, lastEpoch: true };
+    const t = await train(shifted, long, await sub("teacher-run"));
+    const teacher = join(dir, "teacher");
+    const tm = await writeModelDir(teacher, join(dir, "teacher-run"), t.trainer, shifted, t.state, "test");
+    await t.trainer.release();
+    assert.ok(tm.val!.accuracy > 0.9, `teacher val accuracy ${tm.val!.accuracy}`);
+
+    const plain = await train(data, config, await sub("plain"));
+    const zero = await train(
+      data,
+      { ...config, distill: { teachers: [teacher], alpha: 0 } },
+      await sub("zero"),
+    );
+    assert.deepEqual(zero.trainer.getWeights(), plain.trainer.getWeights());
+    await Promise.all([plain.trainer.release(), zero.trainer.release()]);
+
+    const student = await train(
+      data,
+      { ...long, distill: { teachers: [teacher], alpha: 1 } },
+      await sub("s"),
+    );
+    const onTrue = await scorePart(student.trainer, data, "val", long);
+    const onTeacher = await scorePart(student.trainer, shifted, "val", long);
+    await student.trainer.release();
+    assert.ok(onTeacher!.accuracy > 0.9, `student agrees with the teacher on ${onTeacher!.accuracy}`);
+    assert.ok(onTrue!.accuracy < 0.3, `student follows the true labels on ${onTrue!.accuracy}`);
   } finally {
     await rm(dir, { recursive: true });
   }

@@ -16,12 +16,15 @@ import {
 } from "../beats/index.js";
 import { datasetMorph } from "./beat-inputs.js";
 import { BN_MOMENTUM } from "./engine/nn.js";
-import { IRREGULARITY_COLUMN, RR_INPUT_COLUMNS, gatherBatch, predictPart, shuffle } from "./batches.js";
+import { gatherBatch, inputColumns, predictPart, shuffle } from "./batches.js";
+
+export { inputColumns };
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
 import { oneCycleLr } from "./schedule.js";
 import { withShifts } from "./shifts.js";
 import { createTrainer, type Trainer } from "./trainer.js";
+import { openTeachers } from "./distill.js";
 import {
   NO_AUGMENT,
   augmentBatch,
@@ -77,6 +80,11 @@ export interface TrainConfig {
   testTimeShifts?: number[];
   /** Also keep every epoch's weights as epoch-<n>.ckpt in the run directory. */
   keepEpochs?: boolean;
+  /**
+   * Knowledge distillation (distill.ts): each training target is (1 - alpha) one-hot label + alpha x the
+   * mean probabilities of these teacher model directories on the same augmented batch.
+   */
+  distill?: { teachers: string[]; alpha: number };
 }
 
 export const TRAIN_DEFAULTS: Omit<TrainConfig, "arch"> = {
@@ -137,6 +145,10 @@ export async function train(
   const part = data.parts.train;
   const weights =
     config.balance === "weights" ? [...classWeights(part.y, K, config.weightPower ?? 1)] : undefined;
+  const student = { classes: data.classes, morph: config.morph ?? "none", rrColumns: rrCols };
+  const teachers = config.distill
+    ? await openTeachers(config.distill.teachers, student, config.distill.alpha, config.threads)
+    : null;
   const trainer = await createTrainer({
     ...{ arch: config.arch, numClasses: K, extraFeatures: rrCols.length, seed: config.seed },
     ...{
@@ -161,7 +173,8 @@ export async function train(
     for (let s = 0; s < batches.steps; s++) {
       const b = batches.batch(idx, s, augRng);
       const lr = oneCycleLr((epoch - 1) * batches.steps + s, config.epochs * batches.steps, config.maxLr);
-      const loss = await trainer.step(b.x, b.y, lr, b.extra);
+      const y = teachers ? await teachers.targets(b.x, b.y, b.extra) : b.y;
+      const loss = await trainer.step(b.x, y, lr, b.extra);
       lossSum += loss;
       const samplesPerSec = ((s + 1) * B) / ((performance.now() - t0) / 1000);
       opts.events?.onStep?.({ epoch, step: s + 1, steps: batches.steps, loss, samplesPerSec });
@@ -190,6 +203,7 @@ export async function train(
       await saveCheckpoint(join(outDir, `epoch-${epoch}.ckpt`), state, trainer.getWeights());
     opts.events?.onEpoch?.(log, isBest);
   }
+  await teachers?.release();
   if (config.averageFrom !== undefined && state.epoch === config.epochs)
     state = await averageEpochs(trainer, data, config, outDir, state);
   return { trainer, state };
@@ -373,10 +387,6 @@ export function partInput(data: BeatDataset, p: "val" | "test", morph: MorphInpu
       morph,
     );
 }
-
-/** The RR_FEATURES columns a run feeds to the net's extra pathway. */
-export const inputColumns = (c: Pick<TrainConfig, "rr" | "irregularity">): number[] =>
-  c.rr ? [...RR_INPUT_COLUMNS, ...(c.irregularity ? [IRREGULARITY_COLUMN] : [])] : [];
 
 /** The epoch-choosing score: mean F1 of the classes with >= minSupport validation beats (macro-F1 if 0 or none). */
 export function choiceScore(m: Metrics, minSupport: number): number {

@@ -23,6 +23,23 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       /after the last epoch/,
     ],
     [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rr", "--teachers", "models/v1-paper-intra"],
+      /--teachers: teacher models\/v1-paper-intra cannot teach this run: its classes N L R A V/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rr", "--teachers", "models/v1-aami-inter"],
+      /its morph pair, the run's none/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--teachers", "/nonexistent/m"],
+      /--teachers: /,
+    ],
+    [["--arch", "v1", "--scheme", "aami", "--split", "inter", "--teachers", ","], /--teachers wants/],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--teachers", "models/x", "--distill", "2"],
+      /--distill must be a number in \[0, 1\]/,
+    ],
+    [
       ["--arch", "v1", "--scheme", "nope", "--split", "intra", "--run-dir", "/nonexistent/x"],
       /--scheme must be/,
     ],

@@ -6,6 +6,8 @@ import { UserError } from "../errors.js";
 import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
 import { shiftsError, symmetricShifts } from "../../model/shifts.js";
+import { inputColumns } from "../../model/batches.js";
+import { SCHEMES, isSchemeName, type MorphInput } from "../../beats/index.js";
 
 /** --augment: the waveform augmentation of src/model/augment.ts at these strengths. */
 const AUGMENT_ON = { warp: 0.1, wander: 0.3, noise: 0.05 } as const;
@@ -44,6 +46,8 @@ interface TrainCli {
   lastEpoch?: boolean;
   averageFrom?: string;
   shiftAverage?: string;
+  teachers?: string;
+  distill: string;
 }
 
 const int = (name: string, v: string, min: number): number => {
@@ -122,6 +126,15 @@ export function register(program: Command): void {
       "--shift-average <samples>",
       "score and ship the model with test-time shifts: probabilities averaged over the input moved by -d, 0, +d samples",
     )
+    .option(
+      "--teachers <dirs>",
+      "knowledge distillation: comma-separated model directories (same --rr/--morph inputs) whose mean probabilities on each training batch join the labels",
+    )
+    .option(
+      "--distill <alpha>",
+      "with --teachers: weight of the teachers' probabilities in the targets",
+      "0.5",
+    )
     .option("--keep-epochs", "also keep every epoch's weights (<run-dir>/epoch-<n>.ckpt)")
     .option("--hide-test", "do not print test-part figures (choose settings on validation only)")
     .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
@@ -171,6 +184,9 @@ export function register(program: Command): void {
           threads: int("--threads", o.threads, 1),
           ...(o.morph === "none" ? {} : { morph: morphMode(o.morph) }),
           ...(o.keepEpochs ? { keepEpochs: true } : {}),
+          ...(o.teachers === undefined
+            ? {}
+            : { distill: { teachers: teacherList(o.teachers), alpha: num("--distill", o.distill, 0, 1) } }),
           ...(o.lastEpoch ? { lastEpoch: true } : {}),
           ...(o.shiftAverage === undefined
             ? {}
@@ -191,6 +207,7 @@ export function register(program: Command): void {
           throw new UserError(
             "--val-records none leaves no validation part to choose the epoch by: add --last-epoch or --average-from",
           );
+        if (config.distill) await checkTeachersCli(config, o.scheme);
         const { dataset } = await datasetFromCli(o, program.opts().dataDir);
         await mkdir(runDir, { recursive: true });
         // Heavy: onnxruntime is loaded only here.
@@ -225,6 +242,35 @@ export function register(program: Command): void {
         );
       }),
     );
+}
+
+/** --teachers a,b,c -> the directories (at least one). */
+function teacherList(text: string): string[] {
+  const dirs = text
+    .split(",")
+    .map((d) => d.trim())
+    .filter((d) => d !== "");
+  if (dirs.length === 0) throw new UserError("--teachers wants comma-separated model directories");
+  return dirs;
+}
+
+/** The teachers' model.json files against the run's classes, morph and RR inputs, before any work. */
+async function checkTeachersCli(
+  config: { distill?: { teachers: string[] }; morph?: MorphInput } & Parameters<typeof inputColumns>[0],
+  scheme: string,
+): Promise<void> {
+  if (!isSchemeName(scheme)) return; // the dataset step reports it
+  const { checkTeachers } = await import("../../model/distill.js");
+  const want = {
+    classes: SCHEMES[scheme].classes,
+    morph: config.morph ?? "none",
+    rrColumns: inputColumns(config),
+  };
+  try {
+    await checkTeachers(config.distill?.teachers ?? [], want);
+  } catch (err) {
+    throw new UserError(`--teachers: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** "F=2,Q=1" -> { F: 2, Q: 1 }; each cap a number >= 1. */
