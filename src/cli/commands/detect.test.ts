@@ -64,7 +64,7 @@ test("detect and score-qrs fail with one line on bad input", () => {
   for (const args of [
     ["detect", "no/such/record"],
     ["detect", "samples/100", "--lead", "7", "--no-write"],
-    ["detect", "samples/100", "--lead", "x"],
+    ["detect", "samples/100", "--lead", " ", "--no-write"],
     ["detect", "samples/100", "--out-ext", "atr"],
     ["score-qrs", "samples/100", "--test", "nosuchext"],
     ["score-qrs", "samples/100", "--window", "5"],
@@ -74,6 +74,31 @@ test("detect and score-qrs fail with one line on bad input", () => {
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
+});
+
+test("detect --lead takes a signal name: V5 is signal 1; an unknown name reads signal 0 and says so", () => {
+  const json = (...lead: string[]) => {
+    const r = run("detect", "samples/100", ...lead, "--no-write", "--json");
+    assert.equal(r.status, 0, r.stderr);
+    return {
+      out: JSON.parse(r.stdout) as { lead: number; leadName: string; samples: number[] },
+      err: r.stderr,
+    };
+  };
+  const byName = json("--lead", "v5");
+  const byNumber = json("--lead", "1");
+  assert.equal(byName.out.lead, 1);
+  assert.equal(byName.out.leadName, "V5");
+  assert.deepEqual(byName.out.samples, byNumber.out.samples);
+  assert.equal(byName.err, "");
+  const missing = json("--lead", "aVR");
+  assert.equal(missing.out.lead, 0);
+  assert.equal(missing.out.leadName, "MLII");
+  assert.match(
+    missing.err,
+    /warning: samples\/100 has no signal named "aVR": read signal 0 \(MLII\) instead/,
+  );
+  assert.deepEqual(missing.out.samples, json().out.samples);
 });
 
 test(

@@ -7,11 +7,14 @@ import {
   readAnnotations,
   readHeader,
   readRecord,
+  resolveLead,
   resolveRecord,
   toPhysical,
   writeAnnotations,
   type Annotation,
+  type LeadChoice,
 } from "../../wfdb/index.js";
+import { warnLeadFallback } from "../lead-notes.js";
 import { detectQrs, scoreBeats, vfEpisodes } from "../../signal/index.js";
 
 interface DetectCliOptions {
@@ -23,6 +26,8 @@ interface DetectCliOptions {
 }
 
 interface LoadedLead {
+  /** The signal read (a name asked for and not found: signal 0, said on stderr). */
+  lead: LeadChoice;
   x: Float64Array;
   /** Sampling rate of the lead (frame rate times samples per frame). */
   fs: number;
@@ -31,17 +36,19 @@ interface LoadedLead {
   frames: number;
 }
 
-/** Reads one lead of a record in physical units. */
-async function loadLead(path: string, lead: number): Promise<LoadedLead> {
+/** Reads one lead (a signal number, or a signal name: first of that name, else signal 0) in physical units. */
+async function loadLead(path: string, spec: number | string): Promise<LoadedLead> {
   const header = await readHeader(path);
-  if (lead >= header.nSignals)
+  if (typeof spec === "number" && spec >= header.nSignals)
     throw new UserError(
-      `${path}: --lead ${lead} but the record has ${header.nSignals} signal(s) (0..${header.nSignals - 1})`,
+      `${path}: --lead ${spec} but the record has ${header.nSignals} signal(s) (0..${header.nSignals - 1})`,
     );
-  const rec = await readRecord(path, { signals: [lead], verifyChecksum: false });
+  const lead = await resolveLead(path, spec);
+  const rec = await readRecord(path, { signals: [lead.index], verifyChecksum: false });
   const sig = rec.signals[0];
   const spf = sig.samplesPerFrame;
   return {
+    lead,
     x: toPhysical(sig),
     fs: rec.fs * spf,
     samplesPerFrame: spf,
@@ -94,7 +101,11 @@ export function register(program: Command): void {
     .command("detect <record...>")
     .description("detect QRS complexes (R peaks) and write them as a WFDB annotation file beside each record")
     .option("--out-ext <ext>", "annotation file extension to write", "qrs")
-    .option("--lead <n>", "signal number to analyse", "0")
+    .option(
+      "--lead <n|name>",
+      'signal number, or signal name (e.g. "MLII"; a record without it: signal 0, with a warning)',
+      "0",
+    )
     .option("--json", 'print one line per record: {"record":...,"samples":[...]}')
     .option(
       "--summary",
@@ -103,14 +114,14 @@ export function register(program: Command): void {
     .option("--no-write", "do not write annotation files")
     .action(
       action(async (records: string[], opts: DetectCliOptions) => {
-        if (!/^\d+$/.test(opts.lead)) throw new UserError(`--lead must be a signal number, not ${opts.lead}`);
+        if (opts.lead.trim() === "") throw new UserError("--lead must be a signal number or name");
         if (opts.outExt === "atr" && opts.write && !opts.summary)
           throw new UserError(
             "--out-ext atr would overwrite the reference annotations; choose another extension",
           );
         if (!/^[A-Za-z0-9_]+$/.test(opts.outExt))
           throw new UserError(`--out-ext must be a plain extension, not ${opts.outExt}`);
-        const lead = Number(opts.lead);
+        const lead = /^\d+$/.test(opts.lead) ? Number(opts.lead) : opts.lead;
         const paths = records.map((arg) => resolveRecord(arg, program.opts().dataDir));
         // Read the next record while detecting in this one (I/O overlaps computation).
         const load = (i: number) => {
@@ -125,9 +136,12 @@ export function register(program: Command): void {
           const loaded = await next;
           if (i + 1 < records.length) next = load(i + 1);
           const r = detectLead(loaded);
+          warnLeadFallback(loaded.lead, arg);
+          const chan = loaded.lead.index;
           if (opts.write && !opts.summary)
-            await writeAnnotations(`${path}.${opts.outExt}`, toAnnotations(r.samples, lead));
-          if (opts.json) printJson({ record: arg, fs: r.fs, lead, samples: r.samples });
+            await writeAnnotations(`${path}.${opts.outExt}`, toAnnotations(r.samples, chan));
+          if (opts.json)
+            printJson({ record: arg, fs: r.fs, lead: chan, leadName: loaded.lead.name, samples: r.samples });
           else if (opts.summary) process.stdout.write((await summary(arg, path, r)) + "\n");
           else
             process.stdout.write(
