@@ -3,11 +3,12 @@
 // (x - b) * integral over alpha of grad f(b + alpha (x - b)), averaged over the baselines.
 // Quadrature: the trapezoid rule on a uniform grid, refined per beat by halving the step (points
 // already run are reused) until the completeness error (sum of attributions against
-// f(x) - mean f(b)) is below `tolerance` or `maxSteps` is reached. The error is relative to
-// max(|f(x) - mean f(b)|, floor * mean |f(x) - f(b)|): a beat whose logit is close to the baselines' mean
-// while the paths themselves change it a lot (SHAP: f(x) - f(b) of both signs, cancelling) is not asked for
-// more precision than `floor` times the paths' own logit changes (what the quadrature integrates); with
-// one baseline (IG) the two are equal and the floor (<= 1) changes nothing. Each path's own error is known
+// f(x) - mean f(b), relative to |f(x) - mean f(b)|) is below `tolerance` or `maxSteps` is reached. With
+// `floor` > 0 (opt-in; default 0) the error is relative to max(|f(x) - mean f(b)|, floor * mean |f(x) - f(b)|):
+// a beat whose logit is close to the baselines' mean while the paths themselves change it a lot (SHAP:
+// f(x) - f(b) of both signs, cancelling) is then not asked for more precision than `floor` times the paths'
+// own logit changes (what the quadrature integrates), so its error against |f(x) - mean f(b)| may stay large;
+// with one baseline (IG) the two are equal and the floor (<= 1) changes nothing. Each path's own error is known
 // exactly (its sum against f(x) - f(b)), so a round refines only the paths carrying half of the
 // beat's absolute path error: with 50 background paths (SHAP) most stay coarse. A ReLU network is
 // piecewise linear along a path, so its gradient jumps: the error falls like the step, and beats with many
