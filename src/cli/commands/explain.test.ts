@@ -196,6 +196,7 @@ test("explain: clear one-line errors and a non-zero exit", async () => {
     [["--beat", "649991", "--method", "ig"], /too close to the record's end/],
     [["--beat", "9999999", "--method", "ig"], /not a sample of the record/],
     [["--beat", "370", "--method", "ig", "--out", "x.jpg"], /--out must name a .svg or .png/],
+    [["--beat", "370", "--method", "shap", "--shap-floor", "2"], /--shap-floor must be a number from 0 to 1/],
   ];
   for (const [args, want] of cases) {
     const r = run("explain", "samples/100", "--model", dir, ...args);
@@ -214,7 +215,17 @@ test(
   { skip: needShared() },
   async () => {
     const dir = await model;
-    assertComplete(explainJson(dir, "shap", "--background", "20"), 0.15);
+    const plain = explainJson(dir, "shap", "--background", "20");
+    assertComplete(plain, 0.15);
+    assert.deepEqual(explainJson(dir, "shap", "--background", "20", "--shap-floor", "0"), plain);
+    // the opt-in floor stops the refinement earlier: class L's logit (|Δ| 1.02) at 3 % of the paths' mean
+    // |logit change|, where the default refines it to 3 % of |Δ|
+    const l = ["--background", "20", "--class", "L"];
+    const floored = explainJson(dir, "shap", ...l, "--shap-floor", "1");
+    const lPlain = explainJson(dir, "shap", ...l);
+    assertComplete(lPlain, 0.03);
+    assert.notDeepEqual(floored.attribution, lPlain.attribution);
+    assert.equal(floored.output, lPlain.output);
   },
 );
 

@@ -15,6 +15,7 @@ export interface ExplainCliOptions {
   json?: boolean;
   background: string;
   seed: string;
+  shapFloor: string;
   threads: string;
 }
 
@@ -27,6 +28,14 @@ function natural(v: string, what: string): number {
   return n;
 }
 
+/** --shap-floor: a number in [0, 1] (ShapOptions.floor). */
+function shapFloor(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new UserError(`--shap-floor must be a number from 0 to 1, not "${v}"`);
+  return n;
+}
+
 /** Checks what can be checked before anything is loaded. */
 export function checkOptions(o: ExplainCliOptions, methods: readonly string[]): void {
   if (!methods.includes(o.method))
@@ -36,6 +45,7 @@ export function checkOptions(o: ExplainCliOptions, methods: readonly string[]): 
     throw new UserError(`--out must name a .svg or .png file, not "${o.out}"`);
   if (natural(o.background, "--background") < 1) throw new UserError("--background must be at least 1");
   natural(o.seed, "--seed");
+  shapFloor(o.shapFloor);
   if (natural(o.threads, "--threads") < 1) throw new UserError("--threads must be at least 1");
 }
 
@@ -71,7 +81,11 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
       background = X.trainingBackground(meta, dataset, Number(o.background), Number(o.seed));
     }
     const extraBaseline = X.neutralExtra(meta);
-    const [a] = await X.explainBeats(e, beats, Int32Array.of(cls), method, { background, extraBaseline });
+    const [a] = await X.explainBeats(e, beats, Int32Array.of(cls), method, {
+      background,
+      extraBaseline,
+      shap: { floor: shapFloor(o.shapFloor) },
+    });
     const n = beat.window[1] - beat.window[0];
     const attribution = X.toRecordRate(a.attribution, meta.fs, beat.fs, n);
     const otherInputs = Object.fromEntries(meta.extraFeatures.map((name, k) => [name, a.other[k]]));
@@ -152,6 +166,13 @@ export function register(program: Command): void {
     .option("--json", "print the explanation as one JSON line")
     .option("--background <n>", "shap: training beats in the background", "50")
     .option("--seed <n>", "shap: seed of the background draw", "0")
+    .option(
+      "--shap-floor <x>",
+      "shap: stop refining at 3 % of max(|Δ|, x × the paths' mean |logit change|) instead of 3 % of |Δ| " +
+        "(0 = issue 7's completeness; e.g. 0.1: much faster on a beat whose logit is near the background mean, " +
+        "but its attributions may then sum to Δ only within far more than 15 %)",
+      "0",
+    )
     .option("--threads <n>", "onnxruntime threads", "1")
     .action(
       action(async (record: string, o: ExplainCliOptions) => {
