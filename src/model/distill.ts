@@ -67,22 +67,17 @@ export async function checkTeachers(dirs: readonly string[], want: StudentInput)
   }
 }
 
-/** Opens teacher model directories for a run (each checked against the run's input; one error line if not). */
+/** Opens teacher model directories for a run, after checkTeachers (one error line if one cannot teach it). */
 export async function openTeachers(
   dirs: readonly string[],
   want: StudentInput,
   alpha: number,
   threads: number,
 ): Promise<Teachers> {
-  if (dirs.length === 0) throw new Error("distillation needs at least one teacher model");
+  await checkTeachers(dirs, want);
   const opened: Classifier[] = [];
   try {
-    for (const dir of dirs) {
-      const c = await openClassifier(dir, { threads, batchSize: 1024 });
-      opened.push(c);
-      const why = teacherMismatch(c.meta, want);
-      if (why) throw new Error(`teacher ${dir} cannot teach this run: its ${why}`);
-    }
+    for (const dir of dirs) opened.push(await openClassifier(dir, { threads, batchSize: 1024 }));
   } catch (err) {
     await Promise.all(opened.map((c) => c.release()));
     throw err;
