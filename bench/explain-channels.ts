@@ -6,6 +6,7 @@
 // beats that keep their class.
 import { morphInput } from "../src/beats/index.js";
 import * as X from "../src/explain/index.js";
+import { argmaxRows } from "../src/model/batches.js";
 import { netInputShape } from "../src/model/beat-inputs.js";
 import type { ModelMeta } from "../src/model/bundle.js";
 import type { Weights } from "../src/model/engine/module.js";
@@ -125,13 +126,8 @@ export async function ablations(
   ];
   const kept: boolean[][] = [];
   for (const [x, extra] of runs) {
-    const probs = await net.probs(x, extra);
-    kept.push(
-      Array.from({ length: n }, (_, i) => {
-        const row = probs.subarray(i * K, (i + 1) * K);
-        return row.indexOf(Math.max(...row)) === cls[i];
-      }),
-    );
+    const pred = argmaxRows(await net.probs(x, extra), K);
+    kept.push(Array.from(pred, (p, i) => p === cls[i]));
   }
   return kept;
 }

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { buildBeatDataset, morphInput, wfdbSource, type BeatDataset } from "../src/beats/index.js";
 import { ARCHS, arrhythmiNet } from "../src/model/arrhythminet.js";
 import { loadBundle, type ModelBundle } from "../src/model/bundle.js";
+import { argmaxRows } from "../src/model/batches.js";
 import { morphOf, netInputShape } from "../src/model/beat-inputs.js";
 import { specsOf } from "../src/model/engine/module.js";
 import * as X from "../src/explain/index.js";
@@ -88,11 +89,7 @@ async function evalBeats(e: X.Explainer, b: ModelBundle, ds: BeatDataset): Promi
   }
   const r = rows(test, idx, L, F, e.pair);
   const probs = await e.probs(r.x, r.extra, r.template);
-  const cls = Int32Array.from({ length: idx.length }, (_, i) => {
-    const row = probs.subarray(i * K, (i + 1) * K);
-    return row.indexOf(Math.max(...row));
-  });
-  return { ...r, cls };
+  return { ...r, cls: argmaxRows(probs, K) };
 }
 
 const slice = (ev: Eval, n: number, L: number, F: number): Eval => ({

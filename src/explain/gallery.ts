@@ -1,6 +1,7 @@
 // The gallery: for each class, correctly and wrongly classified test beats with their explanations.
 import type { Explainer } from "./explainer.js";
 import { explainBeats, type ExplainOptions } from "./explain.js";
+import { argmaxRows } from "../model/batches.js";
 import { mulberry32 } from "../model/engine/rng.js";
 import { beatPanel, esc, scoreName } from "./render.js";
 import { METHOD_TITLES, type Attribution, type MethodName } from "./types.js";
@@ -50,10 +51,7 @@ export async function buildGallery(
     e.pair ? rows.map((i) => beats.templateOf!(i)) : undefined;
   if (e.pair && !beats.templateOf) throw new Error("a pair model's gallery needs each beat's template");
   const probs = await e.probs(beats.x, beats.extra, rowTemplates(Array.from({ length: n }, (_, i) => i)));
-  const pred = Int32Array.from({ length: n }, (_, i) => {
-    const row = probs.subarray(i * K, (i + 1) * K);
-    return row.indexOf(Math.max(...row));
-  });
+  const pred = argmaxRows(probs, K);
   const rng = mulberry32(o.seed ?? 0);
   const draw = (idx: number[], m: number) => {
     const a = idx.slice();

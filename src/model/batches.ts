@@ -50,7 +50,7 @@ export function shuffle<T extends { length: number; [i: number]: number }>(a: T,
 }
 
 /** Index of the largest value of each row of a row-major n x k matrix. */
-export function argmaxRows(p: Float32Array, k: number): Int32Array {
+export function argmaxRows(p: ArrayLike<number>, k: number): Int32Array {
   const out = new Int32Array(p.length / k);
   for (let r = 0; r < out.length; r++) {
     let best = 0;
