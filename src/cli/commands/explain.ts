@@ -71,7 +71,8 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
     const beats = X.beatRows(meta, beat);
     // classify's probabilities (with the model's test-time shifts): the predicted class is the one explained
     const probs = Array.from(await e.probs(beats.x, beats.extra, beats.template));
-    const cls = o.class !== undefined ? meta.classes.indexOf(o.class) : probs.indexOf(Math.max(...probs));
+    const predicted = probs.indexOf(Math.max(...probs));
+    const cls = o.class !== undefined ? meta.classes.indexOf(o.class) : predicted;
     let background;
     if (method === "shap") {
       const { dataset } = await datasetFromCli(
@@ -134,7 +135,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
       const s = X.massShares(attribution, a.other, w);
       const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
       const lines = [
-        `beat at sample ${beat.sample} (reference ${beat.label ?? beat.symbol ?? "none"}): predicted ${meta.classes[probs.indexOf(Math.max(...probs))]}, ` +
+        `beat at sample ${beat.sample} (reference ${beat.label ?? beat.symbol ?? "none"}): predicted ${meta.classes[predicted]}, ` +
           meta.classes.map((c, k) => `${c} ${pct(probs[k])}`).join(", "),
         `${X.METHOD_TITLES[method]} of the ${X.scoreName(meta.classes[cls], e.testTimeShifts)} (${a.output.toFixed(3)}` +
           (a.baselineOutput === null ? ")" : `, baseline ${a.baselineOutput.toFixed(3)})`),
