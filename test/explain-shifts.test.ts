@@ -1,6 +1,7 @@
 // The explain CLI and test-time shifts. A model with testTimeShifts (the shipped inter models) is explained as
 // classify predicts with it: the same class, the same probabilities. A model without (v1-paper-intra) gives
-// byte for byte the output it gave before explanations knew of shifts (main at 84e35e9).
+// byte for byte the output it gave before explanations knew of shifts (main at 84e35e9), and SHAP the output it
+// gave before IG and SHAP integrated one shift per path (main at c937c50).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -14,6 +15,8 @@ const BEFORE: Record<string, string> = {
   gradcam: "56d99e89351711a834c76e818eccd0ec274e4a4c58272c791a198a454dd64c1f",
   ig: "10d2da0b807d4aa6ff3f8050eb35791c932991f70e669cd8c668b68e5f0c4106",
   occlusion: "a0817879e63e59e653d1e8573d7600a7133869e124ea31c0af2edd106256c10a",
+  // at c937c50 (SHAP's stopping rule changed after 84e35e9, c380e40)
+  shap: "843b826cd70488c8ca7c8d5143950965fe504db6c607f8aa7d0d2ed57dcd41f7",
 };
 /** models/v1-paper-intra/weights.bin those outputs came from (b9deedd) */
 const WEIGHTS = "454ff61c8d8a9764c113b3067f206bbdd75ecdaca0c849983deb893de376b0e3";
