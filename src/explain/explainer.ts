@@ -83,6 +83,18 @@ export interface Explainer {
     kind?: GraphKind,
     templates?: RowTemplates,
   ): Promise<GradBatch>;
+  /**
+   * Only an explainer with test-time shifts (shifted.ts): gradients of logit cls[i] of row i seen through ONE
+   * shifted copy, z_c(S_d x) with d = testTimeShifts[shift[i]], pulled back to the row (S_d^T): one net row per
+   * row, where `gradients` runs one per shift. The path methods (paths.ts) integrate one shift per path.
+   */
+  shiftGradients?(
+    x: Float32Array,
+    extra: Float32Array | undefined,
+    cls: Int32Array,
+    shift: Int32Array,
+    templates?: RowTemplates,
+  ): Promise<GradBatch>;
   /** Class probabilities of n rows (n x K) as the classifier gives them: softmax of the logits, with
    * test-time shifts the mean of the shifted inputs' softmax. Its row argmax is the predicted class. */
   probs(x: Float32Array, extra?: Float32Array, templates?: RowTemplates): Promise<Float64Array>;

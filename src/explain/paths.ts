@@ -15,8 +15,50 @@
 // kinks get more steps. The gradients at the baselines do not depend on the beat (callers may
 // cache them); every other path point of every beat goes into batched runs. A pair model's points are
 // beats, each run with its beat's template (so are the baselines: their gradients are per template).
-import type { Explainer, GradBatch } from "./explainer.js";
+// Test-time shifts (shifted.ts: the explained score is h_c(x) = mean_d z_c(S_d x)): when the explainer has
+// shiftGradients, path k integrates ONE shifted net, z_c∘S_d with d = shifts[k mod |shifts|], at one gradient
+// per point (the gradient of h costs one per shift), and the paths of each shift weigh 1/|shifts| in all. As
+// z_c∘S_d is piecewise linear too, each path's error stays known exactly (against z_c(S_d x) - z_c(S_d b)),
+// and the beat's endpoint is run at every shift, so the weighted paths sum to h_c(x) - their baselines'
+// weighted mean of z_c(S_d b). IG repeats its baseline once per shift: exactly grad h, one shift per path.
+// SHAP pairs each background beat with one shift (the k-th with shifts[k mod |shifts|]): the expected
+// gradients of E_{b,d}, an unbiased estimate of those of h whose baselineOutput, the pairs' mean of
+// z_c(S_d b), estimates E_b h_c(b) from the same beats; a background repeated |shifts| times (a count prime
+// to |shifts|) gives every beat every shift, the same quantity as integrating grad h itself.
+import type { Explainer, GradBatch, RowTemplates } from "./explainer.js";
 import type { Beats } from "./types.js";
+
+/** How many test-time shifts the paths integrate one at a time (1: the explainer's own gradients). */
+export const pathShifts = (e: Explainer): number =>
+  e.shiftGradients && e.testTimeShifts ? e.testTimeShifts.length : 1;
+
+/** Gradients of each row's path function: z_c∘S_d, d = testTimeShifts[shift[i]] (pathShifts > 1), else of the
+ * explainer's own score. */
+export function pathGradients(
+  e: Explainer,
+  x: Float32Array,
+  extra: Float32Array | undefined,
+  cls: Int32Array,
+  shift: Int32Array,
+  templates?: RowTemplates,
+): Promise<GradBatch> {
+  if (pathShifts(e) > 1) return e.shiftGradients!(x, extra, cls, shift, templates);
+  return e.gradients(x, extra, cls, "gradients", templates);
+}
+
+/** The gradients of class c at every baseline row k, each seen as its path's function (shift k mod pathShifts). */
+export function baselineGradients(
+  e: Explainer,
+  baselines: Beats,
+  c: number,
+  template?: Float32Array,
+): Promise<GradBatch> {
+  const m = baselines.x.length / e.width;
+  const S = pathShifts(e);
+  const rows = template && Array.from({ length: m }, () => template);
+  const shift = Int32Array.from({ length: m }, (_, k) => k % S);
+  return pathGradients(e, baselines.x, baselines.extra, new Int32Array(m).fill(c), shift, rows);
+}
 
 export interface QuadratureOptions {
   /** steps of the first grid */
@@ -33,12 +75,13 @@ export interface PathResult {
   /** L + F values: waveform then extra inputs */
   readonly attribution: Float64Array;
   readonly output: number;
-  /** mean of the class logit over the baselines */
+  /** mean of the class logit over the baselines (with shifts per path: of z_c(S_d b), each shift weighing alike) */
   readonly baselineOutput: number;
   readonly logits: Float32Array;
   /** the most steps any of the beat's paths got */
   readonly steps: number;
-  /** gradient evaluations spent on the beat (the baselines' own, shared and cacheable, not counted) */
+  /** gradient evaluations (path points) spent on the beat (the baselines' own, shared and cacheable, not
+   * counted); with shifts per path one net row each, else one call of the explainer's gradients each */
   readonly evaluations: number;
   /** |sum of attributions - (output - baselineOutput)| / |output - baselineOutput| (floor 1e-6) */
   readonly error: number;
@@ -63,10 +106,11 @@ interface State {
   /** per baseline: steps of its path, and the sum of the gradients at its interior grid points */
   steps: Int32Array;
   interior: Float64Array[];
-  /** gradient at the beat itself */
-  atX: Float64Array;
-  output: number;
-  logits: Float32Array;
+  /** gradient and class logit at the beat itself, per shift (one without shifts per path) */
+  atX: Float64Array[];
+  outputs: Float64Array;
+  /** the logits at the beat, summed over the shifts */
+  logitSum: Float64Array;
   evaluations: number;
 }
 
@@ -85,6 +129,12 @@ export async function pathIntegrals(
   const D = L + F;
   const n = cls.length;
   const m = baselines.x.length / L;
+  const S = pathShifts(e);
+  // path k's weight is 1 / den[k]: the paths of each shift weigh 1/S in all (without shifts: 1/m)
+  const perShift = new Int32Array(S);
+  for (let k = 0; k < m; k++) perShift[k % S]++;
+  if (perShift.some((c) => c === 0)) throw new Error(`${m} baselines cannot give each of ${S} shifts a path`);
+  const den = Int32Array.from({ length: m }, (_, k) => S * perShift[k % S]);
   const value = (src: Beats, r: number, i: number) => (i < L ? src.x[r * L + i] : src.extra![r * F + i - L]);
   const tpl = (r: number) => beats.template?.[r];
   const ends = new Map<Float32Array | undefined, Map<number, GradBatch>>();
@@ -97,13 +147,13 @@ export async function pathIntegrals(
   const states: State[] = Array.from({ length: n }, () => ({
     steps: new Int32Array(m).fill(q.steps),
     interior: Array.from({ length: m }, () => new Float64Array(D)),
-    atX: new Float64Array(D),
-    output: 0,
-    logits: new Float32Array(K),
+    atX: Array.from({ length: S }, () => new Float64Array(D)),
+    outputs: new Float64Array(S),
+    logitSum: new Float64Array(K),
     evaluations: 0,
   }));
 
-  /** Run the points (beat, baseline or -1 for the beat itself, alpha) in one batched call. */
+  /** Run the points (beat, baseline k or -1 - s for the beat itself at shift s, alpha) in one batched call. */
   const run = async (points: readonly (readonly [number, number, number])[]) => {
     const x = new Float32Array(points.length * L);
     const extra = F > 0 ? new Float32Array(points.length * F) : undefined;
@@ -120,16 +170,17 @@ export async function pathIntegrals(
       c[p] = cls[r];
     });
     const template = beats.template && points.map(([r]) => beats.template![r]);
-    const b = await e.gradients(x, extra, c, "gradients", template);
+    const shift = Int32Array.from(points, ([, k]) => (k < 0 ? -1 - k : k % S));
+    const b = await pathGradients(e, x, extra, c, shift, template);
     points.forEach(([r, k], p) => {
       const s = states[r];
       s.evaluations++;
-      const into = k < 0 ? s.atX : s.interior[k];
+      const into = k < 0 ? s.atX[-1 - k] : s.interior[k];
       for (let i = 0; i < L; i++) into[i] += b.gradX[p * L + i];
       for (let f = 0; f < F; f++) into[L + f] += b.gradExtra[p * F + f];
       if (k < 0) {
-        s.output = b.logits[p * K + cls[r]];
-        s.logits = b.logits.slice(p * K, (p + 1) * K);
+        s.outputs[-1 - k] = b.logits[p * K + cls[r]];
+        for (let j = 0; j < K; j++) s.logitSum[j] += b.logits[p * K + j];
       }
     });
   };
@@ -140,32 +191,35 @@ export async function pathIntegrals(
     const end = endOf(r);
     const out = new Float64Array(D);
     const pathErrors = new Float64Array(m);
+    const output = s.outputs.reduce((t, v) => t + v, 0) / S;
     let base = 0;
     let pathScale = 0;
     for (let k = 0; k < m; k++) {
+      const fx = s.outputs[k % S];
+      const atX = s.atX[k % S];
       const fb = end.logits[k * K + cls[r]];
-      base += fb / m;
-      pathScale += Math.abs(s.output - fb) / m;
+      base += fb / den[k];
+      pathScale += Math.abs(fx - fb) / den[k];
       let sum = 0;
       for (let i = 0; i < D; i++) {
         const g0 = i < L ? end.gradX[k * L + i] : end.gradExtra[k * F + i - L];
-        const avg = (s.interior[k][i] + (g0 + s.atX[i]) / 2) / s.steps[k];
+        const avg = (s.interior[k][i] + (g0 + atX[i]) / 2) / s.steps[k];
         const a = avg * (value(beats, r, i) - value(baselines, k, i));
-        out[i] += a / m;
+        out[i] += a / den[k];
         sum += a;
       }
-      pathErrors[k] = sum - (s.output - fb);
+      pathErrors[k] = sum - (fx - fb);
     }
-    const delta = s.output - base;
+    const delta = output - base;
     const total = out.reduce((t, v) => t + v, 0);
     const error = Math.abs(total - delta) / Math.max(Math.abs(delta), 1e-6);
     const floorError = Math.abs(total - delta) / Math.max(Math.abs(delta), (q.floor ?? 0) * pathScale, 1e-6);
     const steps = Math.max(...s.steps);
     return {
       attribution: out,
-      output: s.output,
+      output,
       baselineOutput: base,
-      logits: s.logits,
+      logits: Float32Array.from(s.logitSum, (v) => v / S),
       steps,
       evaluations: s.evaluations,
       error,
@@ -177,7 +231,7 @@ export async function pathIntegrals(
 
   const first: [number, number, number][] = [];
   for (let r = 0; r < n; r++) {
-    first.push([r, -1, 1]);
+    for (let sh = 0; sh < S; sh++) first.push([r, -1 - sh, 1]);
     for (let k = 0; k < m; k++) for (let j = 1; j < q.steps; j++) first.push([r, k, j / q.steps]);
   }
   await run(first);
@@ -190,12 +244,14 @@ export async function pathIntegrals(
       if (res.floorError <= q.tolerance) return;
       const s = states[r];
       const open = Array.from({ length: m }, (_, k) => k).filter((k) => s.steps[k] < q.maxSteps);
-      open.sort((a, b) => Math.abs(res.pathErrors[b]) - Math.abs(res.pathErrors[a]));
-      const half = open.reduce((t, k) => t + Math.abs(res.pathErrors[k]), 0) / 2;
+      // a path's share of the beat's error: its own error times its weight (relative to 1/m)
+      const w = (k: number) => Math.abs(res.pathErrors[k]) * (m / den[k]);
+      open.sort((a, b) => w(b) - w(a));
+      const half = open.reduce((t, k) => t + w(k), 0) / 2;
       let acc = 0;
       for (const k of open) {
         if (acc >= half && acc > 0) break;
-        acc += Math.abs(res.pathErrors[k]);
+        acc += w(k);
         const h = s.steps[k];
         for (let j = 0; j < h; j++) mids.push([r, k, (2 * j + 1) / (2 * h)]);
         refined.push([r, k]);

@@ -6,10 +6,12 @@
 // steps gave a mean completeness error of 1.4 % where 8 stratified random alphas gave 1.8 % and
 // a worst beat of 10 %. The gradients at the background beats do not depend on the explained beat
 // and are computed once per background and class (cached on the Background object); for a pair model
-// the background beats are beats, seen with the explained beat's template, so once per template too.
+// the background beats are beats, seen with the explained beat's template, so once per template too. A
+// model with test-time shifts: background beat k is seen shifted by shifts[k mod |shifts|], one gradient per
+// point (paths.ts), the shifts weighing alike: expected gradients over (beat, shift) pairs.
 import { mulberry32 } from "../model/engine/rng.js";
 import type { Explainer, GradBatch } from "./explainer.js";
-import { pathAttribution, pathIntegrals } from "./paths.js";
+import { baselineGradients, pathAttribution, pathIntegrals } from "./paths.js";
 import type { Attribution, Beats } from "./types.js";
 
 export interface ShapOptions {
@@ -64,7 +66,6 @@ async function backgroundGradients(
   e: Explainer,
   bg: Background,
   cls: number,
-  m: number,
   template?: Float32Array,
 ): Promise<GradBatch> {
   let cache = bg.cache;
@@ -76,8 +77,7 @@ async function backgroundGradients(
   }
   const hit = cache?.get(cls);
   if (hit) return hit;
-  const rows = template && Array.from({ length: m }, () => template);
-  const b = await e.gradients(bg.x, bg.extra, new Int32Array(m).fill(cls), "gradients", rows);
+  const b = await baselineGradients(e, bg, cls, template);
   cache?.set(cls, b);
   return b;
 }
@@ -106,7 +106,7 @@ export async function gradientShap(
     beats,
     cls,
     background,
-    (c, t) => backgroundGradients(e, background, c, m, t),
+    (c, t) => backgroundGradients(e, background, c, t),
     q,
   );
   return res.map((p, r) => ({

@@ -12,10 +12,10 @@ import { bundleExplainer } from "./bundle.js";
 import { createExplainer, softmax, type Explainer } from "./explainer.js";
 import { explainBeats } from "./explain.js";
 import { camOf, camOnInput, gradCam, upsample } from "./gradcam.js";
-import { sampleBackground } from "./shap.js";
+import { sampleBackground, type Background } from "./shap.js";
 import { withTestShifts } from "./shifted.js";
 import { pairTestBeats, syntheticBeats, trainedPairModel, trainedTestModel } from "./testing.js";
-import { completenessError } from "./types.js";
+import { completenessError, type Attribution } from "./types.js";
 
 const L = 256;
 const SHIFTS = [-2, 0, 2];
@@ -80,6 +80,27 @@ test("logits, probs and gradients of h: the mean over the shifted inputs, the gr
     close(g.gradExtra[i], w, 1e-5, `gradExtra ${i}`);
   }
   for (let r = 0; r < 6; r++) close(g.logits[r * 5 + cls[r]], z[r * 5 + cls[r]], 1e-5, "gradients' logits");
+  // one shifted copy per row (shiftGradients): z_c(S_d x) and S_d^T grad z_c(S_d x), row r at shift r mod 3
+  const shift = Int32Array.from({ length: 6 }, (_, r) => r % 3);
+  const one = await shifted.shiftGradients!(beats.x, beats.extra, cls, shift);
+  for (let r = 0; r < 6; r++) {
+    const [s, d] = [shift[r], SHIFTS[shift[r]]];
+    const wantX = shiftRowsAdjoint(parts[s].gradX.subarray(r * L, (r + 1) * L), L, d);
+    wantX.forEach((w, i) => close(one.gradX[r * L + i], w, 1e-6, `shifted gradX ${r},${i}`));
+    for (let k = 0; k < 5; k++)
+      close(one.logits[r * 5 + k], per[s][r * 5 + k], 1e-6, `shifted logit ${r},${k}`);
+    for (let f = 0; f < 4; f++)
+      close(one.gradExtra[r * 4 + f], parts[s].gradExtra[r * 4 + f], 1e-6, `shifted gradExtra ${r},${f}`);
+  }
+  await assert.rejects(
+    shifted.shiftGradients!(
+      beats.x,
+      beats.extra,
+      cls,
+      shift.map(() => 3),
+    ),
+    /out of range/,
+  );
 });
 
 test("IG and SHAP are complete on h; occlusion's output is h", async () => {
@@ -89,20 +110,93 @@ test("IG and SHAP are complete on h; occlusion's output is h", async () => {
   const occ = await explainBeats(shifted, beats, cls, "occlusion");
   const z = await shifted.logits(beats.x, beats.extra);
   const zBase = await shifted.logits(new Float32Array(L), new Float32Array(4));
-  const zBg = await shifted.logits(bg.x, bg.extra);
+  const zBgShifted = await Promise.all(SHIFTS.map((d) => plain.logits(shiftRows(bg.x, L, d), bg.extra)));
   for (let r = 0; r < 6; r++) {
     const c = cls[r];
     close(ig[r].output, z[r * 5 + c], 1e-5, "IG output");
     close(ig[r].baselineOutput!, zBase[c], 1e-5, "IG baseline output");
     assert.ok(completenessError(ig[r]) <= 1e-4, `IG ${completenessError(ig[r])}`);
-    const bgMean = Array.from({ length: 10 }, (_, k) => zBg[k * 5 + c]).reduce((a, b) => a + b) / 10;
-    close(shap[r].baselineOutput!, bgMean, 1e-5, "SHAP baseline output");
+    // SHAP's background beat k is seen shifted by SHIFTS[k mod 3], each shift weighing 1/3 (paths.ts)
+    const pairMean =
+      [0, 1, 2]
+        .map((s) => {
+          const ks = [...Array(10).keys()].filter((k) => k % 3 === s);
+          return ks.reduce((t, k) => t + zBgShifted[s][k * 5 + c], 0) / ks.length;
+        })
+        .reduce((a, b) => a + b) / 3;
+    close(shap[r].baselineOutput!, pairMean, 1e-5, "SHAP baseline output");
     assert.ok(completenessError(shap[r]) <= 0.01, `SHAP ${completenessError(shap[r])}`);
     close(occ[r].output, z[r * 5 + c], 1e-5, "occlusion output");
   }
   // The plain net's gradient would not be complete on h: IG of the plain net sums to its own logit change.
   const igPlain = await explainBeats(plain, beats, cls, "ig", { ig: { tolerance: 1e-4 } });
   assert.ok(igPlain.some((a, r) => Math.abs(a.output - ig[r].output) > 1e-3));
+});
+
+/** ||a - b|| / ||b|| over the waveform and extra attributions of all beats */
+const relDistance = (a: Attribution[], b: Attribution[]) => {
+  let num = 0;
+  let den = 0;
+  a.forEach((x, r) =>
+    [
+      [x.attribution, b[r].attribution],
+      [x.other, b[r].other],
+    ].forEach(([u, v]) => u.forEach((_, i) => ((num += (u[i] - v[i]) ** 2), (den += v[i] ** 2)))),
+  );
+  return Math.sqrt(num / den);
+};
+
+/** a background of the same beats repeated `times` times (an empty cache) */
+const repeated = (bg: Background, times: number): Background => {
+  const cat = (v: Float32Array) => {
+    const out = new Float32Array(v.length * times);
+    for (let i = 0; i < times; i++) out.set(v, i * v.length);
+    return out;
+  };
+  return { x: cat(bg.x), extra: bg.extra && cat(bg.extra), cache: new Map() };
+};
+
+test("IG and SHAP integrate one shifted net per path: grad h's attributions at one gradient per point", async () => {
+  // net gradient rows counted under both: the reference runs every path point through grad h (3 rows)
+  let rows = 0;
+  const counting: Explainer = {
+    ...plain,
+    gradients: (x, ...rest) => ((rows += x.length / L), plain.gradients(x, ...rest)),
+  };
+  const perPath = withTestShifts(counting, SHIFTS);
+  const viaMean: Explainer = { ...perPath, shiftGradients: undefined };
+  const run = async (e: Explainer, method: "ig" | "shap", background?: Background) => {
+    rows = 0;
+    const shap = { tolerance: 1e-3, maxSteps: 4096 };
+    const a = await explainBeats(e, beats, cls, method, { background, shap, ig: { tolerance: 1e-4 } });
+    return { a, rows };
+  };
+  const bgOf = () => sampleBackground(syntheticBeats(40, 7), L, 4, 10, 1); // 10 beats: prime to 3
+  // IG: the baseline once per shift, so exactly the same quantity, each path refined on its own
+  const [ig, igRef] = [await run(perPath, "ig"), await run(viaMean, "ig")];
+  assert.ok(relDistance(ig.a, igRef.a) < 0.01, `IG ${relDistance(ig.a, igRef.a)}`);
+  ig.a.forEach((a, r) => close(a.baselineOutput!, igRef.a[r].baselineOutput!, 1e-5, "IG baseline output"));
+  // SHAP, each background beat at every shift (the background 3 times: beat k at shift k mod 3): the same
+  // quantity as the reference's, baselineOutput the background's mean of h
+  const ref = await run(viaMean, "shap", bgOf());
+  const every = await run(perPath, "shap", repeated(bgOf(), 3));
+  assert.ok(relDistance(every.a, ref.a) < 0.05, `SHAP, every shift: ${relDistance(every.a, ref.a)}`);
+  every.a.forEach((a, r) => close(a.baselineOutput!, ref.a[r].baselineOutput!, 1e-5, "SHAP baseline output"));
+  // SHAP with (beat, shift) pairs: complete on its own baselineOutput at fewer net rows
+  const pairs = await run(perPath, "shap", bgOf());
+  for (const a of pairs.a) assert.ok(completenessError(a) <= 1e-3, `SHAP pairs ${completenessError(a)}`);
+  // (measured on this net: IG 7,343 rows against 16,911; SHAP 1,824 against 2,322)
+  assert.ok(ig.rows < igRef.rows, `IG: ${ig.rows} vs ${igRef.rows} net gradient rows`);
+  assert.ok(pairs.rows < ref.rows, `SHAP: ${pairs.rows} vs ${ref.rows} net gradient rows`);
+  // deterministic: the same background seed gives the same attributions, to the bit
+  const again = await run(perPath, "shap", bgOf());
+  assert.deepEqual(again.a, pairs.a);
+  // fewer background beats than shifts: some shift would have no path
+  const two = sampleBackground(syntheticBeats(40, 7), L, 4, 2, 1);
+  await assert.rejects(
+    explainBeats(perPath, beats, cls, "shap", { background: two }),
+    /2 baselines cannot give each of 3 shifts a path/,
+  );
 });
 
 test("Grad-CAM of h: each shifted copy's map moved back to the beat's time axis, averaged", async () => {
@@ -143,6 +237,8 @@ test("a pair model with shifts: the whole net input [beat, beat - template] is s
     });
     // (16,384 steps at most: a beat may stop above the 1e-4 asked)
     for (const a of ig) assert.ok(completenessError(a) <= 2e-3, `IG ${completenessError(a)}`);
+    // IG's paths each read one shifted copy, the template shifted alike: its output is h's logit
+    ig.forEach((a, r) => close(a.output, z[r * 5 + p.cls[r]], 1e-5, `IG output ${r}`));
   } finally {
     await Promise.all([pair.release(), net.release()]);
   }

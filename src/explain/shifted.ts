@@ -43,16 +43,13 @@ export function withTestShifts(e: Explainer, shifts: readonly number[] | undefin
     return out;
   };
   const shiftedTemplates = new WeakMap<Float32Array, Float32Array[]>();
-  const templatesOf = (t: RowTemplates | undefined) => {
-    if (!t) return undefined;
-    const out: Float32Array[] = [];
-    for (const row of Array.from(t)) {
-      let c = row && shiftedTemplates.get(row);
-      if (!c && row) shiftedTemplates.set(row, (c = shifts.map((d) => shiftRows(row, len, d))));
-      out.push(...(c ?? shifts.map(() => row)));
-    }
-    return out;
+  /** a template's D shifted copies (cached per template; a missing row stays missing) */
+  const shiftedOf = (row: Float32Array): Float32Array[] => {
+    let c = row && shiftedTemplates.get(row);
+    if (!c && row) shiftedTemplates.set(row, (c = shifts.map((d) => shiftRows(row, len, d))));
+    return c ?? shifts.map(() => row);
   };
+  const templatesOf = (t: RowTemplates | undefined) => t && Array.from(t).flatMap((row) => shiftedOf(row));
   /** the mean of each row's D consecutive copies (n*D x w values -> n x w) */
   const meanOf = <T extends Float32Array | Float64Array>(v: T, w: number, out: T): T => {
     for (let i = 0; i < out.length; i++) {
@@ -98,6 +95,23 @@ export function withTestShifts(e: Explainer, shifts: readonly number[] | undefin
         actShifts: shifts,
       };
       return out;
+    },
+    async shiftGradients(x, extra, cls, shift, templates) {
+      const n = rows(x);
+      if (shift.length !== n) throw new Error(`shiftGradients: ${n} shift indices expected`);
+      const d = (r: number) => {
+        const v = shifts[shift[r]];
+        if (v === undefined) throw new RangeError(`shift index ${shift[r]} out of range [0, ${D})`);
+        return v;
+      };
+      const xs = new Float32Array(n * W);
+      for (let r = 0; r < n; r++) xs.set(shiftRows(x.subarray(r * W, (r + 1) * W), len, d(r)), r * W);
+      const t = templates && Array.from({ length: n }, (_, r) => shiftedOf(templates[r])[shift[r]]);
+      const b = await e.gradients(xs, extra, cls, "gradients", t);
+      const gradX = new Float32Array(n * W);
+      for (let r = 0; r < n; r++)
+        gradX.set(shiftRowsAdjoint(b.gradX.subarray(r * W, (r + 1) * W), len, d(r)), r * W);
+      return { ...b, gradX, actShifts: undefined };
     },
   };
 }
