@@ -171,7 +171,9 @@ async function completeness(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDa
   for (const m of ["ig", "shap"] as const) {
     const r = await X.explainBeats(e, ev, ev.cls, m, methodOptions(b, ds));
     const errs = r.map(X.completenessError);
-    const evals = r.map((a) => (m === "ig" ? a.info.steps + 1 : a.info.gradientsPerBeat));
+    // IG: its baseline's gradients too (one per path: one per shift with test-time shifts)
+    const igBases = e.testTimeShifts?.length ?? 1;
+    const evals = r.map((a) => a.info.gradientsPerBeat + (m === "ig" ? igBases : 0));
     // SHAP's error against max(|Δ|, floor x the mean |logit change| of its paths) (floor 0 by default: |Δ|); IG: |Δ|
     const floored = r.map((a, i) => a.info.floorError ?? errs[i]);
     lines.push(
