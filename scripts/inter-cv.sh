@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Inter-patient recipe search on DS1 alone (docs/RESULTS.md, search 5): trains the shipped inter recipe, plus any
+# extra `train` options, once per DS1 patient fold and seed, with that fold as the validation part and the DS2
+# figures hidden (--hide-test: DS2 never chooses anything). The five folds hold out every DS1 record once.
+# Each run writes DIR/out/<PREFIX>-<fold>-s<seed> (model), DIR/runs/... (checkpoints), DIR/log/....json (the
+# validation confusion, pooled by scripts/inter-cv-pool.mjs) and .err (progress). Finished runs are skipped.
+# ~2 min per run on 2 cores. Usage: scripts/inter-cv.sh DIR PREFIX "FOLDS" "SEEDS" [train options...]
+#   e.g. scripts/inter-cv.sh /tmp/cv T "A B C D E" "1 2" && scripts/inter-cv.sh /tmp/cv I "A B C D E" "1 2" --irregularity
+set -euo pipefail
+[ $# -ge 4 ] || { sed -n 2,8p "$0"; exit 2; }
+root="$(cd "$(dirname "$0")/.." && pwd)"
+[ -e "$root/dist/src/cli/main.js" ] || (cd "$root" && npm run build)
+dir=$1 prefix=$2 folds=$3 seeds=$4
+shift 4
+declare -A FOLD=(
+  [A]=118,124,201,215 [B]=106,209,114,230 [C]=119,220,223,101
+  [D]=108,109,112,203,207 [E]=115,116,122,205,208
+)
+mkdir -p "$dir/out" "$dir/runs" "$dir/log"
+for s in $seeds; do for f in $folds; do
+  [ -n "${FOLD[$f]:-}" ] || { echo "unknown fold $f (${!FOLD[*]})" >&2; exit 2; }
+  n=$prefix-$f-s$s
+  [ -e "$dir/out/$n/model.json" ] && continue
+  rm -rf "${dir:?}/runs/$n"
+  node "$root/dist/src/cli/main.js" train --arch v1 --scheme aami --split inter --rr --morph pair --augment \
+    --premature-swap 0.5 --epochs 5 --average-from 2 --shift-average 2 --threads 2 \
+    --val-records "${FOLD[$f]}" --seed "$s" --hide-test --json --out "$dir/out/$n" --run-dir "$dir/runs/$n" "$@" \
+    > "$dir/log/$n.json" 2> "$dir/log/$n.err"
+  echo "$n done $(date -u +%T)"
+done; done
