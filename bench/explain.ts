@@ -172,7 +172,7 @@ async function completeness(e: X.Explainer, ev: Eval, b: ModelBundle, ds: BeatDa
     const r = await X.explainBeats(e, ev, ev.cls, m, methodOptions(b, ds));
     const errs = r.map(X.completenessError);
     // IG: its baseline's gradients too (one per path: one per shift with test-time shifts)
-    const igBases = e.testTimeShifts?.length ?? 1;
+    const igBases = X.pathShifts(e);
     const evals = r.map((a) => a.info.gradientsPerBeat + (m === "ig" ? igBases : 0));
     // SHAP's error against max(|Δ|, floor x the mean |logit change| of its paths) (floor 0 by default: |Δ|); IG: |Δ|
     const floored = r.map((a, i) => a.info.floorError ?? errs[i]);
