@@ -6,10 +6,10 @@
 //     inputs; its gradient is mean_d S_d^T grad z_c(S_d x) (shiftRowsAdjoint: the repeated edge sample
 //     gathers the gradient of every position that copied it); the extra (RR) inputs are not shifted;
 //   - the predicted (explained) class is the argmax of probs, the mean of softmax z(S_d x) over d: classify's.
-// One wrapper around an explainer's logits and gradients, so the other methods explain h without knowing of the
-// shifts: IG and SHAP integrate h one shifted net per path (shiftGradients below: z_c(S_d x) alone, pulled back
-// by S_d^T; paths.ts), complete on h (SHAP: against its (beat, shift) pairs' mean); occlusion records drops of h; Guided
-// Grad-CAM's guided gradient is mean_d S_d^T of the per-shift ones. Grad-CAM gets one feature map per shift
+// One wrapper around an explainer's logits and gradients. IG and SHAP integrate h one shifted net per path
+// (shiftGradients below: z_c(S_d x) alone, pulled back by S_d^T; paths.ts), complete on h (SHAP: against its
+// (beat, shift) pairs' mean); the other methods explain h without knowing of the shifts: occlusion records
+// drops of h, Guided Grad-CAM's guided gradient is mean_d S_d^T of the per-shift ones. Grad-CAM gets one feature map per shift
 // (GradBatch.actShifts, gradients of h: the per-shift ones / |shifts|), see gradcam.ts. The shifted copies of
 // a row are consecutive rows of one batched run. A pair explainer's rows are beats with a template each: both
 // are shifted, so the net reads S_d [beat, beat - template], the whole net input shifted as in classify.
