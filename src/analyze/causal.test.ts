@@ -4,6 +4,7 @@ import { RR_DIM, medianTemplate, morphInput, rrFeatures, windowLength } from "..
 import {
   countBefore,
   fillInvalid,
+  guardProbs,
   invalidWindows,
   openClassifier,
   paddedWindows,
@@ -34,7 +35,8 @@ after(async () => {
 /**
  * Brute force: beat i's template is medianTemplate of the last `history` template beats among beats
  * 0 .. max(i, warmup - 1) (all beats there when none is one), its RR row that of rrFeatures over beats
- * 0 .. max(i, warmup - 1) + 5, each recomputed from scratch.
+ * 0 .. max(i, warmup - 1) + 5 (its rhythmIrregularity, the shipped model's rhythm guard's input, too), each
+ * recomputed from scratch.
  */
 async function causalReference(
   c: Classifier,
@@ -64,7 +66,7 @@ async function causalReference(
     return medianTemplate(t, len, Infinity);
   });
   const x = morphInput(windows, len, (b) => templates[b], meta.morph ?? "none");
-  const probs = await c.predict(x, selectExtra(rr, meta));
+  const probs = guardProbs(await c.predict(x, selectExtra(rr, meta)), meta.classes, rr, meta.rhythmGuard);
   return toClassifiedBeats(samples, probs, meta.classes, edge);
 }
 

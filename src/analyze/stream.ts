@@ -2,15 +2,18 @@
 // analyzeSignal on the whole lead. Every stage is exact under chunking: invalid-sample filling, the
 // resampler (ResampleStream), the QRS detector (QrsStream), the windows (cut from the same samples, with the
 // same edge padding) and the RR features (a beat is classified only once every beat its features depend on
-// is known: 5 beats later with our detector). A model using record-level RR features (recordRR and its
+// is known: 5 beats later with our detector, 32 for a model with a rhythm guard, whose rhythmIrregularity
+// spans beats i-32 .. i+32). A model using record-level RR features (recordRR and its
 // ratios) can only be exact at the end: with our detector its beats are then held until end(). So can a
 // model with morph "residual" or "pair" (its input holds the beat minus the template of ALL the record's
 // beats): its beats are always held until end().
 // Causal mode (opts.causal) labels every beat of such models without waiting for the end: as soon as its
-// window and the 5 beats after it are known, with the running recordRR and template of CausalInputs.
-import { RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
+// window and the 5 beats after it are known, with the running recordRR and template of CausalInputs (and
+// a rhythm guard's rhythmIrregularity over the beats known then: i-32 .. i+5).
+import { RHYTHM_HALF_WINDOW, RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
 import {
   CausalInputs,
+  guardProbs,
   invalidWindows,
   morphOf,
   netInputShape,
@@ -56,6 +59,8 @@ export class AnalyzerStream {
   /** Residual or pair model: record samples that were invalid (the template leaves their windows out). */
   private readonly invalidAt: number[] = [];
   private readonly k: number;
+  /** Beats after a beat its inputs depend on: the local RR features', or the rhythm guard's window. */
+  private readonly lookahead: number;
   private emitted = 0;
   /** Resampled, filled signal: buf[0 .. len) holds absolute samples base .. base + len. */
   private buf = new Float64Array(4096);
@@ -76,6 +81,7 @@ export class AnalyzerStream {
   ) {
     const meta = classifier.meta;
     this.k = meta.fs / fs;
+    this.lookahead = meta.rhythmGuard && !opts.causal ? RHYTHM_HALF_WINDOW : RR_LOOKAHEAD;
     if (meta.fs !== fs) this.resampler = new ResampleStream(fs, meta.fs);
     if (opts.samples) {
       this.known = [...opts.samples];
@@ -171,7 +177,7 @@ export class AnalyzerStream {
     const e = this.causal ? Math.max(i, this.causal.warmup - 1) : i;
     if (e >= this.known.length || this.peak(e) + this.classifier.meta.window.after > this.base + this.len)
       return false;
-    return !this.holdToEnd && (!this.detector || e + RR_LOOKAHEAD < this.known.length);
+    return !this.holdToEnd && (!this.detector || e + this.lookahead < this.known.length);
   }
 
   private async emit(): Promise<ClassifiedBeat[]> {
@@ -196,11 +202,11 @@ export class AnalyzerStream {
     const invalid = this.residual
       ? invalidWindows(peaks, meta, this.fs, countBelow(this.invalidAt))
       : undefined;
-    const { x, extra } = this.causal
+    const { x, extra, rr } = this.causal
       ? this.causal.next(windows, templateBeats(edge, invalid), this.known, from)
       : this.heldInputs(windows, edge, invalid, from, upto);
     if (x.length !== n * netInputShape(meta).size) throw new Error("internal: window count mismatch");
-    const probs = await this.classifier.predict(x, extra);
+    const probs = guardProbs(await this.classifier.predict(x, extra), meta.classes, rr, meta.rhythmGuard);
     const beats = toClassifiedBeats(this.known.slice(from, upto), probs, meta.classes, edge);
     this.emitted = upto;
     for (const b of beats) this.out.push(b); // no spread: a held record can have >100k beats
@@ -215,7 +221,7 @@ export class AnalyzerStream {
     invalid: Uint8Array | undefined,
     from: number,
     upto: number,
-  ): { x: Float32Array; extra?: Float32Array } {
+  ): { x: Float32Array; extra?: Float32Array; rr: Float32Array } {
     const meta = this.classifier.meta;
     const { x } = recordMorph(
       windows,
@@ -225,8 +231,9 @@ export class AnalyzerStream {
     );
     const rr =
       this.rrAll ??
-      rrFeatures(this.known.slice(0, this.ended ? this.known.length : upto + RR_LOOKAHEAD + 1), this.fs);
-    return { x, extra: selectExtra(rr.slice(from * RR_DIM, upto * RR_DIM), meta) };
+      rrFeatures(this.known.slice(0, this.ended ? this.known.length : upto + this.lookahead + 1), this.fs);
+    const rows = rr.slice(from * RR_DIM, upto * RR_DIM);
+    return { x, extra: selectExtra(rows, meta), rr: rows };
   }
 
   /** Drops samples no future window needs. */

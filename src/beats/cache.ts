@@ -8,7 +8,7 @@ import type { BeatSource } from "./source.js";
 import { windowLength } from "./window.js";
 
 const MAGIC = "AVBEATS1";
-const VERSION = 3; // bump when extraction changes (3: the lead chosen by name, recorded per record)
+const VERSION = 4; // bump when extraction changes (3: the lead chosen by name, recorded per record; 4: rhythmIrregularity)
 
 type Extract = (source: BeatSource, record: string, settings: RecordSettings) => Promise<RecordTable>;
 

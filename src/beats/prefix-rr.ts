@@ -1,6 +1,6 @@
 // RR features of a beat over a PREFIX of the record's beats (causal use: only the beats known so far), in
 // O(1) per beat: row i of rrFeatures(samples.slice(0, r), fs) without recomputing the whole prefix.
-import { LOCAL_AFTER, LOCAL_BEFORE, NO_RR_ROW, rrRow } from "./rr.js";
+import { LOCAL_AFTER, LOCAL_BEFORE, NO_RR_ROW, rhythmIrregularity, rrRow } from "./rr.js";
 
 /**
  * The mean RR interval (s) of a growing prefix of the beats, summed interval after interval in the order
@@ -25,7 +25,7 @@ export class RunningMeanRR {
 }
 
 /**
- * Row i (RR_DIM values, RR_FEATURES order) of rrFeatures(samples.slice(0, r), fs) from beats max(0, i-5) .. min(r, i+6) only,
+ * Row i (RR_DIM values, RR_FEATURES order) of rrFeatures(samples.slice(0, r), fs) from beats max(0, i-32) .. min(r, i+33) only,
  * given recordRR = the prefix's mean RR (RunningMeanRR). The local sums are taken directly instead of as
  * differences of record-long prefix sums: equal to rrFeatures up to float64 rounding (~1e-15 relative).
  */
@@ -49,5 +49,6 @@ export function prefixRRRow(
   const preRR = pre(i);
   const postRR = i + 1 < r ? pre(i + 1) : preRR;
   const localDiff = hi > lo ? diff / (hi - lo) : 0;
-  return Float32Array.from(rrRow(preRR, postRR, local / (hi - lo + 1), localDiff, recordRR));
+  const irregularity = rhythmIrregularity(samples, i, r);
+  return Float32Array.from(rrRow(preRR, postRR, local / (hi - lo + 1), localDiff, recordRR, irregularity));
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RR_DIM, RR_FEATURES, rrFeatures } from "./rr.js";
+import { RR_DIM, RR_FEATURES, rhythmIrregularity, rrFeatures } from "./rr.js";
 
 const row = (f: Float32Array, i: number) => {
   const o: Record<string, number> = {};
@@ -53,4 +53,27 @@ test("fewer than two beats gives finite values", () => {
   assert.equal(rrFeatures([], 360).length, 0);
   const f = rrFeatures([500], 360);
   assert.ok(f.every(Number.isFinite));
+});
+
+test("rhythmIrregularity: 0 in a regular rhythm and with an isolated premature beat, high when every interval varies", () => {
+  const col = RR_FEATURES.indexOf("rhythmIrregularity");
+  const at = (samples: number[], i: number) => rrFeatures(samples, 360)[i * RR_DIM + col];
+  const regular = Array.from({ length: 100 }, (_, i) => i * 300);
+  assert.equal(at(regular, 50), 0);
+  // one premature beat moves two of the ~64 successive ratios: the median stays 0
+  const premature = regular.map((s, i) => (i === 50 ? s - 120 : s));
+  assert.equal(at(premature, 50), 0);
+  assert.equal(rhythmIrregularity(premature, 50, premature.length), 0);
+  // intervals alternating 0.5 s / 1 s: every ratio is 1 (1 s after 0.5 s) or 0.5 (0.5 s after 1 s)
+  const alt: number[] = [0];
+  for (let i = 1; i < 100; i++) alt.push(alt[i - 1] + (i % 2 ? 180 : 360));
+  close(at(alt, 50), 1, "median of 32 x 0.5 (odd beats k) and 33 x 1 (even k), k = 18..82");
+  close(
+    rhythmIrregularity(alt, 1, alt.length),
+    0.75,
+    "an even count (k = 2..33): the mean of the middle two",
+  );
+  // the window is clipped to the record (or the prefix known): beat 0 sees ratios of beats 2..32
+  close(rhythmIrregularity(alt, 0, alt.length), rhythmIrregularity(alt, 2, 33), "clipped");
+  assert.equal(rhythmIrregularity([0, 300], 1, 2), 0, "fewer than three beats");
 });

@@ -16,16 +16,41 @@ export const RR_FEATURES = [
   // mean |successive difference| of the pre-RRs in the local window, over localRR: ~0 in a regular
   // rhythm, high in atrial fibrillation (where a short RR is not a premature beat)
   "localRRdiff/localRR",
+  // median of |RR_k - RR_(k-1)| / RR_(k-1) over the beats k within RHYTHM_HALF_WINDOW of this one: robust
+  // to isolated ectopic beats (a premature beat moves two of ~64 ratios), high in atrial fibrillation and
+  // flutter with variable conduction; the rhythm guard (src/model/rhythm-guard.ts) reads it
+  "rhythmIrregularity",
 ] as const;
 
 export const RR_DIM = RR_FEATURES.length;
 
 /** The row of every beat of a record with fewer than two beats (no interval known). */
-export const NO_RR_ROW: readonly number[] = [0, 0, 0, 0, 1, 1, 1, 1, 1, 0];
+export const NO_RR_ROW: readonly number[] = [0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0];
 
 /** Half-width of the local window: intervals i-LOCAL_BEFORE .. i+LOCAL_AFTER of the pre-RR series. */
 export const LOCAL_BEFORE = 4;
 export const LOCAL_AFTER = 5;
+/** rhythmIrregularity of beat i: the ratios of beats i-32 .. i+32 (clipped to the record, or the prefix known). */
+export const RHYTHM_HALF_WINDOW = 32;
+
+/**
+ * rhythmIrregularity of beat i among the first r beats of `samples`: the median of
+ * |RR_k - RR_(k-1)| / RR_(k-1) (RR_k = samples[k] - samples[k-1]) over k = max(2, i-32) .. min(r-1, i+32);
+ * 0 when there is no such k (fewer than three beats).
+ */
+export function rhythmIrregularity(samples: ArrayLike<number>, i: number, r: number): number {
+  const lo = Math.max(2, i - RHYTHM_HALF_WINDOW);
+  const hi = Math.min(r - 1, i + RHYTHM_HALF_WINDOW);
+  if (hi < lo) return 0;
+  const d = new Float64Array(hi - lo + 1);
+  for (let k = lo; k <= hi; k++) {
+    const prev = samples[k - 1] - samples[k - 2];
+    d[k - lo] = Math.abs(samples[k] - samples[k - 1] - prev) / prev;
+  }
+  d.sort();
+  const m = d.length >> 1;
+  return d.length % 2 ? d[m] : (d[m - 1] + d[m]) / 2;
+}
 
 /**
  * RR features for every beat of a record. `samples` are the R-peak sample indices of ALL beats of the
@@ -57,18 +82,25 @@ export function rrFeatures(samples: ArrayLike<number>, fs: number): Float32Array
     const hi = Math.min(n - 1, i + LOCAL_AFTER);
     const localRR = (cum[hi + 1] - cum[lo]) / (hi - lo + 1);
     const localDiff = hi > lo ? (cumDiff[hi + 1] - cumDiff[lo + 1]) / (hi - lo) : 0;
-    out.set(rrRow(preRR, postRR, localRR, localDiff, recordRR), i * RR_DIM);
+    out.set(
+      rrRow(preRR, postRR, localRR, localDiff, recordRR, rhythmIrregularity(samples, i, n)),
+      i * RR_DIM,
+    );
   }
   return out;
 }
 
-/** One row of RR_FEATURES from its parts (seconds; localDiff: mean |successive difference| of the local pre-RRs). */
+/**
+ * One row of RR_FEATURES from its parts (seconds; localDiff: mean |successive difference| of the local
+ * pre-RRs; irregularity: rhythmIrregularity).
+ */
 export function rrRow(
   preRR: number,
   postRR: number,
   localRR: number,
   localDiff: number,
   recordRR: number,
+  irregularity: number,
 ): number[] {
   return [
     preRR,
@@ -81,5 +113,6 @@ export function rrRow(
     postRR / recordRR,
     localRR / recordRR,
     localDiff / localRR,
+    irregularity,
   ];
 }

@@ -6,6 +6,12 @@ import { resolveLead, resolveRecord, type LeadChoice } from "../wfdb/index.js";
 import { UserError } from "./errors.js";
 import { warnLeadFallback } from "./lead-notes.js";
 
+/** The option that turns a model's rhythm guard off (classify, analyze, evaluate). */
+export const NO_RHYTHM_GUARD = [
+  "--no-rhythm-guard",
+  "the net's probabilities without the model's rhythm guard (model.json rhythmGuard: the inter models rule S out in irregular rhythms)",
+] as const;
+
 export function parseBeatsFrom(v: string): BeatsFrom {
   if (!isBeatsFrom(v)) throw new UserError(`--beats must be one of ${BEATS_FROM.join(", ")}, not "${v}"`);
   return v;
@@ -17,13 +23,13 @@ export function parseBeatsFrom(v: string): BeatsFrom {
  */
 export async function withRecordModel<T>(
   arg: string,
-  opts: { model?: string; beats: string },
+  opts: { model?: string; beats: string; rhythmGuard?: boolean },
   dataDir: string | undefined,
   use: (r: { from: BeatsFrom; path: string; classifier: Classifier; lead: LeadChoice }) => Promise<T>,
 ): Promise<T> {
   const from = parseBeatsFrom(opts.beats);
   const path = resolveRecord(arg, dataDir);
-  const classifier = await openClassifier(opts.model ?? defaultModelDir());
+  const classifier = await openClassifier(opts.model ?? defaultModelDir(), { rhythmGuard: opts.rhythmGuard });
   try {
     const lead = await resolveLead(path, classifier.meta.lead);
     warnLeadFallback(lead, arg);

@@ -53,6 +53,8 @@ export interface RecordBeat {
    * model; a pair model: the window, its explainer adds the template channel) and scaled extra inputs */
   readonly x: Float32Array;
   readonly extra: Float32Array;
+  /** The beat's full RR feature row (RR_FEATURES, unscaled): a rhythm guard's input. */
+  readonly rr: Float32Array;
   /** residual or pair model: the record's template (z-normalised, model rate) and the same drawn over this
    * beat's window in mV at the record's rate (scaled by the beat's own mean and standard deviation) */
   readonly template?: Float32Array;
@@ -141,6 +143,7 @@ export async function beatFromRecord(path: string, requested: number, spec: Inpu
     signal: signal.slice(start, end),
     x: t && morph === "residual" ? morphInput(w.x, len, () => t, "residual") : w.x,
     extra: rrColumns(Float32Array.from(rr), spec.extraFeatures, spec.extraScaling),
+    rr: Float32Array.from(rr),
     template: t,
     templateSignal:
       t &&

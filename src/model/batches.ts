@@ -72,6 +72,8 @@ export async function predictPart(
   chunk = 512,
   /** the net input of rows [from, from + n) from their windows (default: the windows) */
   toInput: (x: Float32Array, from: number, n: number) => Float32Array = (x) => x,
+  /** the probabilities of rows [from, ..) as decided (default: as predicted; e.g. the rhythm guard) */
+  decide: (probs: Float32Array, from: number) => Float32Array = (p) => p,
 ): Promise<Int32Array> {
   const n = part.y.length;
   const out = new Int32Array(n);
@@ -79,7 +81,7 @@ export async function predictPart(
   for (let from = 0; from < n; from += chunk) {
     const m = Math.min(chunk, n - from);
     const b = gatherBatch(part, all, from, m, len, rrCols);
-    out.set(argmaxRows(await predict(toInput(b.x, from, m), b.extra), k), from);
+    out.set(argmaxRows(decide(await predict(toInput(b.x, from, m), b.extra), from), k), from);
   }
   return out;
 }

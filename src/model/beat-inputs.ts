@@ -35,6 +35,8 @@ export interface BeatInputs {
   x: Float32Array;
   /** n x extraFeatures.length model extra inputs (scaled), or undefined when the model has none. */
   extra?: Float32Array;
+  /** n x RR_DIM RR feature rows (all of RR_FEATURES, unscaled): the rhythm guard's input. */
+  rr: Float32Array;
   /** 1 where the beat's window left the record and was padded. */
   edge: Uint8Array;
   /** A residual or pair model's template of the record (windowLength z-normalised samples). */
@@ -149,10 +151,11 @@ export function beatInputs(
   const n = samples.length;
   const len = windowLength(spec.window);
   if (windows.length !== n * len) throw new Error("internal: window count mismatch");
-  const extra = selectExtra(rrFeatures(samples, fs), spec);
+  const rr = rrFeatures(samples, fs);
+  const extra = selectExtra(rr, spec);
   const invalid = filled > 0 ? invalidWindows(m.peaks, spec, fs, countBefore(signal)) : undefined;
   const { x, template } = recordMorph(windows, len, templateBeats(edge, invalid), morphOf(spec));
-  return { n, x, extra, edge, filled, template };
+  return { n, x, extra, rr, edge, filled, template };
 }
 
 /** A model's morph mode ("none" when model.json has none). */

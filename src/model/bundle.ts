@@ -19,6 +19,7 @@ import {
 } from "../beats/index.js";
 import type { MorphInput, WindowSpec } from "../beats/index.js";
 import type { LeadSpec } from "../wfdb/index.js";
+import { rhythmGuardError, type RhythmGuard } from "./rhythm-guard.js";
 import { shiftsError } from "./shifts.js";
 
 export const BUNDLE_FORMAT = 1;
@@ -88,6 +89,11 @@ export interface ModelMeta {
    * by each of these sample counts (absent: the input as it is).
    */
   testTimeShifts?: number[];
+  /**
+   * After the net (src/model/rhythm-guard.ts): the class an irregular rhythm rules out, and its prior
+   * elsewhere (absent: the net's probabilities as they are).
+   */
+  rhythmGuard?: RhythmGuard;
   /** Trainable parameters (buffers such as BN running statistics not counted). */
   params: number;
   /** params x 4 bytes / 1024 (float32). */
@@ -330,6 +336,10 @@ export function checkMeta(m: unknown, where: string): asserts m is ModelMeta {
   if (m.testTimeShifts !== undefined) {
     const why = shiftsError(m.testTimeShifts, windowLength(m.window as WindowSpec));
     if (why) throw bad("testTimeShifts", why);
+  }
+  if (m.rhythmGuard !== undefined) {
+    const why = rhythmGuardError(m.rhythmGuard, m.classes);
+    if (why) throw bad("rhythmGuard", why);
   }
   if (!isNat(m.params) || m.params === 0) throw bad("params", "must be a positive count");
   if (typeof m.footprintKB !== "number" || Math.abs(m.footprintKB - footprintKB(m.params)) > 1e-9)

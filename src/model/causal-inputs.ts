@@ -1,7 +1,8 @@
 // Causal (real-time) model inputs: each beat sees only the beats up to a few after it. A model's record-level
 // inputs are replaced by running estimates over the beats known so far:
 //  - recordRR (and its ratios) = the mean RR of the first rrPrefix(i) beats (RunningMeanRR, bit-identical to
-//    rrFeatures over that prefix), the local RR features as in the whole record (they need 5 beats ahead);
+//    rrFeatures over that prefix), the local RR features as in the whole record (they need 5 beats ahead),
+//    rhythmIrregularity (the rhythm guard's) over the prefix's beats i-32 .. i+5 instead of i-32 .. i+32;
 //  - the template (morph "residual" / "pair") = the median of the most recent `history` template beats (window
 //    inside the record, no invalid sample; all beats while none is) among the first templatePrefix(i) beats.
 // Warm-up (chosen a priori, not on any data): the first `warmup` beats wait for one another and share the
@@ -92,7 +93,7 @@ export class CausalInputs {
     templateBeat: Uint8Array,
     samples: ArrayLike<number>,
     from: number,
-  ): { x: Float32Array; extra?: Float32Array } {
+  ): { x: Float32Array; extra?: Float32Array; rr: Float32Array } {
     const n = templateBeat.length;
     const rr = new Float32Array(n * RR_DIM);
     const templates: Float32Array[] = [];
@@ -102,7 +103,7 @@ export class CausalInputs {
       if (this.tmpl) templates.push(this.templateOf(windows, templateBeat, from, p.template));
     }
     const x = morphInput(windows, this.len, (b) => templates[b], morphOf(this.spec));
-    return { x, extra: selectExtra(rr, this.spec) };
+    return { x, extra: selectExtra(rr, this.spec), rr };
   }
 
   /** The template of the first `upTo` beats, pushing the batch's windows it needs. */

@@ -4,6 +4,7 @@ import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bun
 import { createSession, loadOrt } from "./engine/runtime.js";
 import { beatInputs, netInputShape, type BeatInputs } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
+import { guardProbs } from "./rhythm-guard.js";
 import { withShifts } from "./shifts.js";
 
 export interface ClassifierOptions {
@@ -11,6 +12,8 @@ export interface ClassifierOptions {
   threads?: number;
   /** Beats per inference call (default 256). */
   batchSize?: number;
+  /** false: the net's probabilities as they are, without model.json's rhythmGuard (default true). */
+  rhythmGuard?: boolean;
 }
 
 export interface Classifier {
@@ -36,7 +39,8 @@ export async function openClassifier(
   opts: ClassifierOptions = {},
 ): Promise<Classifier> {
   const bundle = typeof model === "string" ? await loadBundle(model, { weights: false }) : model;
-  const { meta } = bundle;
+  const { rhythmGuard, ...unguarded } = bundle.meta;
+  const meta: ModelMeta = opts.rhythmGuard === false || !rhythmGuard ? unguarded : bundle.meta;
   let session: InferenceSession;
   try {
     session = await createSession(bundle.onnx, { threads: opts.threads ?? 2 });
@@ -132,13 +136,14 @@ export function toClassifiedBeats(
   });
 }
 
-/** Runs prepared inputs through the classifier. */
+/** Runs prepared inputs through the classifier (and its rhythm guard, if the model has one). */
 export async function classifyInputs(
   c: Classifier,
   samples: ArrayLike<number>,
   inputs: BeatInputs,
 ): Promise<ClassifiedBeat[]> {
-  const probs = await c.predict(inputs.x, inputs.extra);
+  const net = await c.predict(inputs.x, inputs.extra);
+  const probs = guardProbs(net, c.meta.classes, inputs.rr, c.meta.rhythmGuard);
   return toClassifiedBeats(samples, probs, c.meta.classes, inputs.edge);
 }
 

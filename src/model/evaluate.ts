@@ -5,6 +5,7 @@ import { argmaxRows } from "./batches.js";
 import type { ModelMeta } from "./bundle.js";
 import type { Classifier } from "./classify.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
+import { guardProbs } from "./rhythm-guard.js";
 
 export interface ClassReport {
   support: number;
@@ -52,7 +53,8 @@ export async function evaluateOnPart(
 ): Promise<{ report: EvaluationReport; metrics: Metrics }> {
   const meta = c.meta;
   const k = meta.classes.length;
-  const probs = await c.predict(partNetInput(c, part, templates), selectExtra(part.rr, meta));
+  const net = await c.predict(partNetInput(c, part, templates), selectExtra(part.rr, meta));
+  const probs = guardProbs(net, meta.classes, part.rr, meta.rhythmGuard);
   const metrics = evaluatePredictions(part.y, argmaxRows(probs, k), meta.classes);
   return { metrics, report: reportFromMetrics(metrics, meta) };
 }

@@ -52,6 +52,7 @@ export async function writeModelDir(
       extraFeatures: rrCols.map((c) => RR_FEATURES[c]),
       morph: state.config.morph,
       ...(state.config.testTimeShifts ? { testTimeShifts: state.config.testTimeShifts } : {}),
+      ...(state.config.rhythmGuard ? { rhythmGuard: state.config.rhythmGuard } : {}),
       params: trainer.paramCount,
       training: {
         command,

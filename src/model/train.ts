@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   DEFAULT_WINDOW,
+  RR_DIM,
   classWeights,
   fnv1a32,
   mulberry32,
@@ -22,6 +23,7 @@ export { inputColumns };
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
 import { oneCycleLr } from "./schedule.js";
+import { guardProbs, type RhythmGuard } from "./rhythm-guard.js";
 import { withShifts } from "./shifts.js";
 import { createTrainer, type Trainer } from "./trainer.js";
 import { openTeachers } from "./distill.js";
@@ -78,6 +80,8 @@ export interface TrainConfig {
   averageFrom?: number;
   /** Test-time shifts (src/model/shifts.ts) the model is scored and shipped with; absent: none. */
   testTimeShifts?: number[];
+  /** The rhythm guard (src/model/rhythm-guard.ts) the model is scored and shipped with; absent: none. */
+  rhythmGuard?: RhythmGuard;
   /** Also keep every epoch's weights as epoch-<n>.ckpt in the run directory. */
   keepEpochs?: boolean;
   /**
@@ -363,7 +367,7 @@ export async function scorePart(
   trainer: Trainer,
   data: BeatDataset,
   p: "val" | "test",
-  config: Pick<TrainConfig, "rr" | "irregularity" | "morph" | "testTimeShifts">,
+  config: Pick<TrainConfig, "rr" | "irregularity" | "morph" | "testTimeShifts" | "rhythmGuard">,
 ): Promise<Metrics | null> {
   const part = data.parts[p];
   if (part.y.length === 0) return null;
@@ -371,7 +375,23 @@ export async function scorePart(
   const predict = withShifts(plain, data.windowLength, config.testTimeShifts);
   const input = partInput(data, p, config.morph);
   const k = data.classes.length;
-  const pred = await predictPart(predict, part, data.windowLength, k, inputColumns(config), 512, input);
+  const guard = (probs: Float32Array, from: number) =>
+    guardProbs(
+      probs,
+      data.classes,
+      part.rr.subarray(from * RR_DIM, from * RR_DIM + (probs.length / k) * RR_DIM),
+      config.rhythmGuard,
+    );
+  const pred = await predictPart(
+    predict,
+    part,
+    data.windowLength,
+    k,
+    inputColumns(config),
+    512,
+    input,
+    guard,
+  );
   return evaluatePredictions(part.y, pred, data.classes);
 }
 

@@ -8,7 +8,7 @@ import {
 } from "../../analyze/index.js";
 import { addCausalSettings, parseCausal, type CausalCliOptions } from "../causal-options.js";
 import { UserError } from "../errors.js";
-import { withRecordModel } from "../record-model.js";
+import { NO_RHYTHM_GUARD, withRecordModel } from "../record-model.js";
 import { action, printJson } from "../run.js";
 
 interface AnalyzeCliOptions extends CausalCliOptions {
@@ -16,6 +16,7 @@ interface AnalyzeCliOptions extends CausalCliOptions {
   beats: string;
   stream?: boolean;
   json?: boolean;
+  rhythmGuard: boolean;
 }
 
 export function register(program: Command): void {
@@ -25,6 +26,7 @@ export function register(program: Command): void {
       "whole-record analysis: detect the beats, classify them, summarise (beats per class, heart rate, ectopic burden)",
     )
     .option("--model <dir>", "model directory (default: models/v1-aami-inter, the inter-patient AAMI model)")
+    .option(...NO_RHYTHM_GUARD)
     .option("--beats <from>", "beat positions: detect (default), atr or qrs", "detect")
     .option(
       "--stream",

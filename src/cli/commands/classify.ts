@@ -1,13 +1,14 @@
 import type { Command } from "commander";
 import { analyzeRecord } from "../../analyze/index.js";
 import { UserError } from "../errors.js";
-import { withRecordModel } from "../record-model.js";
+import { NO_RHYTHM_GUARD, withRecordModel } from "../record-model.js";
 import { action, printJson } from "../run.js";
 
 interface ClassifyCliOptions {
   model?: string;
   beats: string;
   json?: boolean;
+  rhythmGuard: boolean;
 }
 
 export function register(program: Command): void {
@@ -18,6 +19,7 @@ export function register(program: Command): void {
         "beats whose window leaves the record are padded with the edge sample and flagged edge",
     )
     .option("--model <dir>", "model directory (default: models/v1-aami-inter, the inter-patient AAMI model)")
+    .option(...NO_RHYTHM_GUARD)
     .option(
       "--beats <from>",
       "beat positions: atr (beat annotations of <record>.atr), qrs (<record>.qrs) or detect (our QRS detector)",

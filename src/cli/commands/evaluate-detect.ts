@@ -160,6 +160,8 @@ export interface RunDetectOptions {
   causal?: CausalOptions;
   /** These records instead of DS2 (e.g. the DS1 hold-out 118, 124, 201, 215). */
   records?: string[];
+  /** false: without the model's rhythm guard. */
+  rhythmGuard?: boolean;
 }
 
 /** `evaluate --beats detect`: checks the options, runs, prints. */
@@ -171,7 +173,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     );
   const { dataDir, records } = await detectTestRecords(o.scheme, o.dataDir, o.records);
   const meta = bundle.meta;
-  const c = await openClassifier(bundle, { threads: 2 });
+  const c = await openClassifier(bundle, { threads: 2, rhythmGuard: o.rhythmGuard });
   let e: DetectEvaluation;
   try {
     e = await evaluateDetected(c, o.scheme, dataDir, records, o.causal);
@@ -185,7 +187,14 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
       })
     : undefined;
   const part = o.records ? "records" : "test";
-  const head = { model: meta.name, dir: bundle.dir, scheme: o.scheme, split: o.split, part };
+  const head = {
+    model: meta.name,
+    dir: bundle.dir,
+    scheme: o.scheme,
+    split: o.split,
+    part,
+    rhythmGuard: c.meta.rhythmGuard ?? null,
+  };
   if (o.json)
     return printJson({
       ...head,

@@ -12,6 +12,7 @@ import { addCausalSettings, parseCausal, type CausalCliOptions } from "../causal
 import { UserError } from "../errors.js";
 import { classTableLines } from "../report-lines.js";
 import { action, printJson } from "../run.js";
+import { NO_RHYTHM_GUARD } from "../record-model.js";
 import { datasetFromCli } from "./dataset.js";
 import { runEvaluateDetect } from "./evaluate-detect.js";
 
@@ -27,6 +28,7 @@ interface EvaluateCliOptions extends CausalCliOptions {
   json?: boolean;
   beats: string;
   records?: string;
+  rhythmGuard: boolean;
 }
 
 const THREADS = 2;
@@ -68,6 +70,7 @@ export function register(program: Command): void {
       "--records <list>",
       "with --beats detect: these records (comma-separated, e.g. the DS1 hold-out 118,124,201,215) instead of DS2",
     )
+    .option(...NO_RHYTHM_GUARD)
     .option("--json", "print one JSON object on stdout");
   addCausalSettings(cmd).action(
     action(async (opts: EvaluateCliOptions) => {
@@ -96,6 +99,7 @@ export function register(program: Command): void {
           dataDir: program.opts().dataDir,
           causal,
           records: opts.records?.split(",").map((r) => r.trim()),
+          rhythmGuard: opts.rhythmGuard,
         });
       const { dataset } = await datasetFromCli(
         { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir, lead: meta.lead },
@@ -107,14 +111,15 @@ export function register(program: Command): void {
         );
       const test = dataset.parts.test;
       if (test.y.length === 0) throw new UserError(`the ${split} split has no test beats`);
-      const c = await openClassifier(bundle, { threads: THREADS });
+      const c = await openClassifier(bundle, { threads: THREADS, rhythmGuard: opts.rhythmGuard });
       try {
         const { templates } = dataset;
         const { report } = await evaluateOnPart(c, test, templates);
         const speed = opts.speed ? await measureSpeed(c, test, { threads: THREADS, templates }) : undefined;
         let chart: { svg: string; png: string } | undefined;
         if (opts.chart) {
-          const base = opts.chartOut ?? resolve(bundle.dir, `confusion-${scheme}-${split}`);
+          const unguarded = meta.rhythmGuard && !c.meta.rhythmGuard ? "-no-rhythm-guard" : "";
+          const base = opts.chartOut ?? resolve(bundle.dir, `confusion-${scheme}-${split}${unguarded}`);
           chart = await writeConfusionChart(base, report.confusion, report.classes, {
             title: `${meta.name}: ${scheme} / ${split} test (${report.beats} beats)`,
           });
@@ -126,6 +131,7 @@ export function register(program: Command): void {
           split,
           part: "test",
           lead: meta.lead,
+          rhythmGuard: c.meta.rhythmGuard ?? null,
           leadFallbacks: dataset.leadFallbacks.map((f) => ({
             record: f.record,
             index: f.index,

@@ -4,6 +4,7 @@ import { resolveRecord, writeFileAtomic } from "../../wfdb/index.js";
 import { UserError } from "../errors.js";
 import { action, printJson } from "../run.js";
 import { warnLeadFallback } from "../lead-notes.js";
+import { RR_FEATURES } from "../../beats/rr.js";
 import { datasetFromCli } from "./dataset.js";
 
 export interface ExplainCliOptions {
@@ -69,8 +70,12 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) });
   try {
     const beats = X.beatRows(meta, beat);
-    // classify's probabilities (with the model's test-time shifts): the predicted class is the one explained
-    const probs = Array.from(await e.probs(beats.x, beats.extra, beats.template));
+    // classify's probabilities (with the model's test-time shifts and rhythm guard): the predicted class is
+    // the one explained (its net logit)
+    const { guardProbs } = await import("../../model/rhythm-guard.js");
+    const net = await e.probs(beats.x, beats.extra, beats.template);
+    const guard = meta.rhythmGuard;
+    const probs = Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net);
     const predicted = probs.indexOf(Math.max(...probs));
     const cls = o.class !== undefined ? meta.classes.indexOf(o.class) : predicted;
     let background;
@@ -129,6 +134,13 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         // a model with test-time shifts: output and the attributions are of the class logit averaged over the
         // input shifted by each of these samples; probs and class are classify's
         ...(e.testTimeShifts && { testTimeShifts: e.testTimeShifts }),
+        // a model with a rhythm guard: probs and class are after it (the attributions stay the net's logit)
+        ...(meta.rhythmGuard && {
+          rhythmGuard: {
+            ...meta.rhythmGuard,
+            rhythmIrregularity: beat.rr[RR_FEATURES.indexOf("rhythmIrregularity")],
+          },
+        }),
       });
     } else {
       const w = X.beatWindows(beat.fs, beat.sample - beat.window[0], n);

@@ -36,6 +36,18 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
     ],
     [["--arch", "v1", "--scheme", "aami", "--split", "inter", "--teachers", ","], /--teachers wants/],
     [
+      ["--arch", "v1", "--scheme", "paper", "--split", "intra", "--rhythm-guard", "S,0.13,0.5"],
+      /--rhythm-guard S,0.13,0.5: suppress must be one of the classes N, L, R, A, V/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13"],
+      /--rhythm-guard S,0.13: wants class,threshold,logOffset/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,x,0"],
+      /threshold must be a number >= 0/,
+    ],
+    [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--teachers", "models/x", "--distill", "2"],
       /--distill must be a number in \[0, 1\]/,
     ],

@@ -7,6 +7,7 @@ import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
 import { shiftsError, symmetricShifts } from "../../model/shifts.js";
 import { inputColumns } from "../../model/batches.js";
+import { rhythmGuardError, type RhythmGuard } from "../../model/rhythm-guard.js";
 import { SCHEMES, isSchemeName, type MorphInput } from "../../beats/index.js";
 
 /** --augment: the waveform augmentation of src/model/augment.ts at these strengths. */
@@ -46,6 +47,7 @@ interface TrainCli {
   lastEpoch?: boolean;
   averageFrom?: string;
   shiftAverage?: string;
+  rhythmGuard?: string;
   teachers?: string;
   distill: string;
 }
@@ -127,6 +129,10 @@ export function register(program: Command): void {
       "score and ship the model with test-time shifts: probabilities averaged over the input moved by -d, 0, +d samples",
     )
     .option(
+      "--rhythm-guard <class,threshold,logOffset>",
+      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold, log-prior offset elsewhere (e.g. S,0.13,0.5)",
+    )
+    .option(
       "--teachers <dirs>",
       "knowledge distillation: comma-separated model directories (same --rr/--morph inputs) whose mean probabilities on each training batch join the labels",
     )
@@ -191,6 +197,7 @@ export function register(program: Command): void {
           ...(o.shiftAverage === undefined
             ? {}
             : { testTimeShifts: symmetricShifts(int("--shift-average", o.shiftAverage, 1)) }),
+          ...(o.rhythmGuard === undefined ? {} : { rhythmGuard: rhythmGuardOption(o.rhythmGuard, o.scheme) }),
           ...(o.averageFrom === undefined ? {} : { averageFrom: int("--average-from", o.averageFrom, 1) }),
           ...(o.chooseMinSupport === undefined
             ? {}
@@ -242,6 +249,18 @@ export function register(program: Command): void {
         );
       }),
     );
+}
+
+/** --rhythm-guard S,0.13,0.5 -> the guard, checked against the scheme's classes. */
+function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
+  const [suppress, threshold, logOffset, ...rest] = text.split(",").map((v) => v.trim());
+  const g = { suppress, threshold: Number(threshold), logOffset: Number(logOffset) };
+  const why =
+    rest.length > 0 || logOffset === undefined || threshold === ""
+      ? "wants class,threshold,logOffset"
+      : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
+  if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
+  return g;
 }
 
 /** --teachers a,b,c -> the directories (at least one). */

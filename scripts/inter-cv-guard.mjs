@@ -1,0 +1,83 @@
+// A rhythm guard (src/model/rhythm-guard.ts) on scripts/inter-cv.sh runs: each run's model (DIR/out/<PREFIX>-
+// <fold>-s<seed>) predicts its held-out DS1 fold (the model's own rhythm guard, if any, switched off), then the
+// N,S,V macro-F1, accuracy and S / V Se and +P without and with the guard, per run and pooled, and the runs whose
+// N,S,V macro-F1 the guard raises. DS2 is never read. Usage (after npm run build):
+//   node scripts/inter-cv-guard.mjs [--seeds 3] [--guard S,0.13,0.5] DIR PREFIX
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { buildBeatDataset, wfdbSource, defaultDataDir } from "../dist/src/beats/index.js";
+import {
+  argmaxRows,
+  datasetMorph,
+  guardProbs,
+  metricsFromConfusion,
+  morphOf,
+  openClassifier,
+  selectExtra,
+} from "../dist/src/model/index.js";
+
+const FOLDS = {
+  A: "118,124,201,215",
+  B: "106,209,114,230",
+  C: "119,220,223,101",
+  D: "108,109,112,203,207",
+  E: "115,116,122,205,208",
+};
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const at = args.indexOf(name);
+  return at < 0 ? dflt : args.splice(at, 2)[1];
+};
+const seeds = opt("--seeds", "1,2").split(",");
+const [suppress, threshold, logOffset] = opt("--guard", "S,0.13,0.5").split(",");
+const guard = { suppress, threshold: Number(threshold), logOffset: Number(logOffset) };
+const [dir, prefix] = args;
+if (!dir || !prefix) {
+  console.error("usage: node scripts/inter-cv-guard.mjs [--seeds 1,2] [--guard S,0.13,0.5] DIR PREFIX");
+  process.exit(2);
+}
+const dataDir = defaultDataDir() ?? "../shared/mitdb";
+const nsvF1 = (m) => (m.perClass[0].f1 + m.perClass[1].f1 + m.perClass[2].f1) / 3;
+const pct = (v) => (100 * v).toFixed(2);
+const line = (m) =>
+  `mF1 ${pct(nsvF1(m))} acc ${pct(m.accuracy)} S ${pct(m.perClass[1].sensitivity)}/${pct(m.perClass[1].precision)} ` +
+  `V ${pct(m.perClass[2].sensitivity)}/${pct(m.perClass[2].precision)}`;
+const confusion = (y, pred, k) => {
+  const c = Array.from({ length: k }, () => new Array(k).fill(0));
+  y.forEach((t, i) => c[t][pred[i]]++);
+  return c;
+};
+const add = (a, b) => (a ? a.map((r, i) => r.map((v, j) => v + b[i][j])) : b);
+let pooled = [undefined, undefined];
+let wins = 0;
+let runs = 0;
+for (const [fold, records] of Object.entries(FOLDS)) {
+  const ds = await buildBeatDataset({
+    source: wfdbSource(dataDir),
+    scheme: "aami",
+    split: "inter",
+    valRecords: records.split(","),
+  });
+  const part = ds.parts.val;
+  for (const s of seeds) {
+    const model = join(dir, "out", `${prefix}-${fold}-s${s}`);
+    if (!existsSync(join(model, "model.json"))) continue;
+    const c = await openClassifier(model, { rhythmGuard: false });
+    const x = datasetMorph(part.x, part.record, ds.windowLength, ds.templates, morphOf(c.meta));
+    const net = await c.predict(x, selectExtra(part.rr, c.meta));
+    await c.release();
+    const k = ds.classes.length;
+    const cs = [net, guardProbs(net, ds.classes, part.rr, guard)].map((p) =>
+      confusion(part.y, argmaxRows(p, k), k),
+    );
+    const [b, g] = cs.map((m) => metricsFromConfusion(m, ds.classes));
+    pooled = pooled.map((p, i) => add(p, cs[i]));
+    runs++;
+    if (nsvF1(g) > nsvF1(b)) wins++;
+    console.log(`${fold}-s${s}: ${line(b)}  ->  ${line(g)}`);
+  }
+}
+const [b, g] = pooled.map((m) => metricsFromConfusion(m, ["N", "S", "V", "F", "Q"]));
+console.log(
+  `pooled without: ${line(b)}\npooled with:    ${line(g)}\nguard ${JSON.stringify(guard)}: N,S,V macro-F1 higher in ${wins} of ${runs} runs`,
+);

@@ -1,0 +1,43 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { RR_DIM, RR_FEATURES } from "../beats/index.js";
+import { guardProbs, rhythmGuardError } from "./rhythm-guard.js";
+
+const classes = ["N", "S", "V"];
+const rows = (irregularity: number[]) => {
+  const rr = new Float32Array(irregularity.length * RR_DIM);
+  irregularity.forEach((v, i) => (rr[i * RR_DIM + RR_FEATURES.indexOf("rhythmIrregularity")] = v));
+  return rr;
+};
+const close = (a: ArrayLike<number>, b: number[]) =>
+  assert.ok(
+    Array.from(a).every((v, i) => Math.abs(v - b[i]) < 1e-6),
+    `${Array.from(a)} vs ${b}`,
+  );
+
+test("no guard: the probabilities themselves", () => {
+  const p = Float32Array.of(0.2, 0.7, 0.1);
+  assert.equal(guardProbs(p, classes, rows([1]), undefined), p);
+});
+
+test("an irregular beat cannot be S; a regular one gets S's prior shift; rows stay distributions", () => {
+  const p = Float32Array.of(0.2, 0.7, 0.1, 0.5, 0.4, 0.1);
+  const g = { suppress: "S", threshold: 0.13, logOffset: Math.log(2) };
+  const out = guardProbs(p, classes, rows([0.2, 0.1]), g);
+  close(out.subarray(0, 3), [0.2 / 0.3, 0, 0.1 / 0.3]);
+  close(out.subarray(3), [0.5 / 1.4, 0.8 / 1.4, 0.1 / 1.4]); // S 0.4 x 2: now the argmax
+  // a beat given to S alone keeps its row (there is nothing else to choose)
+  close(guardProbs(Float32Array.of(0, 1, 0), classes, rows([1]), g), [0, 1, 0]);
+  assert.throws(() => guardProbs(p, classes, rows([0]), g), /1 RR rows for 2 beats/);
+});
+
+test("model.json's rhythmGuard is checked against the classes", () => {
+  assert.equal(rhythmGuardError({ suppress: "S", threshold: 0.1, logOffset: 0 }, classes), undefined);
+  assert.match(
+    rhythmGuardError({ suppress: "A", threshold: 0.1, logOffset: 0 }, classes)!,
+    /one of the classes/,
+  );
+  assert.match(rhythmGuardError({ suppress: "S", threshold: -1, logOffset: 0 }, classes)!, /threshold/);
+  assert.match(rhythmGuardError({ suppress: "S", threshold: 0.1 }, classes)!, /logOffset/);
+  assert.match(rhythmGuardError(null, classes)!, /must be/);
+});
