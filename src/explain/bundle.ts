@@ -70,6 +70,7 @@ export function partInputs(meta: ModelMeta, ds: BeatDataset, part: "train" | "va
     window: p.x,
     templateOf: morph === "none" ? undefined : (i: number) => templateOf(ds, p.record[i]),
     extra: rrColumns(p.rr, meta.extraFeatures, meta.extraScaling),
+    rr: p.rr,
     y: p.y,
     record: p.record,
     sample: p.sample,

@@ -15,6 +15,8 @@ export interface GalleryBeats {
   readonly sample: Int32Array;
   /** a pair model: each beat's record template (the explainer needs it; x are then the beats) */
   readonly templateOf?: (index: number) => Float32Array;
+  /** the class probabilities (n x K) as classify decides them from the net's (a model's rhythm guard) */
+  readonly decide?: (probs: Float64Array) => Float64Array;
 }
 
 export interface GalleryItem {
@@ -50,7 +52,8 @@ export async function buildGallery(
   const rowTemplates = (rows: readonly number[]) =>
     e.pair ? rows.map((i) => beats.templateOf!(i)) : undefined;
   if (e.pair && !beats.templateOf) throw new Error("a pair model's gallery needs each beat's template");
-  const probs = await e.probs(beats.x, beats.extra, rowTemplates(Array.from({ length: n }, (_, i) => i)));
+  const net = await e.probs(beats.x, beats.extra, rowTemplates(Array.from({ length: n }, (_, i) => i)));
+  const probs = beats.decide ? beats.decide(net) : net;
   const pred = argmaxRows(probs, K);
   const rng = mulberry32(o.seed ?? 0);
   const draw = (idx: number[], m: number) => {

@@ -38,6 +38,8 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
     dataDirOption,
   );
   const test = X.partInputs(meta, dataset, "test");
+  const guard = meta.rhythmGuard;
+  const { guardProbs } = await import("../../model/rhythm-guard.js");
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) || 1 });
   try {
     const background = method === "shap" ? X.trainingBackground(meta, dataset, 50, seed) : undefined;
@@ -46,7 +48,21 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
     const note = X.inputNote(morph);
     const gallery = await X.buildGallery(
       e,
-      { x: test.x, extra, y: test.y, record: test.record, sample: test.sample, templateOf: test.templateOf },
+      {
+        ...{
+          x: test.x,
+          extra,
+          y: test.y,
+          record: test.record,
+          sample: test.sample,
+          templateOf: test.templateOf,
+        },
+        // classify's classes: after the model's rhythm guard, if it has one
+        ...(guard && {
+          decide: (p: Float64Array) =>
+            Float64Array.from(guardProbs(Float32Array.from(p), meta.classes, test.rr, guard)),
+        }),
+      },
       method,
       {
         per,
