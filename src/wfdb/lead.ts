@@ -1,7 +1,7 @@
 // Which signal of a record is "the lead" a model reads: by name (a signal description such as "MLII"),
 // falling back to a signal number when the record has no signal of that name, or by number (old models).
 import { WfdbError } from "./errors.js";
-import { readHeader } from "./header.js";
+import { readHeader, type Header } from "./header.js";
 import { readRecord } from "./record.js";
 
 /** A signal name (compared trimmed, case-insensitively) or a signal number. */
@@ -47,16 +47,24 @@ export function leadFallbackNote(c: LeadChoice, record?: string): string | undef
   return `${where} has no signal named "${String(c.wanted).trim()}": read signal ${c.index} (${c.name || "unnamed"}) instead`;
 }
 
-/** The signal descriptions of a record (path without extension), in header order; multi-segment too. */
-export async function signalNames(recordPath: string): Promise<string[]> {
-  const header = await readHeader(recordPath);
+/**
+ * The signal descriptions of a record (path without extension), in header order; multi-segment too. `header`:
+ * the record's header when the caller has read it already.
+ */
+export async function signalNames(recordPath: string, header?: Header): Promise<string[]> {
+  header ??= await readHeader(recordPath);
   if (!header.segments) return header.signals.map((s) => s.description);
   return (await readRecord(recordPath, { from: 0, to: 0 })).signals.map((s) => s.name);
 }
 
 /** chooseLead for the record at `recordPath` (path without extension); errors name the record. */
-export async function resolveLead(recordPath: string, spec: LeadSpec, fallback = 0): Promise<LeadChoice> {
-  const names = await signalNames(recordPath);
+export async function resolveLead(
+  recordPath: string,
+  spec: LeadSpec,
+  fallback = 0,
+  header?: Header,
+): Promise<LeadChoice> {
+  const names = await signalNames(recordPath, header);
   try {
     return chooseLead(names, spec, fallback);
   } catch (err) {

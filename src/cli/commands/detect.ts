@@ -43,7 +43,7 @@ async function loadLead(path: string, spec: number | string): Promise<LoadedLead
     throw new UserError(
       `${path}: --lead ${spec} but the record has ${header.nSignals} signal(s) (0..${header.nSignals - 1})`,
     );
-  const lead = await resolveLead(path, spec);
+  const lead = await resolveLead(path, spec, 0, header);
   const rec = await readRecord(path, { signals: [lead.index], verifyChecksum: false });
   const sig = rec.signals[0];
   const spf = sig.samplesPerFrame;
