@@ -47,8 +47,8 @@ export async function integratedGradients(
   }));
 }
 
-/** `row` repeated n times (the row itself when n is 1). */
-const repeatRows = (row: Float32Array, n: number): Float32Array => {
+/** `row` repeated n times, one after another (the row itself when n is 1). */
+export const repeatRows = (row: Float32Array, n: number): Float32Array => {
   if (n === 1) return row;
   const out = new Float32Array(n * row.length);
   for (let i = 0; i < n; i++) out.set(row, i * row.length);

@@ -12,6 +12,7 @@ import { bundleExplainer } from "./bundle.js";
 import { createExplainer, softmax, type Explainer } from "./explainer.js";
 import { explainBeats } from "./explain.js";
 import { camOf, camOnInput, gradCam, upsample } from "./gradcam.js";
+import { repeatRows } from "./ig.js";
 import { sampleBackground, type Background } from "./shap.js";
 import { withTestShifts } from "./shifted.js";
 import { pairTestBeats, syntheticBeats, trainedPairModel, trainedTestModel } from "./testing.js";
@@ -147,14 +148,11 @@ const relDistance = (a: Attribution[], b: Attribution[]) => {
 };
 
 /** a background of the same beats repeated `times` times (an empty cache) */
-const repeated = (bg: Background, times: number): Background => {
-  const cat = (v: Float32Array) => {
-    const out = new Float32Array(v.length * times);
-    for (let i = 0; i < times; i++) out.set(v, i * v.length);
-    return out;
-  };
-  return { x: cat(bg.x), extra: bg.extra && cat(bg.extra), cache: new Map() };
-};
+const repeated = (bg: Background, times: number): Background => ({
+  x: repeatRows(bg.x, times),
+  extra: bg.extra && repeatRows(bg.extra, times),
+  cache: new Map(),
+});
 
 test("IG and SHAP integrate one shifted net per path: grad h's attributions at one gradient per point", async () => {
   // net gradient rows counted under both: the reference runs every path point through grad h (3 rows)
