@@ -30,7 +30,8 @@ test("rhythmGuard in model.json: classify and the stream rule S out on irregular
     );
     const threshold = [...irr].sort()[irr.length >> 1]; // half the beats irregular
     const c = await withGuard({ suppress: "S", threshold, logOffset: Math.log(4) });
-    const guarded = (await analyzeSignal(c, lead, samples)).beats;
+    const analysis = await analyzeSignal(c, lead, samples);
+    const guarded = analysis.beats;
     let flagged = 0;
     guarded.forEach((b, i) => {
       const p = plain[i].probs;
@@ -40,11 +41,16 @@ test("rhythmGuard in model.json: classify and the stream rule S out on irregular
       for (const k of ["N", "S", "V", "F", "Q"])
         assert.ok(Math.abs(b.probs[k] - (k === "S" ? w * p.S : p[k]) / sum) < 2e-6, `beat ${i} ${k}`);
       if (w === 0) assert.notEqual(b.label, "S");
+      assert.equal(b.irregularRhythm, w === 0 ? true : undefined, `beat ${i} flag`);
     });
     assert.ok(flagged > 0 && flagged < guarded.length);
+    const share = Number(((100 * flagged) / guarded.length).toFixed(2));
+    assert.deepEqual(analysis.summary.irregularRhythm, { beats: flagged, percent: share });
+    assert.equal((await analyzeSignal(plainC, lead, samples)).summary.irregularRhythm, null);
     // the stream (held to the end: a pair-free model with local RR inputs, beats given) labels the same
     const streamed = await streamLead(c, lead, { samples });
-    const key = (b: ClassifiedBeat) => `${b.sample} ${b.label} ${JSON.stringify(b.probs)}`;
+    const key = (b: ClassifiedBeat) =>
+      `${b.sample} ${b.label} ${JSON.stringify(b.probs)} ${b.irregularRhythm}`;
     assert.deepEqual(streamed.beats.map(key), guarded.map(key));
     await Promise.all([plainC.release(), c.release()]);
     await assert.rejects(

@@ -30,7 +30,13 @@ export async function analyzeSignal(
   return {
     fs: lead.fs,
     lengthSamples: lead.signal.length,
-    summary: summarize(beats, classifier.meta.classes, lead.fs, lead.signal.length),
+    summary: summarize(
+      beats,
+      classifier.meta.classes,
+      lead.fs,
+      lead.signal.length,
+      classifier.meta.rhythmGuard !== undefined,
+    ),
     beats,
     invalidSamples,
     ...(lead.lead ? { lead: lead.lead } : {}),

@@ -15,6 +15,7 @@ import {
   CausalInputs,
   guardProbs,
   invalidWindows,
+  ruledOut,
   morphOf,
   netInputShape,
   paddedWindows,
@@ -119,7 +120,8 @@ export class AnalyzerStream {
 
   /** The summary of everything classified (call after end()). */
   summary(): RecordSummary {
-    return summarize(this.out, this.classifier.meta.classes, this.fs, this.received);
+    const { classes, rhythmGuard } = this.classifier.meta;
+    return summarize(this.out, classes, this.fs, this.received, rhythmGuard !== undefined);
   }
 
   get invalidSamples(): number {
@@ -206,8 +208,10 @@ export class AnalyzerStream {
       ? this.causal.next(windows, templateBeats(edge, invalid), this.known, from)
       : this.heldInputs(windows, edge, invalid, from, upto);
     if (x.length !== n * netInputShape(meta).size) throw new Error("internal: window count mismatch");
-    const probs = guardProbs(await this.classifier.predict(x, extra), meta.classes, rr, meta.rhythmGuard);
-    const beats = toClassifiedBeats(this.known.slice(from, upto), probs, meta.classes, edge);
+    const guard = meta.rhythmGuard;
+    const probs = guardProbs(await this.classifier.predict(x, extra), meta.classes, rr, guard);
+    const irregular = guard && ruledOut(rr, guard);
+    const beats = toClassifiedBeats(this.known.slice(from, upto), probs, meta.classes, edge, irregular);
     this.emitted = upto;
     for (const b of beats) this.out.push(b); // no spread: a held record can have >100k beats
     this.trim();

@@ -24,6 +24,11 @@ export interface RecordSummary {
   counts: Record<string, number>;
   heartRate: HeartRate | null;
   ectopicBurden: Burden;
+  /**
+   * A model with a rhythm guard: the beats it found in an irregular rhythm (atrial fibrillation-like RR), on
+   * which it rules S out, and their share (%); null for a model without one.
+   */
+  irregularRhythm: { beats: number; percent: number } | null;
 }
 
 const SVE = new Set(["A", "S"]);
@@ -50,12 +55,16 @@ export function heartRate(samples: readonly number[], fs: number): HeartRate | n
   return { mean: round(mean, 1), min: round(min, 1), max: round(max, 1) };
 }
 
-/** Counts per class (every class of the model listed), heart rate and ectopic burden of classified beats. */
+/**
+ * Counts per class (every class of the model listed), heart rate and ectopic burden of classified beats, and
+ * for a model with a rhythm guard (`guarded`) the beats it found in an irregular rhythm.
+ */
 export function summarize(
   beats: readonly ClassifiedBeat[],
   classes: readonly string[],
   fs: number,
   lengthSamples: number,
+  guarded = false,
 ): RecordSummary {
   const counts = Object.fromEntries(classes.map((c) => [c, 0]));
   for (const b of beats) counts[b.label]++;
@@ -73,7 +82,13 @@ export function summarize(
       fs,
     ),
     ectopicBurden: { supraventricular: round(sv), ventricular: round(v), total: round(sv + v) },
+    irregularRhythm: guarded ? irregular(beats) : null,
   };
+}
+
+function irregular(beats: readonly ClassifiedBeat[]): { beats: number; percent: number } {
+  const k = beats.filter((b) => b.irregularRhythm).length;
+  return { beats: k, percent: beats.length ? round((100 * k) / beats.length) : 0 };
 }
 
 /** The human summary printed by `arrhythmia-vision analyze`. */
@@ -95,5 +110,9 @@ export function formatSummary(record: string, model: string, s: RecordSummary): 
   lines.push(
     `  ectopic burden: ${b.total} % (supraventricular ${b.supraventricular} %, ventricular ${b.ventricular} %)`,
   );
+  if (s.irregularRhythm)
+    lines.push(
+      `  irregular rhythm (S ruled out by the model's rhythm guard): ${s.irregularRhythm.beats} beats (${s.irregularRhythm.percent} %)`,
+    );
   return lines.join("\n");
 }

@@ -4,7 +4,7 @@ import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bun
 import { createSession, loadOrt } from "./engine/runtime.js";
 import { beatInputs, netInputShape, type BeatInputs } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
-import { guardProbs } from "./rhythm-guard.js";
+import { guardProbs, ruledOut } from "./rhythm-guard.js";
 import { withShifts } from "./shifts.js";
 
 export interface ClassifierOptions {
@@ -31,6 +31,8 @@ export interface ClassifiedBeat {
   probs: Record<string, number>;
   /** The beat's window left the record and was padded with the edge sample. */
   edge?: true;
+  /** The model's rhythm guard ruled its class (S) out here: the RR intervals around the beat are irregular. */
+  irregularRhythm?: true;
 }
 
 /** Opens a model directory (or an already loaded bundle) for inference. */
@@ -122,6 +124,7 @@ export function toClassifiedBeats(
   probs: Float32Array,
   classes: readonly string[],
   edge?: Uint8Array,
+  irregular?: Uint8Array,
 ): ClassifiedBeat[] {
   const k = classes.length;
   const best = argmaxRows(probs, k);
@@ -132,6 +135,7 @@ export function toClassifiedBeats(
       probs: Object.fromEntries(classes.map((c, j) => [c, Number(probs[i * k + j].toFixed(6))])),
     };
     if (edge?.[i]) beat.edge = true;
+    if (irregular?.[i]) beat.irregularRhythm = true;
     return beat;
   });
 }
@@ -142,9 +146,9 @@ export async function classifyInputs(
   samples: ArrayLike<number>,
   inputs: BeatInputs,
 ): Promise<ClassifiedBeat[]> {
-  const net = await c.predict(inputs.x, inputs.extra);
-  const probs = guardProbs(net, c.meta.classes, inputs.rr, c.meta.rhythmGuard);
-  return toClassifiedBeats(samples, probs, c.meta.classes, inputs.edge);
+  const { classes, rhythmGuard: guard } = c.meta;
+  const probs = guardProbs(await c.predict(inputs.x, inputs.extra), classes, inputs.rr, guard);
+  return toClassifiedBeats(samples, probs, classes, inputs.edge, guard && ruledOut(inputs.rr, guard));
 }
 
 /**

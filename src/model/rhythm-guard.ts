@@ -45,14 +45,22 @@ export function guardProbs(
   if (rr.length !== n * RR_DIM) throw new Error(`rhythm guard: ${rr.length / RR_DIM} RR rows for ${n} beats`);
   const c = classes.indexOf(guard.suppress);
   const boost = Math.exp(guard.logOffset);
+  const off = ruledOut(rr, guard);
   const out = new Float32Array(probs.length);
   for (let i = 0; i < n; i++) {
     const row = probs.subarray(i * k, (i + 1) * k);
-    const w = rr[i * RR_DIM + IRREGULARITY] >= guard.threshold ? 0 : boost;
+    const w = off[i] ? 0 : boost;
     const sum = row.reduce((s, p, j) => s + (j === c ? p * w : p), 0);
     // A beat the net gives to the guarded class alone: left as it is (nothing else to choose).
     if (!(sum > 0)) out.set(row, i * k);
     else for (let j = 0; j < k; j++) out[i * k + j] = (j === c ? row[j] * w : row[j]) / sum;
   }
   return out;
+}
+
+/** 1 for the beats (full RR feature rows, n x RR_DIM) on which the guard rules its class out. */
+export function ruledOut(rr: Float32Array, guard: RhythmGuard): Uint8Array {
+  return Uint8Array.from({ length: rr.length / RR_DIM }, (_, i) =>
+    rr[i * RR_DIM + IRREGULARITY] >= guard.threshold ? 1 : 0,
+  );
 }
