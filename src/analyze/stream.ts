@@ -13,9 +13,8 @@
 import { RHYTHM_HALF_WINDOW, RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
 import {
   CausalInputs,
-  guardProbs,
+  applyGuard,
   invalidWindows,
-  ruledOut,
   morphOf,
   netInputShape,
   paddedWindows,
@@ -208,10 +207,8 @@ export class AnalyzerStream {
       ? this.causal.next(windows, templateBeats(edge, invalid), this.known, from)
       : this.heldInputs(windows, edge, invalid, from, upto);
     if (x.length !== n * netInputShape(meta).size) throw new Error("internal: window count mismatch");
-    const guard = meta.rhythmGuard;
-    const probs = guardProbs(await this.classifier.predict(x, extra), meta.classes, rr, guard);
-    const irregular = guard && ruledOut(rr, guard);
-    const beats = toClassifiedBeats(this.known.slice(from, upto), probs, meta.classes, edge, irregular);
+    const g = applyGuard(await this.classifier.predict(x, extra), meta.classes, rr, meta.rhythmGuard);
+    const beats = toClassifiedBeats(this.known.slice(from, upto), g.probs, meta.classes, edge, g.ruledOut);
     this.emitted = upto;
     for (const b of beats) this.out.push(b); // no spread: a held record can have >100k beats
     this.trim();

@@ -4,7 +4,7 @@ import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bun
 import { createSession, loadOrt } from "./engine/runtime.js";
 import { beatInputs, netInputShape, type BeatInputs } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
-import { guardProbs, ruledOut } from "./rhythm-guard.js";
+import { applyGuard } from "./rhythm-guard.js";
 import { withShifts } from "./shifts.js";
 
 export interface ClassifierOptions {
@@ -146,9 +146,9 @@ export async function classifyInputs(
   samples: ArrayLike<number>,
   inputs: BeatInputs,
 ): Promise<ClassifiedBeat[]> {
-  const { classes, rhythmGuard: guard } = c.meta;
-  const probs = guardProbs(await c.predict(inputs.x, inputs.extra), classes, inputs.rr, guard);
-  return toClassifiedBeats(samples, probs, classes, inputs.edge, guard && ruledOut(inputs.rr, guard));
+  const { classes, rhythmGuard } = c.meta;
+  const g = applyGuard(await c.predict(inputs.x, inputs.extra), classes, inputs.rr, rhythmGuard);
+  return toClassifiedBeats(samples, g.probs, classes, inputs.edge, g.ruledOut);
 }
 
 /**

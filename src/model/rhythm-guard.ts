@@ -39,7 +39,17 @@ export function guardProbs(
   rr: Float32Array,
   guard: RhythmGuard | undefined,
 ): Float32Array {
-  if (!guard) return probs;
+  return applyGuard(probs, classes, rr, guard).probs;
+}
+
+/** guardProbs, and the beats on which the guard ruled its class out (undefined without a guard). */
+export function applyGuard(
+  probs: Float32Array,
+  classes: readonly string[],
+  rr: Float32Array,
+  guard: RhythmGuard | undefined,
+): { probs: Float32Array; ruledOut?: Uint8Array } {
+  if (!guard) return { probs };
   const k = classes.length;
   const n = probs.length / k;
   if (rr.length !== n * RR_DIM) throw new Error(`rhythm guard: ${rr.length / RR_DIM} RR rows for ${n} beats`);
@@ -55,11 +65,11 @@ export function guardProbs(
     if (!(sum > 0)) out.set(row, i * k);
     else for (let j = 0; j < k; j++) out[i * k + j] = (j === c ? row[j] * w : row[j]) / sum;
   }
-  return out;
+  return { probs: out, ruledOut: off };
 }
 
 /** 1 for the beats (full RR feature rows, n x RR_DIM) on which the guard rules its class out. */
-export function ruledOut(rr: Float32Array, guard: RhythmGuard): Uint8Array {
+function ruledOut(rr: Float32Array, guard: RhythmGuard): Uint8Array {
   return Uint8Array.from({ length: rr.length / RR_DIM }, (_, i) =>
     rr[i * RR_DIM + IRREGULARITY] >= guard.threshold ? 1 : 0,
   );
