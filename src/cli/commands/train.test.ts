@@ -44,6 +44,10 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       /--rhythm-guard S,0.13: wants class,threshold,logOffset/,
     ],
     [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13,"],
+      /--rhythm-guard S,0.13,: wants class,threshold,logOffset/,
+    ],
+    [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,x,0"],
       /threshold must be a number >= 0/,
     ],

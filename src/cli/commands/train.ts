@@ -256,7 +256,7 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
   const [suppress, threshold, logOffset, ...rest] = text.split(",").map((v) => v.trim());
   const g = { suppress, threshold: Number(threshold), logOffset: Number(logOffset) };
   const why =
-    rest.length > 0 || logOffset === undefined || threshold === ""
+    rest.length > 0 || logOffset === undefined || threshold === "" || logOffset === ""
       ? "wants class,threshold,logOffset"
       : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
   if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
