@@ -6,6 +6,8 @@
 # validation confusion, pooled by scripts/inter-cv-pool.mjs) and .err (progress). Finished runs are skipped.
 # The runs of searches 5 and 6 (docs/RESULTS.md) were trained before the recipe had --rhythm-guard (same weights;
 # their logged confusions are without it: scripts/inter-cv-guard.mjs scores the guard on them).
+# The recipe's net only: the shipped models' rhythm guard (--rhythm-guard S,0.13,0.5, after the net) is left out
+# so that search 5's logged figures reproduce; scripts/inter-cv-guard.mjs scores a guard on the runs.
 # ~2 min per run on 2 cores. Usage: scripts/inter-cv.sh DIR PREFIX "FOLDS" "SEEDS" [train options...]
 #   e.g. scripts/inter-cv.sh /tmp/cv T "A B C D E" "1 2" && scripts/inter-cv.sh /tmp/cv I "A B C D E" "1 2" --irregularity
 set -euo pipefail
