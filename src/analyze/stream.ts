@@ -230,10 +230,15 @@ export class AnalyzerStream {
       templateBeats(edge, invalid),
       morphOf(meta),
     );
-    const rr =
-      this.rrAll ??
-      rrFeatures(this.known.slice(0, this.ended ? this.known.length : upto + this.lookahead + 1), this.fs);
-    const rows = rr.slice(from * RR_DIM, upto * RR_DIM);
+    // only this batch's rows: every emit would otherwise redo the rows (and their median) of all known beats
+    const rows = this.rrAll
+      ? this.rrAll.slice(from * RR_DIM, upto * RR_DIM)
+      : rrFeatures(
+          this.known.slice(0, this.ended ? this.known.length : upto + this.lookahead + 1),
+          this.fs,
+          from,
+          upto,
+        );
     return { x, extra: selectExtra(rows, meta), rr: rows };
   }
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RR_DIM, RR_FEATURES, rhythmIrregularity, rrFeatures } from "./rr.js";
+import { NO_RR_ROW, RR_DIM, RR_FEATURES, rhythmIrregularity, rrFeatures } from "./rr.js";
 
 const row = (f: Float32Array, i: number) => {
   const o: Record<string, number> = {};
@@ -76,4 +76,13 @@ test("rhythmIrregularity: 0 in a regular rhythm and with an isolated premature b
   // the window is clipped to the record (or the prefix known): beat 0 sees ratios of beats 2..32
   close(rhythmIrregularity(alt, 0, alt.length), rhythmIrregularity(alt, 2, 33), "clipped");
   assert.equal(rhythmIrregularity([0, 300], 1, 2), 0, "fewer than three beats");
+});
+
+test("rrFeatures of a range of rows: those rows of the whole computation, bit for bit", () => {
+  const s = [0];
+  for (let i = 1; i < 120; i++) s.push(s[i - 1] + 200 + ((i * 37) % 150));
+  const whole = rrFeatures(s, 360);
+  assert.deepEqual(rrFeatures(s, 360, 40, 90), whole.slice(40 * RR_DIM, 90 * RR_DIM));
+  assert.deepEqual(rrFeatures(s, 360, 0, 0), new Float32Array(0));
+  assert.deepEqual(rrFeatures([7], 360, 0, 1), Float32Array.from(NO_RR_ROW));
 });

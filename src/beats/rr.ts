@@ -55,13 +55,19 @@ export function rhythmIrregularity(samples: ArrayLike<number>, i: number, r: num
 /**
  * RR features for every beat of a record. `samples` are the R-peak sample indices of ALL beats of the
  * record in ascending order (every beat annotation, also those a label scheme excludes), `fs` their rate.
- * Returns samples.length rows of RR_DIM values. A record with fewer than two beats gets zeros and ratios 1.
+ * Returns the rows of beats from .. to - 1 (default: all samples.length), RR_DIM values each, the same values
+ * as those rows of the whole computation. A record with fewer than two beats gets zeros and ratios 1.
  */
-export function rrFeatures(samples: ArrayLike<number>, fs: number): Float32Array {
+export function rrFeatures(
+  samples: ArrayLike<number>,
+  fs: number,
+  from = 0,
+  to = samples.length,
+): Float32Array {
   const n = samples.length;
-  const out = new Float32Array(n * RR_DIM);
+  const out = new Float32Array((to - from) * RR_DIM);
   if (n < 2) {
-    for (let i = 0; i < n; i++) out.set(NO_RR_ROW, i * RR_DIM);
+    for (let i = from; i < to; i++) out.set(NO_RR_ROW, (i - from) * RR_DIM);
     return out;
   }
   // pre[i]: interval ending at beat i; pre[0] borrows pre[1].
@@ -75,7 +81,7 @@ export function rrFeatures(samples: ArrayLike<number>, fs: number): Float32Array
   // cumDiff[i + 1] - cumDiff[j + 1]: sum of |pre[k] - pre[k - 1]| for k in (j, i]
   const cumDiff = new Float64Array(n + 1);
   for (let i = 1; i < n; i++) cumDiff[i + 1] = cumDiff[i] + Math.abs(pre[i] - pre[i - 1]);
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const preRR = pre[i];
     const postRR = i + 1 < n ? pre[i + 1] : pre[i];
     const lo = Math.max(0, i - LOCAL_BEFORE);
@@ -84,7 +90,7 @@ export function rrFeatures(samples: ArrayLike<number>, fs: number): Float32Array
     const localDiff = hi > lo ? (cumDiff[hi + 1] - cumDiff[lo + 1]) / (hi - lo) : 0;
     out.set(
       rrRow(preRR, postRR, localRR, localDiff, recordRR, rhythmIrregularity(samples, i, n)),
-      i * RR_DIM,
+      (i - from) * RR_DIM,
     );
   }
   return out;

@@ -125,10 +125,7 @@ export async function beatFromRecord(path: string, requested: number, spec: Inpu
   const peak = Math.round(sample * k);
   const w = extractWindows(atModel, [peak], spec.window);
   if (w.kept.length !== 1) throw new Error(`the beat at sample ${sample} has no complete valid window`);
-  const rr = rrFeatures(beats.samples, fs).subarray(
-    best * RR_FEATURES.length,
-    (best + 1) * RR_FEATURES.length,
-  );
+  const rr = rrFeatures(beats.samples, fs, best, best + 1);
   const morph = spec.morph ?? "none";
   const t = morph !== "none" ? recordTemplate(signal, fs, beats.samples, spec) : undefined;
   const symbol = beats.symbols[best];
@@ -142,8 +139,8 @@ export async function beatFromRecord(path: string, requested: number, spec: Inpu
     window: [start, end],
     signal: signal.slice(start, end),
     x: t && morph === "residual" ? morphInput(w.x, len, () => t, "residual") : w.x,
-    extra: rrColumns(Float32Array.from(rr), spec.extraFeatures, spec.extraScaling),
-    rr: Float32Array.from(rr),
+    extra: rrColumns(rr, spec.extraFeatures, spec.extraScaling),
+    rr,
     template: t,
     templateSignal:
       t &&
