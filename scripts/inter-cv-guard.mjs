@@ -9,6 +9,7 @@ import { buildBeatDataset, wfdbSource, defaultDataDir } from "../dist/src/beats/
 import {
   argmaxRows,
   datasetMorph,
+  evaluatePredictions,
   guardProbs,
   metricsFromConfusion,
   morphOf,
@@ -42,11 +43,6 @@ const pct = (v) => (100 * v).toFixed(2);
 const line = (m) =>
   `mF1 ${pct(nsvF1(m))} acc ${pct(m.accuracy)} S ${pct(m.perClass[1].sensitivity)}/${pct(m.perClass[1].precision)} ` +
   `V ${pct(m.perClass[2].sensitivity)}/${pct(m.perClass[2].precision)}`;
-const confusion = (y, pred, k) => {
-  const c = Array.from({ length: k }, () => new Array(k).fill(0));
-  y.forEach((t, i) => c[t][pred[i]]++);
-  return c;
-};
 const add = (a, b) => (a ? a.map((r, i) => r.map((v, j) => v + b[i][j])) : b);
 let pooled = [undefined, undefined];
 let wins = 0;
@@ -67,11 +63,10 @@ for (const [fold, records] of Object.entries(FOLDS)) {
     const net = await c.predict(x, selectExtra(part.rr, c.meta));
     await c.release();
     const k = ds.classes.length;
-    const cs = [net, guardProbs(net, ds.classes, part.rr, guard)].map((p) =>
-      confusion(part.y, argmaxRows(p, k), k),
+    const [b, g] = [net, guardProbs(net, ds.classes, part.rr, guard)].map((p) =>
+      evaluatePredictions(part.y, argmaxRows(p, k), ds.classes),
     );
-    const [b, g] = cs.map((m) => metricsFromConfusion(m, ds.classes));
-    pooled = pooled.map((p, i) => add(p, cs[i]));
+    pooled = pooled.map((p, i) => add(p, [b, g][i].confusion));
     runs++;
     if (nsvF1(g) > nsvF1(b)) wins++;
     console.log(`${fold}-s${s}: ${line(b)}  ->  ${line(g)}`);
