@@ -11,6 +11,7 @@ import {
   datasetMorph,
   evaluatePredictions,
   guardProbs,
+  loadBundle,
   metricsFromConfusion,
   morphOf,
   openClassifier,
@@ -48,16 +49,21 @@ let pooled = [undefined, undefined];
 let wins = 0;
 let runs = 0;
 for (const [fold, records] of Object.entries(FOLDS)) {
+  const models = seeds
+    .map((s) => [s, join(dir, "out", `${prefix}-${fold}-s${s}`)])
+    .filter(([, m]) => existsSync(join(m, "model.json")));
+  if (models.length === 0) continue;
+  // The beats cut with the runs' window (train --window; all runs of a prefix share it).
+  const { meta } = await loadBundle(models[0][1], { weights: false });
   const ds = await buildBeatDataset({
     source: wfdbSource(dataDir),
     scheme: "aami",
     split: "inter",
     valRecords: records.split(","),
+    window: meta.window,
   });
   const part = ds.parts.val;
-  for (const s of seeds) {
-    const model = join(dir, "out", `${prefix}-${fold}-s${s}`);
-    if (!existsSync(join(model, "model.json"))) continue;
+  for (const [s, model] of models) {
     const c = await openClassifier(model, { rhythmGuard: false });
     const x = datasetMorph(part.x, part.record, ds.windowLength, ds.templates, morphOf(c.meta));
     const net = await c.predict(x, selectExtra(part.rr, c.meta));

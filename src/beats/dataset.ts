@@ -38,6 +38,8 @@ export interface BeatDataset {
   scheme: SchemeName;
   split: SplitName;
   classes: readonly string[];
+  /** Where each beat's window sits around its R peak (DEFAULT_WINDOW unless built with another). */
+  window: WindowSpec;
   windowLength: number;
   rrFeatures: readonly string[];
   parts: Record<PartName, BeatPart>;
@@ -129,6 +131,7 @@ export async function buildBeatDataset(opts: BuildOptions): Promise<BeatDataset>
     scheme: opts.scheme,
     split: opts.split,
     classes: scheme.classes,
+    window: { ...spec },
     windowLength: len,
     rrFeatures: RR_FEATURES,
     parts,

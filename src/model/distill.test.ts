@@ -28,7 +28,8 @@ test("teacherMismatch: a teacher must read the run's classes, morph, RR inputs a
     extraFeatures: rrColumns.map((c) => RR_FEATURES[c]),
     window: { before: 90, after: 166 },
   } as unknown as ModelMeta;
-  const want = { classes: ["N", "S", "V", "F", "Q"], morph: "pair" as const, rrColumns };
+  const window = { before: 90, after: 166 };
+  const want = { classes: ["N", "S", "V", "F", "Q"], morph: "pair" as const, rrColumns, window };
   assert.equal(teacherMismatch(meta, want), undefined);
   assert.match(teacherMismatch(meta, { ...want, classes: ["N", "L", "R", "A", "V"] })!, /classes N S V F Q/);
   assert.match(teacherMismatch(meta, { ...want, morph: "none" })!, /morph pair, the run's none/);

@@ -3,7 +3,7 @@
 // footprint, compressed into one net). The teachers see exactly the student's (augmented) batch, so
 // every augmented beat gets the ensemble's opinion of that very input, as the teachers ship it (their
 // own test-time shifts included).
-import { DEFAULT_WINDOW, RR_FEATURES, type MorphInput } from "../beats/index.js";
+import { RR_FEATURES, type MorphInput, type WindowSpec } from "../beats/index.js";
 import { loadBundle } from "./bundle.js";
 import { openClassifier, type Classifier } from "./classify.js";
 
@@ -18,6 +18,7 @@ export interface StudentInput {
   classes: readonly string[];
   morph: MorphInput;
   rrColumns: readonly number[];
+  window: WindowSpec;
 }
 
 /** (1 - alpha) one-hot(y) + alpha x the mean of the teachers' probabilities (each n x k). */
@@ -53,8 +54,9 @@ export function teacherMismatch(meta: Classifier["meta"], want: StudentInput): s
   if ((meta.morph ?? "none") !== want.morph) return `morph ${meta.morph ?? "none"}, the run's ${want.morph}`;
   if (!same(meta.extraFeatures, rr))
     return `RR inputs [${meta.extraFeatures.join(", ")}], the run's [${rr.join(", ")}]`;
-  if (meta.window.before !== DEFAULT_WINDOW.before || meta.window.after !== DEFAULT_WINDOW.after)
-    return `window [R-${meta.window.before}, R+${meta.window.after}), the run's [R-${DEFAULT_WINDOW.before}, R+${DEFAULT_WINDOW.after})`;
+  const w = want.window;
+  if (meta.window.before !== w.before || meta.window.after !== w.after)
+    return `window [R-${meta.window.before}, R+${meta.window.after}), the run's [R-${w.before}, R+${w.after})`;
   return undefined;
 }
 

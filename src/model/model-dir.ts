@@ -2,7 +2,7 @@
 // weights, model.json) in the output directory, and confusion-matrix charts of validation and test in the
 // run directory beside its checkpoints.
 import { basename, join } from "node:path";
-import { DEFAULT_WINDOW, RR_FEATURES, type BeatDataset } from "../beats/index.js";
+import { RR_FEATURES, type BeatDataset } from "../beats/index.js";
 import { saveBundle, type ModelMeta } from "./bundle.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { writeConfusionChart } from "./confusion-chart.js";
@@ -48,7 +48,7 @@ export async function writeModelDir(
       classes: [...data.classes],
       fs: 360,
       lead: data.lead,
-      window: DEFAULT_WINDOW,
+      window: data.window,
       extraFeatures: rrCols.map((c) => RR_FEATURES[c]),
       morph: state.config.morph,
       ...(state.config.testTimeShifts ? { testTimeShifts: state.config.testTimeShifts } : {}),

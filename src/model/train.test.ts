@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emptyPart, mulberry32, RR_DIM, type BeatDataset, type BeatPart } from "../beats/index.js";
 import { loadBundle } from "./bundle.js";
+import { openClassifier } from "./classify.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { writeModelDir } from "./model-dir.js";
 import {
@@ -41,6 +42,7 @@ const data: BeatDataset = {
   scheme: "paper",
   split: "intra",
   classes: ["N", "L", "R", "A", "V"],
+  window: { before: 90, after: 166 },
   windowLength: 256,
   rrFeatures: [],
   parts: { train: part(160, 1, "a"), val: part(40, 2, "b"), test: part(40, 3, "c") },
@@ -170,6 +172,40 @@ test("without a validation part: refused unless lastEpoch; with it the model is 
     assert.equal(fin.meta.training.chosenEpoch, 2);
     assert.ok(fin.test !== null && fin.test.accuracy > 0.2); // separable classes, 2 epochs: above chance
     await r.trainer.release();
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+test("another window: the net reads its length, model.json records it, the classifier reads it; a mismatch is refused", async () => {
+  // The same beats cut 64 samples shorter at the end: [R-90, R+102).
+  const cut = (p: BeatPart): BeatPart => {
+    const x = new Float32Array(p.y.length * 192);
+    for (let i = 0; i < p.y.length; i++) x.set(p.x.subarray(i * 256, i * 256 + 192), i * 192);
+    return { ...p, x };
+  };
+  const window = { before: 90, after: 102 };
+  const short: BeatDataset = {
+    ...data,
+    window,
+    windowLength: 192,
+    parts: { train: cut(data.parts.train), val: cut(data.parts.val), test: cut(data.parts.test) },
+  };
+  const dir = await tmp();
+  try {
+    await assert.rejects(
+      train(short, config, dir),
+      /window \[R-90, R\+166\) is not the dataset's \[R-90, R\+102\)/,
+    );
+    const r = await train(short, { ...config, window, augment: { ...config.augment, warp: 0.1 } }, dir);
+    const fin = await writeModelDir(join(dir, "model"), dir, r.trainer, short, r.state, "test");
+    assert.deepEqual(fin.meta.window, window);
+    assert.ok(fin.test !== null && fin.test.accuracy > 0.2); // separable classes, 2 epochs: above chance
+    const c = await openClassifier(join(dir, "model"), { threads: 1 });
+    const probs = await c.predict(short.parts.test.x.subarray(0, 2 * 192), new Float32Array(0));
+    assert.equal(probs.length, 2 * 5);
+    await assert.rejects(c.predict(short.parts.test.x.subarray(0, 2 * 256), new Float32Array(0)));
+    await Promise.all([r.trainer.release(), c.release()]);
   } finally {
     await rm(dir, { recursive: true });
   }

@@ -14,6 +14,7 @@ import {
   oversampleIndices,
   type BeatDataset,
   type MorphInput,
+  type WindowSpec,
 } from "../beats/index.js";
 import { datasetMorph } from "./beat-inputs.js";
 import { BN_MOMENTUM } from "./engine/nn.js";
@@ -82,6 +83,8 @@ export interface TrainConfig {
   testTimeShifts?: number[];
   /** The rhythm guard (src/model/rhythm-guard.ts) the model is scored and shipped with; absent: none. */
   rhythmGuard?: RhythmGuard;
+  /** The beat window the dataset was cut with (absent: DEFAULT_WINDOW, 256 samples [R-90, R+166)). */
+  window?: WindowSpec;
   /** Also keep every epoch's weights as epoch-<n>.ckpt in the run directory. */
   keepEpochs?: boolean;
   /**
@@ -149,7 +152,17 @@ export async function train(
   const part = data.parts.train;
   const weights =
     config.balance === "weights" ? [...classWeights(part.y, K, config.weightPower ?? 1)] : undefined;
-  const student = { classes: data.classes, morph: config.morph ?? "none", rrColumns: rrCols };
+  const want = config.window ?? DEFAULT_WINDOW;
+  if (want.before !== data.window.before || want.after !== data.window.after)
+    throw new Error(
+      `the run's window [R-${want.before}, R+${want.after}) is not the dataset's [R-${data.window.before}, R+${data.window.after})`,
+    );
+  const student = {
+    classes: data.classes,
+    morph: config.morph ?? "none",
+    rrColumns: rrCols,
+    window: data.window,
+  };
   const teachers = config.distill
     ? await openTeachers(config.distill.teachers, student, config.distill.alpha, config.threads)
     : null;
@@ -162,6 +175,7 @@ export async function train(
       threads: config.threads,
       dropout: config.dropout,
       inputChannels: morphChannels(config.morph ?? "none"),
+      inputLength: data.windowLength,
     },
   });
   let state: RunState = { config, scheme: data.scheme, split: data.split, epoch: 0, history: [], best: null };
@@ -262,7 +276,7 @@ export function trainingBatches(data: BeatDataset, config: TrainConfig) {
     return shuffle(idx, rng);
   };
   const augment = isAugmenting(config.augment)
-    ? { part, len, center: DEFAULT_WINDOW.before, premature: prematureClass(data.classes) }
+    ? { part, len, center: data.window.before, premature: prematureClass(data.classes) }
     : null;
   const normals = augment && config.augment.prematureSwap > 0 ? normalRowsByRecord(part) : new Map();
   const B = config.batchSize;

@@ -27,6 +27,8 @@ export interface TrainerOptions {
   readonly dropout?: number;
   /** waveform channels (default 1) */
   readonly inputChannels?: number;
+  /** samples per window (default INPUT_SHAPE's 256) */
+  readonly inputLength?: number;
 }
 
 export interface OptimizerState {
@@ -40,7 +42,7 @@ export interface Trainer {
   readonly batchSize: number;
   readonly paramCount: number;
   /**
-   * One AdamW step on a batch of N windows (N x 256, row-major); y: N class indices or N x K
+   * One AdamW step on a batch of N windows (N x channels x inputLength, row-major); y: N class indices or N x K
    * one-hot/soft labels; extra: N x extraFeatures. Returns the batch loss.
    */
   step(x: Float32Array, y: Int32Array | Float32Array, lr: number, extra?: Float32Array): Promise<number>;
@@ -85,7 +87,7 @@ export function oneHot(y: Int32Array, numClasses: number): Float32Array {
 
 export async function createTrainer(o: TrainerOptions): Promise<Trainer> {
   const io: IoShape = {
-    input: [o.inputChannels ?? INPUT_SHAPE[0], INPUT_SHAPE[1]],
+    input: [o.inputChannels ?? INPUT_SHAPE[0], o.inputLength ?? INPUT_SHAPE[1]],
     extraFeatures: o.extraFeatures ?? 0,
     numClasses: o.numClasses ?? 5,
   };

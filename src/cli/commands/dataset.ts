@@ -12,6 +12,7 @@ import {
   partCounts,
   wfdbSource,
   type BeatDataset,
+  type WindowSpec,
 } from "../../beats/index.js";
 import type { LeadSpec } from "../../wfdb/index.js";
 import { UserError } from "../errors.js";
@@ -32,6 +33,8 @@ export interface DatasetCliOptions {
   valRecords?: string;
   /** The lead to read (a model's `meta.lead`); default the dataset's, "MLII" by name. */
   lead?: LeadSpec;
+  /** The beat window (a model's `meta.window`); default DEFAULT_WINDOW. */
+  window?: WindowSpec;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function datasetFromCli(
     cacheDir,
     ...(valRecords ? { valRecords } : {}),
     ...(opts.lead !== undefined ? { lead: opts.lead } : {}),
+    ...(opts.window !== undefined ? { window: opts.window } : {}),
   });
   warnDatasetFallbacks(dataset.leadFallbacks);
   return { dataset, dataDir };

@@ -102,7 +102,7 @@ export function register(program: Command): void {
           rhythmGuard: opts.rhythmGuard,
         });
       const { dataset } = await datasetFromCli(
-        { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir, lead: meta.lead },
+        { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir, lead: meta.lead, window: meta.window },
         program.opts().dataDir,
       );
       if (dataset.classes.join() !== meta.classes.join())

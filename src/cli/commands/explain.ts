@@ -81,7 +81,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
     let background;
     if (method === "shap") {
       const { dataset } = await datasetFromCli(
-        { scheme: meta.scheme, split: meta.training.split, lead: meta.lead },
+        { scheme: meta.scheme, split: meta.training.split, lead: meta.lead, window: meta.window },
         dataDirOption,
       );
       background = X.trainingBackground(meta, dataset, Number(o.background), Number(o.seed));

@@ -34,7 +34,7 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
   });
   const meta = bundle.meta;
   const { dataset } = await datasetFromCli(
-    { scheme: meta.scheme, split: meta.training.split, lead: meta.lead },
+    { scheme: meta.scheme, split: meta.training.split, lead: meta.lead, window: meta.window },
     dataDirOption,
   );
   const test = X.partInputs(meta, dataset, "test");

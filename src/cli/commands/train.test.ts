@@ -36,6 +36,19 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
     ],
     [["--arch", "v1", "--scheme", "aami", "--split", "inter", "--teachers", ","], /--teachers wants/],
     [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--window", "90"],
+      /--window 90: wants before,after/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--window", "-1,166"],
+      /--window -1,166: wants/,
+    ],
+    [["--arch", "v1", "--scheme", "aami", "--split", "inter", "--window", "10,10"], /32\.\.3600 samples/],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--window", "90,66", "--shift-average", "25"],
+      /--shift-average: the shifts must be whole sample counts within ±19/,
+    ],
+    [
       ["--arch", "v1", "--scheme", "paper", "--split", "intra", "--rhythm-guard", "S,0.13,0.5"],
       /--rhythm-guard S,0.13,0.5: suppress must be one of the classes N, L, R, A, V/,
     ],

@@ -8,7 +8,14 @@ import { datasetFromCli } from "./dataset.js";
 import { shiftsError, symmetricShifts } from "../../model/shifts.js";
 import { inputColumns } from "../../model/batches.js";
 import { rhythmGuardError, type RhythmGuard } from "../../model/rhythm-guard.js";
-import { SCHEMES, isSchemeName, type MorphInput } from "../../beats/index.js";
+import {
+  DEFAULT_WINDOW,
+  SCHEMES,
+  isSchemeName,
+  windowLength,
+  type MorphInput,
+  type WindowSpec,
+} from "../../beats/index.js";
 
 /** --augment: the waveform augmentation of src/model/augment.ts at these strengths. */
 const AUGMENT_ON = { warp: 0.1, wander: 0.3, noise: 0.05 } as const;
@@ -50,6 +57,7 @@ interface TrainCli {
   rhythmGuard?: string;
   teachers?: string;
   distill: string;
+  window?: string;
 }
 
 const int = (name: string, v: string, min: number): number => {
@@ -141,6 +149,10 @@ export function register(program: Command): void {
       "with --teachers: weight of the teachers' probabilities in the targets",
       "0.5",
     )
+    .option(
+      "--window <before,after>",
+      "the beat window: samples (360 Hz) before the R peak and from it to the window's end (default: 90,166)",
+    )
     .option("--keep-epochs", "also keep every epoch's weights (<run-dir>/epoch-<n>.ckpt)")
     .option("--hide-test", "do not print test-part figures (choose settings on validation only)")
     .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
@@ -189,6 +201,7 @@ export function register(program: Command): void {
           dropout: num("--dropout", o.dropout, 0, 0.9),
           threads: int("--threads", o.threads, 1),
           ...(o.morph === "none" ? {} : { morph: morphMode(o.morph) }),
+          ...(o.window === undefined ? {} : { window: windowOption(o.window) }),
           ...(o.keepEpochs ? { keepEpochs: true } : {}),
           ...(o.teachers === undefined
             ? {}
@@ -207,7 +220,9 @@ export function register(program: Command): void {
           throw new UserError(
             `--average-from ${config.averageFrom} is after the last epoch (${config.epochs})`,
           );
-        const badShifts = config.testTimeShifts && shiftsError(config.testTimeShifts, 256);
+        const badShifts =
+          config.testTimeShifts &&
+          shiftsError(config.testTimeShifts, windowLength(config.window ?? DEFAULT_WINDOW));
         if (badShifts) throw new UserError(`--shift-average: the shifts ${badShifts}`);
         const fixed = config.lastEpoch || config.averageFrom !== undefined;
         if (o.valRecords?.trim() === "none" && !fixed)
@@ -215,7 +230,7 @@ export function register(program: Command): void {
             "--val-records none leaves no validation part to choose the epoch by: add --last-epoch or --average-from",
           );
         if (config.distill) await checkTeachersCli(config, o.scheme);
-        const { dataset } = await datasetFromCli(o, program.opts().dataDir);
+        const { dataset } = await datasetFromCli({ ...o, window: config.window }, program.opts().dataDir);
         await mkdir(runDir, { recursive: true });
         // Heavy: onnxruntime is loaded only here.
         const { train } = await import("../../model/train.js");
@@ -263,6 +278,27 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
   return g;
 }
 
+/** --window 252,166 -> { before: 252, after: 166 }: each an integer, the R peak inside, at most 10 s in all. */
+export function windowOption(text: string): WindowSpec {
+  const [before, after, ...rest] = text.split(",").map((v) => v.trim());
+  const w = { before: Number(before), after: Number(after) };
+  const ok =
+    rest.length === 0 &&
+    before !== "" &&
+    after !== "" &&
+    Number.isInteger(w.before) &&
+    Number.isInteger(w.after) &&
+    w.before >= 0 &&
+    w.after >= 1 &&
+    w.before + w.after >= 32 &&
+    w.before + w.after <= 3600;
+  if (!ok)
+    throw new UserError(
+      `--window ${text}: wants before,after: integer samples at 360 Hz, after >= 1, 32..3600 samples in all`,
+    );
+  return w;
+}
+
 /** --teachers a,b,c -> the directories (at least one). */
 function teacherList(text: string): string[] {
   const dirs = text
@@ -275,7 +311,9 @@ function teacherList(text: string): string[] {
 
 /** The teachers' model.json files against the run's classes, morph and RR inputs, before any work. */
 async function checkTeachersCli(
-  config: { distill?: { teachers: string[] }; morph?: MorphInput } & Parameters<typeof inputColumns>[0],
+  config: { distill?: { teachers: string[] }; morph?: MorphInput; window?: WindowSpec } & Parameters<
+    typeof inputColumns
+  >[0],
   scheme: string,
 ): Promise<void> {
   if (!isSchemeName(scheme)) return; // the dataset step reports it
@@ -284,6 +322,7 @@ async function checkTeachersCli(
     classes: SCHEMES[scheme].classes,
     morph: config.morph ?? "none",
     rrColumns: inputColumns(config),
+    window: config.window ?? DEFAULT_WINDOW,
   };
   try {
     await checkTeachers(config.distill?.teachers ?? [], want);
