@@ -3,7 +3,7 @@
 // N,S,V macro-F1, accuracy and S / V Se and +P without and with the guard, per run and pooled, and the runs whose
 // N,S,V macro-F1 the guard raises. DS2 is never read. Usage (after npm run build):
 //   node scripts/inter-cv-guard.mjs [--seeds 3] [--guard S,0.13,0.5] DIR PREFIX
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildBeatDataset, wfdbSource, defaultDataDir } from "../dist/src/beats/index.js";
 import {
@@ -18,13 +18,7 @@ import {
   selectExtra,
 } from "../dist/src/model/index.js";
 
-const FOLDS = {
-  A: "118,124,201,215",
-  B: "106,209,114,230",
-  C: "119,220,223,101",
-  D: "108,109,112,203,207",
-  E: "115,116,122,205,208",
-};
+const FOLDS = JSON.parse(readFileSync(new URL("./ds1-folds.json", import.meta.url), "utf8"));
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const at = args.indexOf(name);
@@ -59,7 +53,7 @@ for (const [fold, records] of Object.entries(FOLDS)) {
     source: wfdbSource(dataDir),
     scheme: "aami",
     split: "inter",
-    valRecords: records.split(","),
+    valRecords: records,
     window: meta.window,
   });
   const part = ds.parts.val;

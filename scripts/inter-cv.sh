@@ -14,9 +14,11 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 [ -e "$root/dist/src/cli/main.js" ] || (cd "$root" && npm run build)
 dir=$1 prefix=$2 folds=$3 seeds=$4
 shift 4
-declare -A FOLD=(
-  [A]=118,124,201,215 [B]=106,209,114,230 [C]=119,220,223,101
-  [D]=108,109,112,203,207 [E]=115,116,122,205,208
+# The five DS1 folds (every DS1 record held out once): scripts/ds1-folds.json, also read by inter-cv-guard.mjs.
+declare -A FOLD
+while IFS=' ' read -r f recs; do FOLD[$f]=$recs; done < <(
+  node -e 'for (const [f, r] of Object.entries(require(process.argv[1]))) console.log(f, r.join(","))' \
+    "$root/scripts/ds1-folds.json"
 )
 mkdir -p "$dir/out" "$dir/runs" "$dir/log"
 for s in $seeds; do for f in $folds; do
