@@ -40,6 +40,14 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       /--window 90: wants before,after/,
     ],
     [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--augment", "--premature-swap", "2"],
+      /--premature-swap must be a number in \[0, 1\]/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--augment", "0"],
+      /--augment must be a scale in \(0, 4\]/,
+    ],
+    [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--window", "-1,166"],
       /--window -1,166: wants/,
     ],

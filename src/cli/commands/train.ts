@@ -36,7 +36,7 @@ interface TrainCli {
   balance: string;
   rr?: boolean;
   irregularity?: boolean;
-  augment?: boolean;
+  augment?: boolean | string;
   prematureSwap: string;
   afRhythm: string;
   oversampleRatio: string;
@@ -91,8 +91,8 @@ export function register(program: Command): void {
     .option("--rr", "feed the per-patient RR ratios to the net's extra pathway")
     .option("--irregularity", "with --rr: also the local RR irregularity (atrial fibrillation)")
     .option(
-      "--augment",
-      "augment training windows: time warp 10 %, baseline wander, noise (src/model/augment.ts)",
+      "--augment [scale]",
+      "augment training windows: time warp 10 %, baseline wander, noise (src/model/augment.ts), each x scale (default 1)",
     )
     .option(
       "--premature-swap <p>",
@@ -194,7 +194,7 @@ export function register(program: Command): void {
           rr: o.rr === true,
           ...(o.irregularity ? { irregularity: true } : {}),
           augment: {
-            ...(o.augment ? AUGMENT_ON : NO_AUGMENT),
+            ...augmentOption(o.augment),
             prematureSwap: num("--premature-swap", o.prematureSwap, 0, 1),
             ...(Number(o.afRhythm) > 0 ? { afRhythm: num("--af-rhythm", o.afRhythm, 0, 1) } : {}),
           },
@@ -276,6 +276,14 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
       : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
   if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
   return g;
+}
+
+/** --augment [scale]: AUGMENT_ON's strengths x scale (absent: none; no value: 1). */
+function augmentOption(v: boolean | string | undefined): { warp: number; wander: number; noise: number } {
+  if (v === undefined || v === false) return NO_AUGMENT;
+  const k = v === true ? 1 : Number(v);
+  if (!(k > 0 && k <= 4)) throw new UserError(`--augment must be a scale in (0, 4], not "${String(v)}"`);
+  return { warp: AUGMENT_ON.warp * k, wander: AUGMENT_ON.wander * k, noise: AUGMENT_ON.noise * k };
 }
 
 /** --window 252,166 -> { before: 252, after: 166 }: each an integer, the R peak inside, at most 10 s in all. */
