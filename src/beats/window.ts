@@ -11,6 +11,12 @@ export const DEFAULT_WINDOW: Readonly<WindowSpec> = { before: 90, after: 166 };
 
 export const windowLength = (w: WindowSpec): number => w.before + w.after;
 
+export const sameWindow = (a: WindowSpec, b: WindowSpec): boolean =>
+  a.before === b.before && a.after === b.after;
+
+/** "[R-90, R+166)": a window for messages. */
+export const windowText = (w: WindowSpec): string => `[R-${w.before}, R+${w.after})`;
+
 export interface Windows {
   /** kept.length windows of windowLength(spec) samples, each z-normalised, row after row. */
   x: Float32Array;

@@ -3,7 +3,7 @@
 // footprint, compressed into one net). The teachers see exactly the student's (augmented) batch, so
 // every augmented beat gets the ensemble's opinion of that very input, as the teachers ship it (their
 // own test-time shifts included).
-import { RR_FEATURES, type MorphInput, type WindowSpec } from "../beats/index.js";
+import { RR_FEATURES, sameWindow, windowText, type MorphInput, type WindowSpec } from "../beats/index.js";
 import { loadBundle } from "./bundle.js";
 import { openClassifier, type Classifier } from "./classify.js";
 
@@ -54,9 +54,8 @@ export function teacherMismatch(meta: Classifier["meta"], want: StudentInput): s
   if ((meta.morph ?? "none") !== want.morph) return `morph ${meta.morph ?? "none"}, the run's ${want.morph}`;
   if (!same(meta.extraFeatures, rr))
     return `RR inputs [${meta.extraFeatures.join(", ")}], the run's [${rr.join(", ")}]`;
-  const w = want.window;
-  if (meta.window.before !== w.before || meta.window.after !== w.after)
-    return `window [R-${meta.window.before}, R+${meta.window.after}), the run's [R-${w.before}, R+${w.after})`;
+  if (!sameWindow(meta.window, want.window))
+    return `window ${windowText(meta.window)}, the run's ${windowText(want.window)}`;
   return undefined;
 }
 

@@ -12,6 +12,8 @@ import {
   mulberry32,
   morphChannels,
   oversampleIndices,
+  sameWindow,
+  windowText,
   type BeatDataset,
   type MorphInput,
   type WindowSpec,
@@ -153,10 +155,8 @@ export async function train(
   const weights =
     config.balance === "weights" ? [...classWeights(part.y, K, config.weightPower ?? 1)] : undefined;
   const want = config.window ?? DEFAULT_WINDOW;
-  if (want.before !== data.window.before || want.after !== data.window.after)
-    throw new Error(
-      `the run's window [R-${want.before}, R+${want.after}) is not the dataset's [R-${data.window.before}, R+${data.window.after})`,
-    );
+  if (!sameWindow(want, data.window))
+    throw new Error(`the run's window ${windowText(want)} is not the dataset's ${windowText(data.window)}`);
   const student = {
     classes: data.classes,
     morph: config.morph ?? "none",
