@@ -15,6 +15,7 @@ import {
   metricsFromConfusion,
   morphOf,
   openClassifier,
+  rhythmGuardError,
   selectExtra,
 } from "../dist/src/model/index.js";
 
@@ -27,6 +28,11 @@ const opt = (name, dflt) => {
 const seeds = opt("--seeds", "1,2").split(",");
 const [suppress, threshold, logOffset] = opt("--guard", "S,0.13,0.5").split(",");
 const guard = { suppress, threshold: Number(threshold), logOffset: Number(logOffset) };
+const guardError = rhythmGuardError(guard, ["N", "S", "V", "F", "Q"]);
+if (guardError) {
+  console.error(`--guard ${[suppress, threshold, logOffset].join(",")}: ${guardError}`);
+  process.exit(2);
+}
 const [dir, prefix] = args;
 if (!dir || !prefix) {
   console.error("usage: node scripts/inter-cv-guard.mjs [--seeds 1,2] [--guard S,0.13,0.5] DIR PREFIX");
