@@ -4,9 +4,17 @@
 // chosen), DS2 and all 48 records: AF/AFL beats flagged (Se), flagged beats in AF/AFL (+P), and the other beats
 // flagged per rhythm (which rhythms the flag also catches). Reads nothing but the annotations.
 // Usage (after npm run build): node scripts/rhythm-flag.mjs [--model models/v1-aami-inter] [DATA_DIR]
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DS1, DS2, RR_DIM, RR_FEATURES, defaultDataDir, rrFeatures } from "../dist/src/beats/index.js";
+import {
+  DS1,
+  DS2,
+  RR_DIM,
+  RR_FEATURES,
+  defaultDataDir,
+  rrFeatures,
+  wfdbSource,
+} from "../dist/src/beats/index.js";
 import { isBeatCode, readAnnotations } from "../dist/src/wfdb/index.js";
 
 const args = process.argv.slice(2);
@@ -37,7 +45,11 @@ async function beatsOf(record) {
   return beats.map((b, i) => ({ rhythm: b.rhythm, flag: rr[i * RR_DIM + COL] >= guard.threshold }));
 }
 
-const records = readFileSync(join(dataDir, "RECORDS"), "utf8").split(/\s+/).filter(Boolean);
+if (!existsSync(dataDir)) {
+  console.error(`no mitdb directory at ${dataDir} (give DATA_DIR)`);
+  process.exit(2);
+}
+const records = await wfdbSource(dataDir).records();
 const perRecord = new Map();
 for (const r of records) perRecord.set(r, await beatsOf(r));
 
