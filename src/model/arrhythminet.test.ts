@@ -4,7 +4,7 @@ import { ARCHS, INPUT_SHAPE, arrhythmiNet, type Arch } from "./arrhythminet.js";
 import { numel } from "./engine/graph.js";
 import { specsOf } from "./engine/module.js";
 
-const BUDGET_KB: Record<Arch, number> = { v1: 302.18, v2: 157.76 };
+const BUDGET_KB: Record<Arch, number> = { v1: 302.18, v2: 157.76, v1m: 302.18 };
 
 function footprint(arch: Arch, extraFeatures: number) {
   const specs = specsOf((ctx) => {
@@ -17,9 +17,9 @@ function footprint(arch: Arch, extraFeatures: number) {
   return { params, kb: (params * 4) / 1024, names: specs.params.map((s) => s.name) };
 }
 
-for (const arch of ["v1", "v2"] as const) {
+for (const arch of ["v1", "v2", "v1m"] as const) {
   test(`ArrhythmiNet ${arch}: float32 footprint within ${BUDGET_KB[arch]} KB, with or without extra features`, () => {
-    for (const extra of [0, 4]) {
+    for (const extra of [0, 4, 5]) {
       const { params, kb, names } = footprint(arch, extra);
       assert.ok(kb <= BUDGET_KB[arch], `${arch} extra=${extra}: ${params} params = ${kb.toFixed(2)} KB`);
       assert.ok(kb > BUDGET_KB[arch] * 0.9, `${arch}: ${kb.toFixed(2)} KB leaves the budget unused`);
@@ -30,4 +30,10 @@ for (const arch of ["v1", "v2"] as const) {
 
 test("V2 is the smaller net", () => {
   assert.ok(footprint("v2", 0).params < footprint("v1", 0).params);
+});
+
+test("V1M: mixing units feed the classifier (8 more inputs), V1 and V2 have none", () => {
+  const names = (arch: Arch) => footprint(arch, 5).names;
+  assert.ok(names("v1m").some((n) => n.startsWith("mix.")));
+  assert.ok(!names("v1").some((n) => n.startsWith("mix.")) && !names("v2").some((n) => n.startsWith("mix.")));
 });

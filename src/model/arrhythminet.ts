@@ -2,7 +2,8 @@
 //
 //   x (N, 1 or 2, 256) -> stem conv k7 /2 + BN + ReLU
 //     -> blocks: depthwise conv k7 (/stride) -> pointwise conv -> BN -> ReLU
-//     -> global average pool -> [concat ReLU(dense(extra features))] -> dense -> logits (N, K)
+//     -> global average pool -> [concat ReLU(dense(extra features))] -> [concat ReLU(dense(., mix))]
+//     -> dense -> logits (N, K)
 //
 // One BN + ReLU per block, after the pointwise conv (the depthwise and pointwise convs form one
 // factorised linear conv, as in Xception): half the normalisation passes of the classic MobileNet
@@ -10,6 +11,9 @@
 // Optional extra features (e.g. 4 RR-interval features) go through their own small dense + ReLU
 // pathway concatenated with the pooled CNN features, so the CNN cannot drown them out.
 // Optional dropout (training only) on those features before the classifier.
+// Optional mixing units (V1M): a few ReLU units over [CNN features, RR pathway] join the classifier's inputs,
+// so that it can form a conjunction such as "a normal-looking beat AND a premature interval" (class S), which
+// a linear classifier over the two parts cannot (docs/RESULTS.md, inter-patient searches 8-9).
 import type { Tensor } from "./engine/graph.js";
 import type { Ctx } from "./engine/module.js";
 import type { ModelFn } from "./engine/build.js";
@@ -23,6 +27,8 @@ export interface ArrhythmiNetConfig {
   readonly kernel: number;
   /** width of the extra-features pathway (used only when extra features are given) */
   readonly extraHidden: number;
+  /** mixing units whose ReLU outputs join the classifier's inputs (absent: none) */
+  readonly mix?: number;
 }
 
 export const V1: ArrhythmiNetConfig = {
@@ -53,7 +59,10 @@ export const V2: ArrhythmiNetConfig = {
   extraHidden: 16,
 };
 
-export const ARCHS = { v1: V1, v2: V2 } as const;
+/** V1 with 8 mixing units, paid for by 8 fewer channels in the last block (within V1's 302.18 KB). */
+export const V1M: ArrhythmiNetConfig = { ...V1, blocks: [...V1.blocks.slice(0, -1), [160, 1]], mix: 8 };
+
+export const ARCHS = { v1: V1, v2: V2, v1m: V1M } as const;
 export type Arch = keyof typeof ARCHS;
 
 /**
@@ -85,6 +94,7 @@ export function arrhythmiNet(cfg: ArrhythmiNetConfig, numClasses: number, o: Tra
     let features = pool(ctx, h);
     if (extra) features = concat(ctx.g, [features, relu(ctx.g, dense(ctx, "extra", extra, cfg.extraHidden))]);
     if (ctx.training && o.dropout) features = dropout(ctx.g, features, o.dropout, o.seed ?? 0);
+    if (cfg.mix) features = concat(ctx.g, [features, relu(ctx.g, dense(ctx, "mix", features, cfg.mix))]);
     return dense(ctx, "head", features, numClasses);
   };
 }

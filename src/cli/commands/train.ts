@@ -7,6 +7,7 @@ import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
 import { shiftsError, symmetricShifts } from "../../model/shifts.js";
 import { inputColumns } from "../../model/batches.js";
+import { ARCHS, type Arch } from "../../model/arrhythminet.js";
 import { rhythmGuardError, type RhythmGuard } from "../../model/rhythm-guard.js";
 import {
   DEFAULT_WINDOW,
@@ -73,7 +74,7 @@ export function register(program: Command): void {
     .description(
       "train ArrhythmiNet on a beat dataset; best epoch by validation macro-F1, checkpoint every epoch",
     )
-    .requiredOption("--arch <arch>", "v1 or v2")
+    .requiredOption("--arch <arch>", "v1, v2 or v1m (V1 with mixing units: docs/RESULTS.md search 9)")
     .requiredOption("--scheme <scheme>", "label scheme: paper or aami")
     .requiredOption("--split <split>", "intra or inter")
     .option("--epochs <n>", "epochs", "10")
@@ -162,8 +163,8 @@ export function register(program: Command): void {
     .option("--json", "print model.json and the validation and test metrics on stdout at the end")
     .action(
       action(async (o: TrainCli) => {
-        if (o.arch !== "v1" && o.arch !== "v2")
-          throw new UserError(`--arch must be v1 or v2, not "${o.arch}"`);
+        if (!Object.hasOwn(ARCHS, o.arch))
+          throw new UserError(`--arch must be ${Object.keys(ARCHS).join(", ")}, not "${o.arch}"`);
         if (!["oversample", "weights", "none"].includes(o.balance))
           throw new UserError(`--balance must be oversample, weights or none, not "${o.balance}"`);
         const lr = Number(o.lr);
@@ -181,7 +182,7 @@ export function register(program: Command): void {
             `${runDir} already holds a training run: add --resume, or choose another --run-dir`,
           );
         const config = {
-          arch: o.arch,
+          arch: o.arch as Arch,
           epochs: int("--epochs", o.epochs, 1),
           seed: int("--seed", o.seed, 0),
           batchSize: int("--batch-size", o.batchSize, 1),
