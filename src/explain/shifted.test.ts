@@ -278,16 +278,17 @@ test("shipped v1-aami-inter on samples/100: the explained class and probabilitie
       await e.probs(x, inputs.extra, templates),
       await unshifted.probs(x, inputs.extra, templates),
     ];
-    let differ = 0;
+    let unshiftedGap = 0;
     classified.forEach((b, r) => {
       assert.equal(argmax(p, r), b.label, `beat at ${b.sample}`);
-      meta.classes.forEach((c, k) =>
-        assert.ok(Math.abs(p[r * K + k] - b.probs[c]) < 2e-6, `${b.sample} ${c}`),
-      );
-      if (argmax(q, r) !== b.label) differ++;
+      meta.classes.forEach((c, k) => {
+        assert.ok(Math.abs(p[r * K + k] - b.probs[c]) < 2e-6, `${b.sample} ${c}`);
+        unshiftedGap = Math.max(unshiftedGap, Math.abs(q[r * K + k] - b.probs[c]));
+      });
     });
-    // the unshifted net predicts another class for some beats: what explanations used to explain
-    assert.ok(differ > 0, "no beat's label depends on the shifts");
+    // the unshifted net (what explanations used to explain) is far from classify's probabilities on some beat,
+    // so the 2e-6 agreement above tells the two apart
+    assert.ok(unshiftedGap > 1e-2, `the unshifted net is within ${unshiftedGap} of classify on every beat`);
   } finally {
     await Promise.all([classifier.release(), e.release(), unshifted.release()]);
   }
