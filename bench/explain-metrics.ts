@@ -44,7 +44,8 @@ export function layerGroups(w: Weights): string[][] {
     names.filter(
       (n) => prefixes.some((p) => n.startsWith(`${p}.`)) && /\.(weight|bias)$/.test(n) && !/\.bn\./.test(n),
     );
-  return [group(["head", "extra"]), ...blocks.map((b) => group([b])), group(["stem"])];
+  // "mix": V1M's mixing units, part of the classifier
+  return [group(["head", "extra", "mix"]), ...blocks.map((b) => group([b])), group(["stem"])];
 }
 
 /** Re-initialise the named conv/dense tensors as the engine does (uniform +-1/sqrt(fan-in)); BN stays. */
