@@ -8,7 +8,7 @@
 // A model with test-time shifts (model.json testTimeShifts) is explained as the classifier predicts with
 // it: the explainer is wrapped by withTestShifts (shifted.ts), which every method then sees.
 import type { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
-import { ARCHS, INPUT_SHAPE, arrhythmiNet, type ArrhythmiNetConfig } from "../model/arrhythminet.js";
+import { ARCHS, INPUT_SHAPE, arrhythmiNet, isArch, type ArrhythmiNetConfig } from "../model/arrhythminet.js";
 import type { Weights } from "../model/engine/module.js";
 import { createSession, loadOrt } from "../model/engine/runtime.js";
 import { explainGraph, type ExplainIo, type ExplainLayout, type GraphKind } from "./graph.js";
@@ -110,9 +110,9 @@ export function softmax(logits: ArrayLike<number>): number[] {
 
 const config = (arch: string | ArrhythmiNetConfig): ArrhythmiNetConfig => {
   if (typeof arch !== "string") return arch;
-  const cfg = (ARCHS as Record<string, ArrhythmiNetConfig>)[arch];
-  if (!cfg) throw new Error(`unknown architecture "${arch}" (known: ${Object.keys(ARCHS).join(", ")})`);
-  return cfg;
+  if (!isArch(arch))
+    throw new Error(`unknown architecture "${arch}" (known: ${Object.keys(ARCHS).join(", ")})`);
+  return ARCHS[arch];
 };
 
 /** Row-wise softmax of n x K logits. */

@@ -65,6 +65,8 @@ export const V1M: ArrhythmiNetConfig = { ...V1, blocks: [...V1.blocks.slice(0, -
 export const ARCHS = { v1: V1, v2: V2, v1m: V1M } as const;
 export type Arch = keyof typeof ARCHS;
 
+export const isArch = (s: string): s is Arch => Object.hasOwn(ARCHS, s);
+
 /**
  * Window the nets read: 1 channel x 256 samples at 360 Hz, R peak at index 90 (2 channels for a "pair"
  * input, src/beats/template.ts: the beat and the beat minus its record's median beat).

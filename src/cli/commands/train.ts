@@ -7,7 +7,7 @@ import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
 import { shiftsError, symmetricShifts } from "../../model/shifts.js";
 import { inputColumns } from "../../model/batches.js";
-import { ARCHS, type Arch } from "../../model/arrhythminet.js";
+import { ARCHS, isArch } from "../../model/arrhythminet.js";
 import { rhythmGuardError, type RhythmGuard } from "../../model/rhythm-guard.js";
 import {
   DEFAULT_WINDOW,
@@ -163,8 +163,9 @@ export function register(program: Command): void {
     .option("--json", "print model.json and the validation and test metrics on stdout at the end")
     .action(
       action(async (o: TrainCli) => {
-        if (!Object.hasOwn(ARCHS, o.arch))
-          throw new UserError(`--arch must be ${Object.keys(ARCHS).join(", ")}, not "${o.arch}"`);
+        const arch = o.arch;
+        if (!isArch(arch))
+          throw new UserError(`--arch must be ${Object.keys(ARCHS).join(", ")}, not "${arch}"`);
         if (!["oversample", "weights", "none"].includes(o.balance))
           throw new UserError(`--balance must be oversample, weights or none, not "${o.balance}"`);
         const lr = Number(o.lr);
@@ -182,7 +183,7 @@ export function register(program: Command): void {
             `${runDir} already holds a training run: add --resume, or choose another --run-dir`,
           );
         const config = {
-          arch: o.arch as Arch,
+          arch,
           epochs: int("--epochs", o.epochs, 1),
           seed: int("--seed", o.seed, 0),
           batchSize: int("--batch-size", o.batchSize, 1),
