@@ -38,6 +38,7 @@ async function beatsOf(record) {
     if (a.symbol === "+" && a.aux) rhythm = a.aux.replace(/\0/g, "").trim();
     if (isBeatCode(a.code)) beats.push({ sample: a.sample, rhythm });
   }
+  // rhythmIrregularity is a ratio of intervals: the sampling rate passed does not change it
   const rr = rrFeatures(
     beats.map((b) => b.sample),
     360,
