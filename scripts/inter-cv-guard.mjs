@@ -28,7 +28,8 @@ const opt = (name, dflt) => {
 const seeds = opt("--seeds", "1,2").split(",");
 const [suppress, threshold, logOffset] = opt("--guard", "S,0.13,0.5").split(",");
 const guard = { suppress, threshold: Number(threshold), logOffset: Number(logOffset) };
-const guardError = rhythmGuardError(guard, ["N", "S", "V", "F", "Q"]);
+const CLASSES = ["N", "S", "V", "F", "Q"];
+const guardError = rhythmGuardError(guard, CLASSES);
 if (guardError) {
   console.error(`--guard ${[suppress, threshold, logOffset].join(",")}: ${guardError}`);
   process.exit(2);
@@ -78,7 +79,7 @@ for (const [fold, records] of Object.entries(FOLDS)) {
     console.log(`${fold}-s${s}: ${line(b)}  ->  ${line(g)}`);
   }
 }
-const [b, g] = pooled.map((m) => metricsFromConfusion(m, ["N", "S", "V", "F", "Q"]));
+const [b, g] = pooled.map((m) => metricsFromConfusion(m, CLASSES));
 console.log(
   `pooled without: ${line(b)}\npooled with:    ${line(g)}\nguard ${JSON.stringify(guard)}: N,S,V macro-F1 higher in ${wins} of ${runs} runs`,
 );
