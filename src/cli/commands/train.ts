@@ -74,7 +74,10 @@ export function register(program: Command): void {
     .description(
       "train ArrhythmiNet on a beat dataset; best epoch by validation macro-F1, checkpoint every epoch",
     )
-    .requiredOption("--arch <arch>", "v1, v2 or v1m (V1 with mixing units: docs/RESULTS.md search 9)")
+    .requiredOption(
+      "--arch <arch>",
+      "v1, v2, v1m or v2m (V1/V2 with mixing units: docs/RESULTS.md searches 9-10)",
+    )
     .requiredOption("--scheme <scheme>", "label scheme: paper or aami")
     .requiredOption("--split <split>", "intra or inter")
     .option("--epochs <n>", "epochs", "10")
