@@ -179,7 +179,7 @@ export function register(program: Command): void {
             throw new UserError(`${name} must be a number in [${lo}, ${hi}], not "${v}"`);
           return x;
         };
-        const out = o.out ?? join("models", `${o.arch}-${o.scheme}-${o.split}`);
+        const out = o.out ?? join("models", `${arch}-${o.scheme}-${o.split}`);
         const runDir = o.runDir ?? join("runs", basename(out));
         if (!o.resume && existsSync(join(runDir, "last.ckpt")))
           throw new UserError(
