@@ -2,10 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // A child process opens a session through loadOrt and prints its pid; onnxruntime's telemetry, when on, leaves
-// /tmp/mat-debug-<pid>.log behind (onnxruntime-node 1.30, Linux).
+// mat-debug-<pid>.log behind in $TMPDIR (else /tmp; onnxruntime-node 1.30, Linux).
 const runtime = fileURLToPath(new URL("./runtime.js", import.meta.url));
 const model = fileURLToPath(new URL("../../../../models/v2-aami-inter/model.onnx", import.meta.url));
 const script = `
@@ -18,14 +20,14 @@ function telemetryFileOf(env: NodeJS.ProcessEnv): boolean {
   const pid = execFileSync(process.execPath, ["--input-type=module", "-e", script], { env })
     .toString()
     .trim();
-  const file = `/tmp/mat-debug-${pid}.log`;
-  const found = existsSync(file);
-  rmSync(file, { force: true });
+  const files = [tmpdir(), "/tmp"].map((d) => join(d, `mat-debug-${pid}.log`));
+  const found = files.some((f) => existsSync(f));
+  for (const f of files) rmSync(f, { force: true });
   return found;
 }
 
 test(
-  "onnxruntime telemetry is off unless the user turns it on (no /tmp/mat-debug-<pid>.log)",
+  "onnxruntime telemetry is off unless the user turns it on (no mat-debug-<pid>.log in the temp folder)",
   { skip: process.platform !== "linux" && "the telemetry log file is a Linux build's" },
   () => {
     const { ORT_DISABLE_TELEMETRY: _, ...env } = process.env;
