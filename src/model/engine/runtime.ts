@@ -6,8 +6,8 @@ let ort: Promise<Ort> | undefined;
 
 export function loadOrt(): Promise<Ort> {
   // onnxruntime-node 1.30's Linux library starts Microsoft's telemetry unless ORT_DISABLE_TELEMETRY is set: it
-  // reads /etc/machine-id and leaves an empty mat-debug-<pid>.log in $TMPDIR (else /tmp) behind every process. An offline
-  // tool for clinical data sends nothing and litters nothing: off unless the user set the variable.
+  // reads /etc/machine-id and leaves an empty mat-debug-<pid>.log in $TMPDIR (else /tmp) behind every process.
+  // An offline tool for clinical data sends nothing and litters nothing: off unless the user set the variable.
   process.env.ORT_DISABLE_TELEMETRY ??= "1";
   ort ??= import("onnxruntime-node");
   return ort;
