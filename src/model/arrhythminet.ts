@@ -59,11 +59,17 @@ export const V2: ArrhythmiNetConfig = {
   extraHidden: 16,
 };
 
-/** V1 with 8 mixing units, paid for by 8 fewer channels in the last block (within V1's 302.18 KB). */
-export const V1M: ArrhythmiNetConfig = { ...V1, blocks: [...V1.blocks.slice(0, -1), [160, 1]], mix: 8 };
+/** `cfg` with 8 mixing units, paid for by a last block of `last` channels (within the same budget). */
+const withMixing = (cfg: ArrhythmiNetConfig, last: number): ArrhythmiNetConfig => ({
+  ...cfg,
+  blocks: [...cfg.blocks.slice(0, -1), [last, 1]],
+  mix: 8,
+});
 
-/** V2 with 8 mixing units, paid for by 8 fewer channels in the last block (within V2's 157.76 KB). */
-export const V2M: ArrhythmiNetConfig = { ...V2, blocks: [...V2.blocks.slice(0, -1), [110, 1]], mix: 8 };
+/** V1 with 8 mixing units, its last block 8 channels narrower (within V1's 302.18 KB). */
+export const V1M = withMixing(V1, 160);
+/** V2 with 8 mixing units, its last block 8 channels narrower (within V2's 157.76 KB). */
+export const V2M = withMixing(V2, 110);
 
 export const ARCHS = { v1: V1, v2: V2, v1m: V1M, v2m: V2M } as const;
 export type Arch = keyof typeof ARCHS;
