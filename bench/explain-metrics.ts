@@ -44,7 +44,7 @@ export function layerGroups(w: Weights): string[][] {
     names.filter(
       (n) => prefixes.some((p) => n.startsWith(`${p}.`)) && /\.(weight|bias)$/.test(n) && !/\.bn\./.test(n),
     );
-  // "mix": V1M's mixing units, part of the classifier
+  // "mix": the mixing units of V1M and V2M, part of the classifier
   return [group(["head", "extra", "mix"]), ...blocks.map((b) => group([b])), group(["stem"])];
 }
 

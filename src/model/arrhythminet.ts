@@ -11,7 +11,7 @@
 // Optional extra features (e.g. 4 RR-interval features) go through their own small dense + ReLU
 // pathway concatenated with the pooled CNN features, so the CNN cannot drown them out.
 // Optional dropout (training only) on those features before the classifier.
-// Optional mixing units (V1M): a few ReLU units over [CNN features, RR pathway] join the classifier's inputs,
+// Optional mixing units (V1M, V2M): a few ReLU units over [CNN features, RR pathway] join the classifier's inputs,
 // so that it can form a conjunction such as "a normal-looking beat AND a premature interval" (class S), which
 // a linear classifier over the two parts cannot (docs/RESULTS.md, inter-patient searches 8-9).
 import type { Tensor } from "./engine/graph.js";
