@@ -14,29 +14,37 @@ const script = `
   const { createSession } = await import(${JSON.stringify(runtime)});
   const { readFileSync } = await import("node:fs");
   await createSession(readFileSync(${JSON.stringify(model)}));
-  console.log(process.pid);`;
+  console.log(process.pid, process.env.ORT_DISABLE_TELEMETRY);`;
 
-function telemetryFileOf(env: NodeJS.ProcessEnv): boolean {
-  const pid = execFileSync(process.execPath, ["--input-type=module", "-e", script], { env })
+/** The setting the session ran with, and whether it left a telemetry file behind. */
+function telemetryOf(env: NodeJS.ProcessEnv): { setting: string; file: boolean } {
+  const [pid = "", setting = ""] = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+    env,
+  })
     .toString()
-    .trim();
+    .trim()
+    .split(" ");
   const files = [tmpdir(), "/tmp"].map((d) => join(d, `mat-debug-${pid}.log`));
-  const found = files.some((f) => existsSync(f));
+  const file = files.some((f) => existsSync(f));
   for (const f of files) rmSync(f, { force: true });
-  return found;
+  return { setting, file };
 }
 
 test(
   "onnxruntime telemetry is off unless the user turns it on (no mat-debug-<pid>.log in the temp folder)",
   { skip: process.platform !== "linux" && "the telemetry log file is a Linux build's" },
-  () => {
+  (t) => {
     const { ORT_DISABLE_TELEMETRY: _, ...env } = process.env;
-    assert.equal(telemetryFileOf(env), false, "loadOrt left onnxruntime's telemetry on");
-    // The user's own setting wins, and shows the check can fail: with it on, the file appears.
-    assert.equal(
-      telemetryFileOf({ ...env, ORT_DISABLE_TELEMETRY: "0" }),
-      true,
-      "ORT_DISABLE_TELEMETRY=0 left no telemetry file: has onnxruntime-node changed? (re-check runtime.ts)",
-    );
+    const off = telemetryOf(env);
+    const on = telemetryOf({ ...env, ORT_DISABLE_TELEMETRY: "0" });
+    assert.equal(off.setting, "1", "loadOrt did not turn onnxruntime's telemetry off");
+    assert.equal(on.setting, "0", "loadOrt overrode the user's own ORT_DISABLE_TELEMETRY");
+    assert.equal(off.file, false, "a session left onnxruntime's telemetry file behind");
+    // The control: with telemetry on, the file appears where onnxruntime can write it (machines without
+    // /etc/machine-id, or with a read-only temp folder, write none, and there the file check shows nothing).
+    if (!on.file)
+      t.diagnostic(
+        "ORT_DISABLE_TELEMETRY=0 left no telemetry file here: the file check is not shown to bite on this machine",
+      );
   },
 );
