@@ -1,5 +1,6 @@
 // A rhythm guard (src/model/rhythm-guard.ts) on scripts/inter-cv.sh runs: each run's model (DIR/out/<PREFIX>-
-// <fold>-s<seed>) predicts its held-out DS1 fold (the model's own rhythm guard, if any, switched off), then the
+// <fold>-s<seed>) predicts its held-out DS1 fold (the model's own rhythm guard, if any, switched off; its morph
+// smoothing, if any, kept: train --morph-smoothing, src/model/morph-smoothing.ts), then the
 // N,S,V macro-F1, accuracy and S / V Se and +P without and with the guard, per run and pooled, and the runs whose
 // N,S,V macro-F1 the guard raises. DS2 is never read. Usage (after npm run build):
 //   node scripts/inter-cv-guard.mjs [--seeds 3] [--guard S,0.13,0.5] DIR PREFIX
@@ -9,6 +10,7 @@ import { buildBeatDataset, wfdbSource, defaultDataDir } from "../dist/src/beats/
 import {
   argmaxRows,
   datasetMorph,
+  decideProbs,
   evaluatePredictions,
   guardProbs,
   loadBundle,
@@ -67,7 +69,8 @@ for (const [fold, records] of Object.entries(FOLDS)) {
   for (const [s, model] of models) {
     const c = await openClassifier(model, { rhythmGuard: false });
     const x = datasetMorph(part.x, part.record, ds.windowLength, ds.templates, morphOf(c.meta));
-    const net = await c.predict(x, selectExtra(part.rr, c.meta));
+    const beats = { rr: part.rr, windows: part.x, record: part.record };
+    const net = decideProbs(c.meta, await c.predict(x, selectExtra(part.rr, c.meta)), beats).probs;
     await c.release();
     const k = ds.classes.length;
     const [b, g] = [net, guardProbs(net, ds.classes, part.rr, guard)].map((p) =>

@@ -6,14 +6,19 @@
 // spans beats i-32 .. i+32). A model using record-level RR features (recordRR and its
 // ratios) can only be exact at the end: with our detector its beats are then held until end(). So can a
 // model with morph "residual" or "pair" (its input holds the beat minus the template of ALL the record's
-// beats): its beats are always held until end().
+// beats): its beats are always held until end(). So can a model with morph smoothing (each beat's N/V/F split
+// moves towards that of the record's beats most alike in QRS shape): held until end().
 // Causal mode (opts.causal) labels every beat of such models without waiting for the end: as soon as its
 // window and the 5 beats after it are known, with the running recordRR and template of CausalInputs (and
-// a rhythm guard's rhythmIrregularity over the beats known then: i-32 .. i+5).
+// a rhythm guard's rhythmIrregularity over the beats known then: i-32 .. i+5; morph smoothing's neighbours
+// among the beats before it: CausalSmoother).
 import { RHYTHM_HALF_WINDOW, RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
 import {
   CausalInputs,
+  CausalSmoother,
   applyGuard,
+  decideProbs,
+  qrsShapes,
   invalidWindows,
   morphOf,
   netInputShape,
@@ -54,6 +59,7 @@ export class AnalyzerStream {
   private readonly rrAll?: Float32Array;
   private readonly holdToEnd: boolean;
   private readonly causal?: CausalInputs;
+  private readonly smoother?: CausalSmoother;
   /** The model's input needs the record's template (morph residual or pair). */
   private readonly residual: boolean;
   /** Residual or pair model: record samples that were invalid (the template leaves their windows out). */
@@ -91,10 +97,15 @@ export class AnalyzerStream {
       this.detector = new QrsStream(fs);
     }
     this.residual = usesTemplate(meta);
-    if (opts.causal) this.causal = new CausalInputs(meta, fs, opts.causal === true ? {} : opts.causal);
+    if (opts.causal) {
+      this.causal = new CausalInputs(meta, fs, opts.causal === true ? {} : opts.causal);
+      if (meta.morphSmoothing) this.smoother = new CausalSmoother(meta.classes, meta.morphSmoothing);
+    }
     this.holdToEnd =
       !this.causal &&
-      (this.residual || (!opts.samples && meta.extraFeatures.some((f) => RECORD_LEVEL.test(f))));
+      (this.residual ||
+        meta.morphSmoothing !== undefined ||
+        (!opts.samples && meta.extraFeatures.some((f) => RECORD_LEVEL.test(f))));
   }
 
   /** Feeds samples (mV, NaN for invalid); returns the beats classified so far that were not returned yet. */
@@ -207,7 +218,16 @@ export class AnalyzerStream {
       ? this.causal.next(windows, templateBeats(edge, invalid), this.known, from)
       : this.heldInputs(windows, edge, invalid, from, upto);
     if (x.length !== n * netInputShape(meta).size) throw new Error("internal: window count mismatch");
-    const g = applyGuard(await this.classifier.predict(x, extra), meta.classes, rr, meta.rhythmGuard);
+    const net = await this.classifier.predict(x, extra);
+    // held: one batch of all the record's beats at the end; causal: each beat's neighbours before it
+    const g = this.smoother
+      ? applyGuard(
+          this.smoother.next(net, qrsShapes(windows, windowLength(meta.window), before)),
+          meta.classes,
+          rr,
+          meta.rhythmGuard,
+        )
+      : decideProbs(meta, net, { rr, windows });
     const beats = toClassifiedBeats(this.known.slice(from, upto), g.probs, meta.classes, edge, g.ruledOut);
     this.emitted = upto;
     for (const b of beats) this.out.push(b); // no spread: a held record can have >100k beats

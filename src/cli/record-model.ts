@@ -12,6 +12,18 @@ export const NO_RHYTHM_GUARD = [
   "the net's probabilities without the model's rhythm guard (model.json rhythmGuard: the inter models rule S out in irregular rhythms)",
 ] as const;
 
+/** The option that turns a model's morph smoothing off (classify, analyze, evaluate). */
+export const NO_MORPH_SMOOTHING = [
+  "--no-morph-smoothing",
+  "without the model's morph smoothing (model.json morphSmoothing: v2-aami-inter moves each beat's N/V/F split towards that of the record's beats most alike in QRS shape)",
+] as const;
+
+/** What the two options above leave on. */
+export interface DecisionSwitches {
+  rhythmGuard?: boolean;
+  morphSmoothing?: boolean;
+}
+
 export function parseBeatsFrom(v: string): BeatsFrom {
   if (!isBeatsFrom(v)) throw new UserError(`--beats must be one of ${BEATS_FROM.join(", ")}, not "${v}"`);
   return v;
@@ -23,13 +35,16 @@ export function parseBeatsFrom(v: string): BeatsFrom {
  */
 export async function withRecordModel<T>(
   arg: string,
-  opts: { model?: string; beats: string; rhythmGuard?: boolean },
+  opts: { model?: string; beats: string } & DecisionSwitches,
   dataDir: string | undefined,
   use: (r: { from: BeatsFrom; path: string; classifier: Classifier; lead: LeadChoice }) => Promise<T>,
 ): Promise<T> {
   const from = parseBeatsFrom(opts.beats);
   const path = resolveRecord(arg, dataDir);
-  const classifier = await openClassifier(opts.model ?? defaultModelDir(), { rhythmGuard: opts.rhythmGuard });
+  const classifier = await openClassifier(opts.model ?? defaultModelDir(), {
+    rhythmGuard: opts.rhythmGuard,
+    morphSmoothing: opts.morphSmoothing,
+  });
   try {
     const lead = await resolveLead(path, classifier.meta.lead);
     warnLeadFallback(lead, arg);

@@ -15,7 +15,8 @@ export interface GalleryBeats {
   readonly sample: Int32Array;
   /** a pair model: each beat's record template (the explainer needs it; x are then the beats) */
   readonly templateOf?: (index: number) => Float32Array;
-  /** the class probabilities (n x K) as classify decides them from the net's (a model's rhythm guard) */
+  /** the class probabilities (n x K) as classify decides them from the net's (a model's morph smoothing and
+   * rhythm guard) */
   readonly decide?: (probs: Float64Array) => Float64Array;
 }
 

@@ -61,6 +61,6 @@ test("predictPart predicts every beat once, in chunks, in order", async () => {
   };
   const pred = await predictPart(predict, p, 4, 3, [], 4);
   assert.deepEqual(calls, [4, 4, 3]);
-  assert.deepEqual(pred, p.y);
+  assert.deepEqual(argmaxRows(pred, 3), p.y);
   assert.deepEqual([...argmaxRows(new Float32Array([0.1, 0.7, 0.2, 0.5, 0.2, 0.3]), 3)], [1, 0]);
 });

@@ -62,7 +62,7 @@ export function argmaxRows(p: ArrayLike<number>, k: number): Int32Array {
 
 type Predict = (x: Float32Array, extra?: Float32Array) => Promise<Float32Array>;
 
-/** Predicted classes of every beat of a part, `chunk` beats per call. */
+/** Predicted probabilities (n x k) of every beat of a part, `chunk` beats per call. */
 export async function predictPart(
   predict: Predict,
   part: BeatPart,
@@ -72,16 +72,14 @@ export async function predictPart(
   chunk = 512,
   /** the net input of rows [from, from + n) from their windows (default: the windows) */
   toInput: (x: Float32Array, from: number, n: number) => Float32Array = (x) => x,
-  /** the probabilities of rows [from, ..) as decided (default: as predicted; e.g. the rhythm guard) */
-  decide: (probs: Float32Array, from: number) => Float32Array = (p) => p,
-): Promise<Int32Array> {
+): Promise<Float32Array> {
   const n = part.y.length;
-  const out = new Int32Array(n);
+  const out = new Float32Array(n * k);
   const all = Int32Array.from({ length: n }, (_, i) => i);
   for (let from = 0; from < n; from += chunk) {
     const m = Math.min(chunk, n - from);
     const b = gatherBatch(part, all, from, m, len, rrCols);
-    out.set(argmaxRows(decide(await predict(toInput(b.x, from, m), b.extra), from), k), from);
+    out.set(await predict(toInput(b.x, from, m), b.extra), from * k);
   }
   return out;
 }

@@ -33,6 +33,8 @@ export interface BeatInputs {
    * each minus `template`; for a pair model each window followed by itself minus `template`.
    */
   x: Float32Array;
+  /** n x windowLength z-normalised windows (the net input of a model with morph "none"). */
+  windows: Float32Array;
   /** n x extraFeatures.length model extra inputs (scaled), or undefined when the model has none. */
   extra?: Float32Array;
   /** n x RR_DIM RR feature rows (all of RR_FEATURES, unscaled): the rhythm guard's input. */
@@ -155,7 +157,7 @@ export function beatInputs(
   const extra = selectExtra(rr, spec);
   const invalid = filled > 0 ? invalidWindows(m.peaks, spec, fs, countBefore(signal)) : undefined;
   const { x, template } = recordMorph(windows, len, templateBeats(edge, invalid), morphOf(spec));
-  return { n, x, extra, rr, edge, filled, template };
+  return { n, x, windows, extra, rr, edge, filled, template };
 }
 
 /** A model's morph mode ("none" when model.json has none). */

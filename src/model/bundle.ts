@@ -20,6 +20,7 @@ import {
 import type { MorphInput, WindowSpec } from "../beats/index.js";
 import type { LeadSpec } from "../wfdb/index.js";
 import { rhythmGuardError, type RhythmGuard } from "./rhythm-guard.js";
+import { morphSmoothingError, type MorphSmoothing } from "./morph-smoothing.js";
 import { shiftsError } from "./shifts.js";
 
 export const BUNDLE_FORMAT = 1;
@@ -94,6 +95,11 @@ export interface ModelMeta {
    * elsewhere (absent: the net's probabilities as they are).
    */
   rhythmGuard?: RhythmGuard;
+  /**
+   * After the net, before the rhythm guard (src/model/morph-smoothing.ts): each beat's split among these
+   * classes pulled towards that of the k beats of its record most alike in QRS shape (absent: none).
+   */
+  morphSmoothing?: MorphSmoothing;
   /** Trainable parameters (buffers such as BN running statistics not counted). */
   params: number;
   /** params x 4 bytes / 1024 (float32). */
@@ -340,6 +346,10 @@ export function checkMeta(m: unknown, where: string): asserts m is ModelMeta {
   if (m.rhythmGuard !== undefined) {
     const why = rhythmGuardError(m.rhythmGuard, m.classes);
     if (why) throw bad("rhythmGuard", why);
+  }
+  if (m.morphSmoothing !== undefined) {
+    const why = morphSmoothingError(m.morphSmoothing, m.classes, m.window as WindowSpec);
+    if (why) throw bad("morphSmoothing", why);
   }
   if (!isNat(m.params) || m.params === 0) throw bad("params", "must be a positive count");
   if (typeof m.footprintKB !== "number" || Math.abs(m.footprintKB - footprintKB(m.params)) > 1e-9)

@@ -4,7 +4,7 @@ import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bun
 import { createSession, loadOrt } from "./engine/runtime.js";
 import { beatInputs, netInputShape, type BeatInputs } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
-import { applyGuard } from "./rhythm-guard.js";
+import { decideProbs } from "./decide.js";
 import { withShifts } from "./shifts.js";
 
 export interface ClassifierOptions {
@@ -14,6 +14,8 @@ export interface ClassifierOptions {
   batchSize?: number;
   /** false: the net's probabilities as they are, without model.json's rhythmGuard (default true). */
   rhythmGuard?: boolean;
+  /** false: without model.json's morphSmoothing (default true). */
+  morphSmoothing?: boolean;
 }
 
 export interface Classifier {
@@ -41,8 +43,12 @@ export async function openClassifier(
   opts: ClassifierOptions = {},
 ): Promise<Classifier> {
   const bundle = typeof model === "string" ? await loadBundle(model, { weights: false }) : model;
-  const { rhythmGuard, ...unguarded } = bundle.meta;
-  const meta: ModelMeta = opts.rhythmGuard === false || !rhythmGuard ? unguarded : bundle.meta;
+  const { rhythmGuard, morphSmoothing, ...plainMeta } = bundle.meta;
+  const meta: ModelMeta = {
+    ...plainMeta,
+    ...(opts.rhythmGuard !== false && rhythmGuard && { rhythmGuard }),
+    ...(opts.morphSmoothing !== false && morphSmoothing && { morphSmoothing }),
+  };
   let session: InferenceSession;
   try {
     session = await createSession(bundle.onnx, { threads: opts.threads ?? 2 });
@@ -140,15 +146,14 @@ export function toClassifiedBeats(
   });
 }
 
-/** Runs prepared inputs through the classifier (and its rhythm guard, if the model has one). */
+/** Runs one record's prepared inputs through the classifier (and the model's smoothing and rhythm guard). */
 export async function classifyInputs(
   c: Classifier,
   samples: ArrayLike<number>,
   inputs: BeatInputs,
 ): Promise<ClassifiedBeat[]> {
-  const { classes, rhythmGuard } = c.meta;
-  const g = applyGuard(await c.predict(inputs.x, inputs.extra), classes, inputs.rr, rhythmGuard);
-  return toClassifiedBeats(samples, g.probs, classes, inputs.edge, g.ruledOut);
+  const g = decideProbs(c.meta, await c.predict(inputs.x, inputs.extra), inputs);
+  return toClassifiedBeats(samples, g.probs, c.meta.classes, inputs.edge, g.ruledOut);
 }
 
 /**

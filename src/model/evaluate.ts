@@ -5,7 +5,7 @@ import { argmaxRows } from "./batches.js";
 import type { ModelMeta } from "./bundle.js";
 import type { Classifier } from "./classify.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
-import { guardProbs } from "./rhythm-guard.js";
+import { decideProbs } from "./decide.js";
 
 export interface ClassReport {
   support: number;
@@ -54,7 +54,7 @@ export async function evaluateOnPart(
   const meta = c.meta;
   const k = meta.classes.length;
   const net = await c.predict(partNetInput(c, part, templates), selectExtra(part.rr, meta));
-  const probs = guardProbs(net, meta.classes, part.rr, meta.rhythmGuard);
+  const { probs } = decideProbs(meta, net, { rr: part.rr, windows: part.x, record: part.record });
   const metrics = evaluatePredictions(part.y, argmaxRows(probs, k), meta.classes);
   return { metrics, report: reportFromMetrics(metrics, meta) };
 }

@@ -13,3 +13,5 @@ export * from "./rhythm-guard.js";
 export * from "./evaluate.js";
 export * from "./causal-inputs.js";
 export * from "./shifts.js";
+export * from "./morph-smoothing.js";
+export * from "./decide.js";

@@ -53,6 +53,7 @@ export async function writeModelDir(
       morph: state.config.morph,
       ...(state.config.testTimeShifts ? { testTimeShifts: state.config.testTimeShifts } : {}),
       ...(state.config.rhythmGuard ? { rhythmGuard: state.config.rhythmGuard } : {}),
+      ...(state.config.morphSmoothing ? { morphSmoothing: state.config.morphSmoothing } : {}),
       params: trainer.paramCount,
       training: {
         command,

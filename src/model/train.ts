@@ -6,7 +6,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   DEFAULT_WINDOW,
-  RR_DIM,
   classWeights,
   fnv1a32,
   mulberry32,
@@ -20,13 +19,15 @@ import {
 } from "../beats/index.js";
 import { datasetMorph } from "./beat-inputs.js";
 import { BN_MOMENTUM } from "./engine/nn.js";
-import { gatherBatch, inputColumns, predictPart, shuffle } from "./batches.js";
+import { argmaxRows, gatherBatch, inputColumns, predictPart, shuffle } from "./batches.js";
 
 export { inputColumns };
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { evaluatePredictions, type Metrics } from "./metrics.js";
 import { oneCycleLr } from "./schedule.js";
-import { guardProbs, type RhythmGuard } from "./rhythm-guard.js";
+import type { RhythmGuard } from "./rhythm-guard.js";
+import { decideProbs } from "./decide.js";
+import type { MorphSmoothing } from "./morph-smoothing.js";
 import { withShifts } from "./shifts.js";
 import { createTrainer, type Trainer } from "./trainer.js";
 import { openTeachers } from "./distill.js";
@@ -85,6 +86,8 @@ export interface TrainConfig {
   testTimeShifts?: number[];
   /** The rhythm guard (src/model/rhythm-guard.ts) the model is scored and shipped with; absent: none. */
   rhythmGuard?: RhythmGuard;
+  /** The morph smoothing (src/model/morph-smoothing.ts) the model is scored and shipped with; absent: none. */
+  morphSmoothing?: MorphSmoothing;
   /** The beat window the dataset was cut with (absent: DEFAULT_WINDOW, 256 samples [R-90, R+166)). */
   window?: WindowSpec;
   /** Also keep every epoch's weights as epoch-<n>.ckpt in the run directory. */
@@ -381,7 +384,10 @@ export async function scorePart(
   trainer: Trainer,
   data: BeatDataset,
   p: "val" | "test",
-  config: Pick<TrainConfig, "rr" | "irregularity" | "morph" | "testTimeShifts" | "rhythmGuard">,
+  config: Pick<
+    TrainConfig,
+    "rr" | "irregularity" | "morph" | "testTimeShifts" | "rhythmGuard" | "morphSmoothing"
+  >,
 ): Promise<Metrics | null> {
   const part = data.parts[p];
   if (part.y.length === 0) return null;
@@ -389,23 +395,10 @@ export async function scorePart(
   const predict = withShifts(plain, data.windowLength, config.testTimeShifts);
   const input = partInput(data, p, config.morph);
   const k = data.classes.length;
-  const guard = (probs: Float32Array, from: number) =>
-    guardProbs(
-      probs,
-      data.classes,
-      part.rr.subarray(from * RR_DIM, from * RR_DIM + (probs.length / k) * RR_DIM),
-      config.rhythmGuard,
-    );
-  const pred = await predictPart(
-    predict,
-    part,
-    data.windowLength,
-    k,
-    inputColumns(config),
-    512,
-    input,
-    guard,
-  );
+  const net = await predictPart(predict, part, data.windowLength, k, inputColumns(config), 512, input);
+  const spec = { classes: data.classes, window: data.window, ...config };
+  const { probs } = decideProbs(spec, net, { rr: part.rr, windows: part.x, record: part.record });
+  const pred = argmaxRows(probs, k);
   return evaluatePredictions(part.y, pred, data.classes);
 }
 

@@ -8,7 +8,7 @@ import {
 } from "../../analyze/index.js";
 import { addCausalSettings, parseCausal, type CausalCliOptions } from "../causal-options.js";
 import { UserError } from "../errors.js";
-import { NO_RHYTHM_GUARD, withRecordModel } from "../record-model.js";
+import { NO_MORPH_SMOOTHING, NO_RHYTHM_GUARD, withRecordModel } from "../record-model.js";
 import { action, printJson } from "../run.js";
 
 interface AnalyzeCliOptions extends CausalCliOptions {
@@ -17,6 +17,7 @@ interface AnalyzeCliOptions extends CausalCliOptions {
   stream?: boolean;
   json?: boolean;
   rhythmGuard: boolean;
+  morphSmoothing: boolean;
 }
 
 export function register(program: Command): void {
@@ -27,6 +28,7 @@ export function register(program: Command): void {
     )
     .option("--model <dir>", "model directory (default: models/v1-aami-inter, the inter-patient AAMI model)")
     .option(...NO_RHYTHM_GUARD)
+    .option(...NO_MORPH_SMOOTHING)
     .option("--beats <from>", "beat positions: detect (default), atr or qrs", "detect")
     .option(
       "--stream",

@@ -162,6 +162,8 @@ export interface RunDetectOptions {
   records?: string[];
   /** false: without the model's rhythm guard. */
   rhythmGuard?: boolean;
+  /** false: without the model's morph smoothing. */
+  morphSmoothing?: boolean;
 }
 
 /** `evaluate --beats detect`: checks the options, runs, prints. */
@@ -173,7 +175,11 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     );
   const { dataDir, records } = await detectTestRecords(o.scheme, o.dataDir, o.records);
   const meta = bundle.meta;
-  const c = await openClassifier(bundle, { threads: 2, rhythmGuard: o.rhythmGuard });
+  const c = await openClassifier(bundle, {
+    threads: 2,
+    rhythmGuard: o.rhythmGuard,
+    morphSmoothing: o.morphSmoothing,
+  });
   let e: DetectEvaluation;
   try {
     e = await evaluateDetected(c, o.scheme, dataDir, records, o.causal);
@@ -194,6 +200,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     split: o.split,
     part,
     rhythmGuard: c.meta.rhythmGuard ?? null,
+    morphSmoothing: c.meta.morphSmoothing ?? null,
   };
   if (o.json)
     return printJson({

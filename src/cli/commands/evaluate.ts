@@ -12,7 +12,7 @@ import { addCausalSettings, parseCausal, type CausalCliOptions } from "../causal
 import { UserError } from "../errors.js";
 import { classTableLines } from "../report-lines.js";
 import { action, printJson } from "../run.js";
-import { NO_RHYTHM_GUARD } from "../record-model.js";
+import { NO_MORPH_SMOOTHING, NO_RHYTHM_GUARD } from "../record-model.js";
 import { datasetFromCli } from "./dataset.js";
 import { runEvaluateDetect } from "./evaluate-detect.js";
 
@@ -29,6 +29,7 @@ interface EvaluateCliOptions extends CausalCliOptions {
   beats: string;
   records?: string;
   rhythmGuard: boolean;
+  morphSmoothing: boolean;
 }
 
 const THREADS = 2;
@@ -71,6 +72,7 @@ export function register(program: Command): void {
       "with --beats detect: these records (comma-separated, e.g. the DS1 hold-out 118,124,201,215) instead of DS2",
     )
     .option(...NO_RHYTHM_GUARD)
+    .option(...NO_MORPH_SMOOTHING)
     .option("--json", "print one JSON object on stdout");
   addCausalSettings(cmd).action(
     action(async (opts: EvaluateCliOptions) => {
@@ -100,6 +102,7 @@ export function register(program: Command): void {
           causal,
           records: opts.records?.split(",").map((r) => r.trim()),
           rhythmGuard: opts.rhythmGuard,
+          morphSmoothing: opts.morphSmoothing,
         });
       const { dataset } = await datasetFromCli(
         { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir, lead: meta.lead, window: meta.window },
@@ -111,7 +114,11 @@ export function register(program: Command): void {
         );
       const test = dataset.parts.test;
       if (test.y.length === 0) throw new UserError(`the ${split} split has no test beats`);
-      const c = await openClassifier(bundle, { threads: THREADS, rhythmGuard: opts.rhythmGuard });
+      const c = await openClassifier(bundle, {
+        threads: THREADS,
+        rhythmGuard: opts.rhythmGuard,
+        morphSmoothing: opts.morphSmoothing,
+      });
       try {
         const { templates } = dataset;
         const { report } = await evaluateOnPart(c, test, templates);
@@ -119,7 +126,9 @@ export function register(program: Command): void {
         let chart: { svg: string; png: string } | undefined;
         if (opts.chart) {
           const unguarded = meta.rhythmGuard && !c.meta.rhythmGuard ? "-no-rhythm-guard" : "";
-          const base = opts.chartOut ?? resolve(bundle.dir, `confusion-${scheme}-${split}${unguarded}`);
+          const unsmoothed = meta.morphSmoothing && !c.meta.morphSmoothing ? "-no-morph-smoothing" : "";
+          const base =
+            opts.chartOut ?? resolve(bundle.dir, `confusion-${scheme}-${split}${unguarded}${unsmoothed}`);
           chart = await writeConfusionChart(base, report.confusion, report.classes, {
             title: `${meta.name}: ${scheme} / ${split} test (${report.beats} beats)`,
           });
@@ -132,6 +141,7 @@ export function register(program: Command): void {
           part: "test",
           lead: meta.lead,
           rhythmGuard: c.meta.rhythmGuard ?? null,
+          morphSmoothing: c.meta.morphSmoothing ?? null,
           leadFallbacks: dataset.leadFallbacks.map((f) => ({
             record: f.record,
             index: f.index,

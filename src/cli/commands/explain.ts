@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
 import { extname } from "node:path";
+import type { ModelBundle } from "../../model/bundle.js";
+import type { RecordBeat } from "../../explain/index.js";
 import { resolveRecord, writeFileAtomic } from "../../wfdb/index.js";
 import { UserError } from "../errors.js";
 import { action, printJson } from "../run.js";
@@ -70,12 +73,10 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) });
   try {
     const beats = X.beatRows(meta, beat);
-    // classify's probabilities (with the model's test-time shifts and rhythm guard): the predicted class is
-    // the one explained (its net logit)
-    const { guardProbs } = await import("../../model/rhythm-guard.js");
-    const net = await e.probs(beats.x, beats.extra, beats.template);
-    const guard = meta.rhythmGuard;
-    const probs = Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net);
+    // classify's probabilities (with the model's test-time shifts, morph smoothing and rhythm guard): the
+    // predicted class is the one explained (its net logit)
+    const net = Array.from(await e.probs(beats.x, beats.extra, beats.template));
+    const probs = await decidedProbs(bundle, path, beat, net, Number(o.threads));
     const predicted = probs.indexOf(Math.max(...probs));
     const cls = o.class !== undefined ? meta.classes.indexOf(o.class) : predicted;
     let background;
@@ -134,6 +135,9 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         // a model with test-time shifts: output and the attributions are of the class logit averaged over the
         // input shifted by each of these samples; probs and class are classify's
         ...(e.testTimeShifts && { testTimeShifts: e.testTimeShifts }),
+        // a model with morph smoothing: probs and class are after it, over the record's beats (netProbs: the
+        // net's own, which the attributions explain)
+        ...(meta.morphSmoothing && { morphSmoothing: meta.morphSmoothing, netProbs: net }),
         // a model with a rhythm guard: probs and class are after it (the attributions stay the net's logit)
         ...(meta.rhythmGuard && {
           rhythmGuard: {
@@ -153,12 +157,51 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
           (a.baselineOutput === null ? ")" : `, baseline ${a.baselineOutput.toFixed(3)})`),
         `|attribution| in QRS ${pct(s.qrs)}, T wave ${pct(s.t)}, elsewhere ${pct(s.rest)}, RR inputs ${pct(s.rr)}`,
       ];
+      if (meta.morphSmoothing)
+        lines.push(
+          `after morph smoothing over the record's beats most alike in QRS shape; the net alone: ` +
+            meta.classes.map((c, k) => `${c} ${pct(net[k])}`).join(", "),
+        );
       if (beat.templateSignal) lines.push(X.inputNote(meta.morph === "pair" ? "pair" : "residual"));
       if (o.out) lines.push(`wrote ${o.out}`);
       process.stdout.write(lines.join("\n") + "\n");
     }
   } finally {
     await e.release();
+  }
+}
+
+/**
+ * The beat's probabilities as classify gives them: the net's (`net`) after the model's rhythm guard; a model
+ * with morph smoothing also needs the record's other beats: the record is classified (its .atr beats, else
+ * our detector's, as beatFromRecord takes them) and the beat's row taken.
+ */
+async function decidedProbs(
+  bundle: ModelBundle,
+  path: string,
+  beat: RecordBeat,
+  net: number[],
+  threads: number,
+): Promise<number[]> {
+  const { meta } = bundle;
+  if (!meta.morphSmoothing) {
+    const { guardProbs } = await import("../../model/rhythm-guard.js");
+    const guard = meta.rhythmGuard;
+    return Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net);
+  }
+  const { openClassifier } = await import("../../model/classify.js");
+  const { analyzeRecord } = await import("../../analyze/analyze.js");
+  const c = await openClassifier(bundle, { threads });
+  try {
+    const { beats } = await analyzeRecord(path, c, { beats: existsSync(`${path}.atr`) ? "atr" : "detect" });
+    const row = beats.find((b) => b.sample === beat.sample);
+    if (!row)
+      throw new Error(
+        `internal: the beat at sample ${beat.sample} is not among the record's classified beats`,
+      );
+    return meta.classes.map((k) => row.probs[k]);
+  } finally {
+    await c.release();
   }
 }
 

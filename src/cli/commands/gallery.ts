@@ -38,8 +38,7 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
     dataDirOption,
   );
   const test = X.partInputs(meta, dataset, "test");
-  const guard = meta.rhythmGuard;
-  const { guardProbs } = await import("../../model/rhythm-guard.js");
+  const { decideProbs } = await import("../../model/decide.js");
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) || 1 });
   try {
     const background = method === "shap" ? X.trainingBackground(meta, dataset, 50, seed) : undefined;
@@ -57,10 +56,12 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
           sample: test.sample,
           templateOf: test.templateOf,
         },
-        // classify's classes: after the model's rhythm guard, if it has one
-        ...(guard && {
-          decide: (p: Float64Array) =>
-            Float64Array.from(guardProbs(Float32Array.from(p), meta.classes, test.rr, guard)),
+        // classify's classes: after the model's morph smoothing and rhythm guard, if it has them
+        ...((meta.rhythmGuard || meta.morphSmoothing) && {
+          decide: (p: Float64Array) => {
+            const beats = { rr: test.rr, windows: test.window, record: test.record };
+            return Float64Array.from(decideProbs(meta, Float32Array.from(p), beats).probs);
+          },
         }),
       },
       method,

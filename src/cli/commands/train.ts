@@ -9,6 +9,7 @@ import { shiftsError, symmetricShifts } from "../../model/shifts.js";
 import { inputColumns } from "../../model/batches.js";
 import { ARCHS, isArch } from "../../model/arrhythminet.js";
 import { rhythmGuardError, type RhythmGuard } from "../../model/rhythm-guard.js";
+import { morphSmoothingError, type MorphSmoothing } from "../../model/morph-smoothing.js";
 import {
   DEFAULT_WINDOW,
   SCHEMES,
@@ -56,6 +57,7 @@ interface TrainCli {
   averageFrom?: string;
   shiftAverage?: string;
   rhythmGuard?: string;
+  morphSmoothing?: string;
   teachers?: string;
   distill: string;
   window?: string;
@@ -145,6 +147,10 @@ export function register(program: Command): void {
       "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold, log-prior offset elsewhere (e.g. S,0.13,0.5)",
     )
     .option(
+      "--morph-smoothing <classes:lambda:k>",
+      "score and ship the model with morph smoothing (before the rhythm guard): each beat's split among these classes pulled by lambda towards the mean split of the k beats of its record most alike in QRS shape (e.g. N,V,F:0.75:20)",
+    )
+    .option(
       "--teachers <dirs>",
       "knowledge distillation: comma-separated model directories (same --rr/--morph inputs) whose mean probabilities on each training batch join the labels",
     )
@@ -216,6 +222,15 @@ export function register(program: Command): void {
             ? {}
             : { testTimeShifts: symmetricShifts(int("--shift-average", o.shiftAverage, 1)) }),
           ...(o.rhythmGuard === undefined ? {} : { rhythmGuard: rhythmGuardOption(o.rhythmGuard, o.scheme) }),
+          ...(o.morphSmoothing === undefined
+            ? {}
+            : {
+                morphSmoothing: morphSmoothingOption(
+                  o.morphSmoothing,
+                  o.scheme,
+                  o.window === undefined ? DEFAULT_WINDOW : windowOption(o.window),
+                ),
+              }),
           ...(o.averageFrom === undefined ? {} : { averageFrom: int("--average-from", o.averageFrom, 1) }),
           ...(o.chooseMinSupport === undefined
             ? {}
@@ -281,6 +296,22 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
       : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
   if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
   return g;
+}
+
+/** --morph-smoothing N,V,F:0.75:20 -> the smoothing, checked against the scheme's classes and the window. */
+function morphSmoothingOption(text: string, scheme: string, window: WindowSpec): MorphSmoothing {
+  const [classes, lambda, k, ...rest] = text.split(":").map((v) => v.trim());
+  const s = {
+    classes: (classes ?? "").split(",").map((c) => c.trim()),
+    lambda: Number(lambda),
+    k: Number(k),
+  };
+  const why =
+    rest.length > 0 || k === undefined || lambda === "" || k === ""
+      ? "wants classes:lambda:k"
+      : morphSmoothingError(s, isSchemeName(scheme) ? SCHEMES[scheme].classes : s.classes, window);
+  if (why) throw new UserError(`--morph-smoothing ${text}: ${why}`);
+  return s;
 }
 
 /** --augment [scale]: AUGMENT_ON's strengths x scale (absent: none; no value: 1). */
