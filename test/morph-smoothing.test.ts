@@ -15,6 +15,7 @@ import {
 } from "../src/model/index.js";
 import { analyzeSignal, recordInput, streamLead } from "../src/analyze/index.js";
 import { trainTinyModel } from "./tiny-model.js";
+import { runCli } from "./run-cli.js";
 
 const morphSmoothing = { classes: ["N", "V", "F"], lambda: 0.75, k: 20 };
 const rows = (beats: ClassifiedBeat[], classes: string[]) =>
@@ -63,4 +64,20 @@ test("morphSmoothing in model.json: classify and the stream smooth the N/V/F spl
   } finally {
     await rm(dirname(dir), { recursive: true });
   }
+});
+
+test("shipped v2-aami-inter (morph smoothing): explain states classify's smoothed class, netProbs the net's", () => {
+  const model = ["--model", "models/v2-aami-inter"];
+  const c = runCli(["classify", "samples/100", ...model, "--beats", "atr", "--json"]);
+  assert.equal(c.status, 0, c.stderr);
+  const beats = (JSON.parse(c.stdout) as { beats: ClassifiedBeat[] }).beats;
+  // 546792: the record's one V beat; the net calls it V, its 20 look-alikes in QRS shape are N beats
+  const want = beats.find((b) => b.sample === 546792)!;
+  const r = runCli(["explain", "samples/100", "--beat", "546792", "--method", "gradcam", ...model, "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout) as { class: string; probs: Record<string, number>; netProbs: number[] };
+  assert.equal(o.class, want.label);
+  for (const [k, p] of Object.entries(want.probs)) assert.ok(Math.abs(o.probs[k] - p) <= 2e-6, k);
+  assert.equal(o.netProbs.indexOf(Math.max(...o.netProbs)), 2, "the net alone says V");
+  assert.notEqual(o.class, "V");
 });
