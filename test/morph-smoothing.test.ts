@@ -32,7 +32,8 @@ test("morphSmoothing in model.json: classify and the stream smooth the N/V/F spl
     assert.equal(plainC.meta.morphSmoothing, undefined);
     const { lead, samples } = await recordInput("samples/100", c, { beats: "atr" });
     const plain = (await analyzeSignal(plainC, lead, samples)).beats;
-    const smoothed = (await analyzeSignal(c, lead, samples)).beats;
+    const analysis = await analyzeSignal(c, lead, samples);
+    const smoothed = analysis.beats;
     const { classes } = c.meta;
     // the net's probabilities, smoothed over the record's windows (one record, its beats in order)
     const inputs = beatInputs(lead.signal, lead.fs, samples!, c.meta);
@@ -46,9 +47,15 @@ test("morphSmoothing in model.json: classify and the stream smooth the N/V/F spl
     );
     smoothed.forEach((b, i) => {
       for (const k of ["S", "Q"]) assert.equal(b.probs[k], plain[i].probs[k], `beat ${i} ${k} untouched`);
+      // no guard here: the smoothing alone changes a class, and says from which
+      assert.equal(b.smoothedFrom, b.label === plain[i].label ? undefined : plain[i].label, `beat ${i} flag`);
     });
+    const relabelled = smoothed.filter((b) => b.smoothedFrom).length;
+    const share = Number(((100 * relabelled) / smoothed.length).toFixed(2));
+    assert.deepEqual(analysis.summary.morphSmoothed, { beats: relabelled, percent: share });
+    assert.equal((await analyzeSignal(plainC, lead, samples)).summary.morphSmoothed, null);
     // the stream, held to the end, labels the same; the causal stream smooths over earlier beats only
-    const key = (b: ClassifiedBeat) => `${b.sample} ${b.label} ${JSON.stringify(b.probs)}`;
+    const key = (b: ClassifiedBeat) => `${b.sample} ${b.label} ${JSON.stringify(b.probs)} ${b.smoothedFrom}`;
     assert.deepEqual((await streamLead(c, lead, { samples })).beats.map(key), smoothed.map(key));
     const causal = (await streamLead(c, lead, { samples, causal: true })).beats;
     const plainCausal = (await streamLead(plainC, lead, { samples, causal: true })).beats;
@@ -73,6 +80,7 @@ test("shipped v2-aami-inter (morph smoothing): explain states classify's smoothe
   const beats = (JSON.parse(c.stdout) as { beats: ClassifiedBeat[] }).beats;
   // 546792: the record's one V beat; the net calls it V, its 20 look-alikes in QRS shape are N beats
   const want = beats.find((b) => b.sample === 546792)!;
+  assert.equal(want.smoothedFrom, "V", "classify flags the beat the smoothing relabelled");
   const r = runCli(["explain", "samples/100", "--beat", "546792", "--method", "gradcam", ...model, "--json"]);
   assert.equal(r.status, 0, r.stderr);
   const o = JSON.parse(r.stdout) as { class: string; probs: Record<string, number>; netProbs: number[] };

@@ -30,13 +30,7 @@ export async function analyzeSignal(
   return {
     fs: lead.fs,
     lengthSamples: lead.signal.length,
-    summary: summarize(
-      beats,
-      classifier.meta.classes,
-      lead.fs,
-      lead.signal.length,
-      classifier.meta.rhythmGuard !== undefined,
-    ),
+    summary: summarize(beats, classifier.meta.classes, lead.fs, lead.signal.length, classifier.meta),
     beats,
     invalidSamples,
     ...(lead.lead ? { lead: lead.lead } : {}),

@@ -16,8 +16,8 @@ import { RHYTHM_HALF_WINDOW, RR_DIM, rrFeatures, windowLength } from "../beats/i
 import {
   CausalInputs,
   CausalSmoother,
-  applyGuard,
   decideProbs,
+  guardSmoothed,
   qrsShapes,
   invalidWindows,
   morphOf,
@@ -130,8 +130,8 @@ export class AnalyzerStream {
 
   /** The summary of everything classified (call after end()). */
   summary(): RecordSummary {
-    const { classes, rhythmGuard } = this.classifier.meta;
-    return summarize(this.out, classes, this.fs, this.received, rhythmGuard !== undefined);
+    const { meta } = this.classifier;
+    return summarize(this.out, meta.classes, this.fs, this.received, meta);
   }
 
   get invalidSamples(): number {
@@ -221,14 +221,15 @@ export class AnalyzerStream {
     const net = await this.classifier.predict(x, extra);
     // held: one batch of all the record's beats at the end; causal: each beat's neighbours before it
     const g = this.smoother
-      ? applyGuard(
+      ? guardSmoothed(
+          meta,
+          net,
           this.smoother.next(net, qrsShapes(windows, windowLength(meta.window), before)),
-          meta.classes,
           rr,
-          meta.rhythmGuard,
         )
       : decideProbs(meta, net, { rr, windows });
-    const beats = toClassifiedBeats(this.known.slice(from, upto), g.probs, meta.classes, edge, g.ruledOut);
+    const samples = this.known.slice(from, upto);
+    const beats = toClassifiedBeats(samples, g.probs, meta.classes, edge, g.ruledOut, g.smoothedFrom);
     this.emitted = upto;
     for (const b of beats) this.out.push(b); // no spread: a held record can have >100k beats
     this.trim();

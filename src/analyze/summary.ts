@@ -1,5 +1,5 @@
 // What a whole-record analysis reports: beats per class, heart rate and ectopic burden.
-import type { ClassifiedBeat } from "../model/index.js";
+import type { ClassifiedBeat, ModelMeta } from "../model/index.js";
 
 export interface HeartRate {
   /** 60 x (beats - 1) / time from first to last beat, bpm. */
@@ -29,6 +29,11 @@ export interface RecordSummary {
    * which it rules S out, and their share (%); null for a model without one.
    */
   irregularRhythm: { beats: number; percent: number } | null;
+  /**
+   * A model with morph smoothing: the beats whose class it changed from the net's (`smoothedFrom`), and their
+   * share (%); null for a model without it.
+   */
+  morphSmoothed: { beats: number; percent: number } | null;
 }
 
 const SVE = new Set(["A", "S"]);
@@ -56,15 +61,15 @@ export function heartRate(samples: readonly number[], fs: number): HeartRate | n
 }
 
 /**
- * Counts per class (every class of the model listed), heart rate and ectopic burden of classified beats, and
- * for a model with a rhythm guard (`guarded`) the beats it found in an irregular rhythm.
+ * Counts per class (every class of the model listed), heart rate and ectopic burden of classified beats; for a
+ * model with a rhythm guard the beats it found in an irregular rhythm, with morph smoothing those it relabelled.
  */
 export function summarize(
   beats: readonly ClassifiedBeat[],
   classes: readonly string[],
   fs: number,
   lengthSamples: number,
-  guarded = false,
+  model: Pick<ModelMeta, "rhythmGuard" | "morphSmoothing"> = {},
 ): RecordSummary {
   const counts = Object.fromEntries(classes.map((c) => [c, 0]));
   for (const b of beats) counts[b.label]++;
@@ -82,12 +87,16 @@ export function summarize(
       fs,
     ),
     ectopicBurden: { supraventricular: round(sv), ventricular: round(v), total: round(sv + v) },
-    irregularRhythm: guarded ? irregular(beats) : null,
+    irregularRhythm: model.rhythmGuard ? flagged(beats, (b) => b.irregularRhythm === true) : null,
+    morphSmoothed: model.morphSmoothing ? flagged(beats, (b) => b.smoothedFrom !== undefined) : null,
   };
 }
 
-function irregular(beats: readonly ClassifiedBeat[]): { beats: number; percent: number } {
-  const k = beats.filter((b) => b.irregularRhythm).length;
+function flagged(
+  beats: readonly ClassifiedBeat[],
+  is: (b: ClassifiedBeat) => boolean,
+): { beats: number; percent: number } {
+  const k = beats.filter(is).length;
   return { beats: k, percent: beats.length ? round((100 * k) / beats.length) : 0 };
 }
 
@@ -113,6 +122,10 @@ export function formatSummary(record: string, model: string, s: RecordSummary): 
   if (s.irregularRhythm)
     lines.push(
       `  irregular rhythm (S ruled out by the model's rhythm guard): ${s.irregularRhythm.beats} beats (${s.irregularRhythm.percent} %)`,
+    );
+  if (s.morphSmoothed)
+    lines.push(
+      `  relabelled by the model's morph smoothing (look-alike beats of the record): ${s.morphSmoothed.beats} beats (${s.morphSmoothed.percent} %)`,
     );
   return lines.join("\n");
 }

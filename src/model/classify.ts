@@ -35,6 +35,9 @@ export interface ClassifiedBeat {
   edge?: true;
   /** The model's rhythm guard ruled its class (S) out here: the RR intervals around the beat are irregular. */
   irregularRhythm?: true;
+  /** The model's morph smoothing changed the beat's class from this one (the net's own): its look-alike beats
+   * in the record are mostly of another class. */
+  smoothedFrom?: string;
 }
 
 /** Opens a model directory (or an already loaded bundle) for inference. */
@@ -131,6 +134,7 @@ export function toClassifiedBeats(
   classes: readonly string[],
   edge?: Uint8Array,
   irregular?: Uint8Array,
+  smoothedFrom?: Int32Array,
 ): ClassifiedBeat[] {
   const k = classes.length;
   const best = argmaxRows(probs, k);
@@ -142,6 +146,7 @@ export function toClassifiedBeats(
     };
     if (edge?.[i]) beat.edge = true;
     if (irregular?.[i]) beat.irregularRhythm = true;
+    if (smoothedFrom && smoothedFrom[i] >= 0) beat.smoothedFrom = classes[smoothedFrom[i]];
     return beat;
   });
 }
@@ -153,7 +158,7 @@ export async function classifyInputs(
   inputs: BeatInputs,
 ): Promise<ClassifiedBeat[]> {
   const g = decideProbs(c.meta, await c.predict(inputs.x, inputs.extra), inputs);
-  return toClassifiedBeats(samples, g.probs, c.meta.classes, inputs.edge, g.ruledOut);
+  return toClassifiedBeats(samples, g.probs, c.meta.classes, inputs.edge, g.ruledOut, g.smoothedFrom);
 }
 
 /**

@@ -3,6 +3,7 @@
 import { windowLength, type WindowSpec } from "../beats/index.js";
 import { qrsShapes, smoothProbs, type MorphSmoothing } from "./morph-smoothing.js";
 import { applyGuard, type RhythmGuard } from "./rhythm-guard.js";
+import { argmaxRows } from "./batches.js";
 
 /** What of model.json the decision depends on. */
 export interface DecisionSpec {
@@ -21,18 +22,34 @@ export interface DecisionInputs {
   record?: readonly string[];
 }
 
-/** The model's probabilities (n x classes) and the beats its rhythm guard ruled its class out on. */
-export function decideProbs(
+export interface Decision {
+  /** n x classes */
+  probs: Float32Array;
+  /** With a rhythm guard: 1 for the beats it ruled its class out on. */
+  ruledOut?: Uint8Array;
+  /** With morph smoothing: the net's class of each beat whose class the smoothing changed, else -1. */
+  smoothedFrom?: Int32Array;
+}
+
+/** The model's probabilities (n x classes), the beats its guard ruled out and those its smoothing relabelled. */
+export function decideProbs(spec: DecisionSpec, net: Float32Array, beats: DecisionInputs): Decision {
+  const s = spec.morphSmoothing;
+  if (!s) return applyGuard(net, spec.classes, beats.rr, spec.rhythmGuard);
+  if (!beats.windows) throw new Error("internal: morph smoothing needs the beats' windows");
+  const shapes = qrsShapes(beats.windows, windowLength(spec.window), spec.window.before);
+  return guardSmoothed(spec, net, smoothProbs(net, spec.classes, shapes, s, beats.record), beats.rr);
+}
+
+/** The guard on smoothed probabilities, with the beats the smoothing relabelled (from the net's `net`). */
+export function guardSmoothed(
   spec: DecisionSpec,
   net: Float32Array,
-  beats: DecisionInputs,
-): { probs: Float32Array; ruledOut?: Uint8Array } {
-  const s = spec.morphSmoothing;
-  let probs = net;
-  if (s) {
-    if (!beats.windows) throw new Error("internal: morph smoothing needs the beats' windows");
-    const shapes = qrsShapes(beats.windows, windowLength(spec.window), spec.window.before);
-    probs = smoothProbs(net, spec.classes, shapes, s, beats.record);
-  }
-  return applyGuard(probs, spec.classes, beats.rr, spec.rhythmGuard);
+  smoothed: Float32Array,
+  rr: Float32Array,
+): Decision {
+  const k = spec.classes.length;
+  const before = argmaxRows(net, k);
+  const after = argmaxRows(smoothed, k);
+  const smoothedFrom = before.map((c, i) => (c === after[i] ? -1 : c));
+  return { ...applyGuard(smoothed, spec.classes, rr, spec.rhythmGuard), smoothedFrom };
 }

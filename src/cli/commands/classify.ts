@@ -53,7 +53,8 @@ export function register(program: Command): void {
           for (const b of beats)
             lines.push(
               [b.sample, b.label, ...classifier.meta.classes.map((c) => b.probs[c].toFixed(4))].join("\t") +
-                (b.edge ? "\tedge" : ""),
+                (b.edge ? "\tedge" : "") +
+                (b.smoothedFrom ? `\tsmoothed from ${b.smoothedFrom}` : ""),
             );
           process.stdout.write(lines.join("\n") + "\n");
         });
