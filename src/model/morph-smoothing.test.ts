@@ -134,5 +134,7 @@ test("qrsShapes takes every 2nd sample of R-36 .. R+52; morphSmoothingError chec
   assert.match(morphSmoothingError({ ...S, lambda: 1.5 }, CLASSES, win)!, /lambda/);
   assert.match(morphSmoothingError({ ...S, k: 0 }, CLASSES, win)!, /k must be/);
   assert.match(morphSmoothingError(S, CLASSES, { before: 30, after: 166 })!, /window/);
+  assert.equal(morphSmoothingError(S, CLASSES, { before: 36, after: 53 }), undefined); // R-36 .. R+52 inside
+  assert.match(morphSmoothingError(S, CLASSES, { before: 36, after: 52 })!, /past R\+52/);
   assert.match(morphSmoothingError(null, CLASSES, win)!, /must be/);
 });

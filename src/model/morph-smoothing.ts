@@ -41,8 +41,9 @@ export function morphSmoothingError(
   if (typeof lambda !== "number" || !(lambda >= 0 && lambda <= 1))
     return "lambda must be a number from 0 to 1";
   if (!Number.isInteger(k) || (k as number) < 1) return "k must be an integer >= 1";
-  if (window.before < SHAPE_FROM || window.after < SHAPE_STEP * SHAPE_DIMS - SHAPE_FROM)
-    return `needs a window from at least R-${SHAPE_FROM} to R+${SHAPE_STEP * SHAPE_DIMS - SHAPE_FROM}`;
+  const last = SHAPE_STEP * (SHAPE_DIMS - 1) - SHAPE_FROM; // the shape's last sample, R+52
+  if (window.before < SHAPE_FROM || window.after <= last)
+    return `needs a window from at least R-${SHAPE_FROM} to past R+${last}`;
   return undefined;
 }
 
