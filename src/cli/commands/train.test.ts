@@ -73,6 +73,33 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       /threshold must be a number >= 0/,
     ],
     [
+      ["--arch", "v1", "--scheme", "paper", "--split", "intra", "--morph-smoothing", "N,V,F:0.75:20"],
+      /--morph-smoothing N,V,F:0.75:20: classes must be 2 or more distinct classes of N, L, R, A, V/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--morph-smoothing", "N,V,F:0.75"],
+      /--morph-smoothing N,V,F:0.75: wants classes:lambda:k/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--morph-smoothing", "N,V:2:20"],
+      /lambda must be a number from 0 to 1/,
+    ],
+    [
+      [
+        "--arch",
+        "v1",
+        "--scheme",
+        "aami",
+        "--split",
+        "inter",
+        "--window",
+        "30,166",
+        "--morph-smoothing",
+        "N,V:0.5:20",
+      ],
+      /needs a window from at least R-36/,
+    ],
+    [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--teachers", "models/x", "--distill", "2"],
       /--distill must be a number in \[0, 1\]/,
     ],
