@@ -18,6 +18,13 @@ const S: MorphSmoothing = { classes: ["N", "V", "F"], lambda: 0.75, k: 2 };
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) =>
   Array.from(a).forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `${what}[${i}]: ${v} vs ${b[i]}`));
 
+/** n beats' random shapes and (unnormalised) probability rows, drawn with `seed`. */
+function randomBeats(n: number, seed: number): { shapes: Float32Array; probs: Float32Array } {
+  const rnd = mulberry32(seed);
+  const shapes = Float32Array.from({ length: n * SHAPE_DIMS }, () => rnd());
+  return { shapes, probs: Float32Array.from({ length: n * 5 }, () => rnd()) };
+}
+
 /** Shapes that are constant rows: beat i's shape is all `level[i]` (distance = 45 x level difference^2). */
 const shapesAt = (level: number[]) =>
   Float32Array.from({ length: level.length * SHAPE_DIMS }, (_, j) => level[Math.floor(j / SHAPE_DIMS)]);
@@ -73,10 +80,8 @@ test("neighbours: nearest in shape, self excluded, ties to the earlier beat, nev
 });
 
 test("the neighbour pool: the beats nearest in order; a record no longer than pool + 1 beats is searched whole", () => {
-  const rnd = mulberry32(3);
   const n = 60;
-  const shapes = Float32Array.from({ length: n * SHAPE_DIMS }, () => rnd());
-  const probs = Float32Array.from({ length: n * 5 }, () => rnd());
+  const { shapes, probs } = randomBeats(n, 3);
   const s = { ...S, k: 4 };
   const whole = smoothProbs(probs, CLASSES, shapes, s);
   assert.deepEqual(smoothProbs(probs, CLASSES, shapes, s, undefined, n - 1), whole);
@@ -96,10 +101,8 @@ test("the neighbour pool: the beats nearest in order; a record no longer than po
 });
 
 test("CausalSmoother: each beat smoothed with the beats before it only, whatever the batches", () => {
-  const rnd = mulberry32(7);
   const n = 40;
-  const shapes = Float32Array.from({ length: n * SHAPE_DIMS }, () => rnd());
-  const probs = Float32Array.from({ length: n * 5 }, () => rnd());
+  const { shapes, probs } = randomBeats(n, 7);
   const s = { ...S, k: 3 };
   const expected = Float32Array.from({ length: n * 5 });
   for (let i = 0; i < n; i++) {
