@@ -67,6 +67,29 @@ test("a beat the net calls V whose record's look-alike beats are confidently N b
   assert.ok(Math.abs(outV[7 * 5 + 2] - (0.25 * 0.6 + 0.75 * 0.95)) < 1e-6);
 });
 
+test("keepAbove: a beat whose own N/V/F split is that sure keeps it; the others are smoothed", () => {
+  const level = [0, 0, 0, 0, 0.01];
+  const rows = [...Array(4).fill([0.98, 0, 0.02, 0, 0])];
+  const sure = [0.0004, 0.5, 0.4995, 0.0001, 0]; // V is 0.999 of the N+V+F mass
+  const unsure = [0.002, 0.5, 0.4979, 0.0001, 0]; // 0.9958
+  for (const [beat, kept] of [
+    [sure, true],
+    [unsure, false],
+  ] as const) {
+    const probs = Float32Array.from([...rows, beat].flat());
+    const out = smoothProbs(probs, CLASSES, shapesAt(level), { ...S, k: 4, keepAbove: 0.999 });
+    const row = out.subarray(20, 25);
+    if (kept) close(row, probs.subarray(20, 25), "kept");
+    else assert.ok(row[0] > row[2], "smoothed to N");
+    // the causal smoother keeps it alike
+    const causal = new CausalSmoother(CLASSES, { ...S, k: 4, keepAbove: 0.999 }).next(probs, shapesAt(level));
+    close(causal.subarray(20, 25), row, "causal");
+  }
+  const win = { before: 90, after: 166 };
+  assert.match(morphSmoothingError({ ...S, keepAbove: 0 }, CLASSES, win)!, /keepAbove/);
+  assert.equal(morphSmoothingError({ ...S, keepAbove: 1 }, CLASSES, win), undefined);
+});
+
 test("neighbours: nearest in shape, self excluded, ties to the earlier beat, never across records", () => {
   const shapes = shapesAt([0, 5, 1, 1, 2]);
   assert.deepEqual(nearestShapes(shapes, 0, [0, 1, 2, 3, 4], 2).sort(), [2, 3]);

@@ -8,6 +8,8 @@
 // 144 ms after R at 360 Hz), squared Euclidean distance. Neighbours are searched among the SMOOTHING_POOL beats
 // nearest in beat order (every beat of a record of up to SMOOTHING_POOL + 1 beats: all of MIT-BIH's records).
 // Causal use (CausalSmoother): among the SMOOTHING_POOL beats before the beat.
+// keepAbove (search 21): a beat whose own split gives its top class at least this share keeps its split, so the
+// net's surest calls (an ectopic beat no other beat of the record resembles, most of the time) are not outvoted.
 export interface MorphSmoothing {
   /** The classes whose split is smoothed (e.g. N, V, F). */
   classes: string[];
@@ -15,6 +17,8 @@ export interface MorphSmoothing {
   lambda: number;
   /** Neighbours per beat. */
   k: number;
+  /** A beat whose own split gives its top class at least this share (0..1] is not smoothed (absent: all are). */
+  keepAbove?: number;
 }
 
 export const SHAPE_FROM = 36;
@@ -41,6 +45,9 @@ export function morphSmoothingError(
   if (typeof lambda !== "number" || !(lambda >= 0 && lambda <= 1))
     return "lambda must be a number from 0 to 1";
   if (!Number.isInteger(k) || (k as number) < 1) return "k must be an integer >= 1";
+  const { keepAbove } = s as Partial<MorphSmoothing>;
+  if (keepAbove !== undefined && !(typeof keepAbove === "number" && keepAbove > 0 && keepAbove <= 1))
+    return "keepAbove must be a number in (0, 1] (or absent)";
   const last = SHAPE_STEP * (SHAPE_DIMS - 1) - SHAPE_FROM; // the shape's last sample, R+52
   if (window.before < SHAPE_FROM || window.after <= last)
     return `needs a window from at least R-${SHAPE_FROM} to past R+${last}`;
@@ -104,6 +111,19 @@ function* poolAround(rows: readonly number[], i: number, pool: number): Generato
   for (let j = lo; j < hi; j++) yield rows[j];
 }
 
+/** Whether beat i's own split among `cols` gives its top class at least `keepAbove` of their mass. */
+export function keepsOwnSplit(
+  probs: Float32Array,
+  k: number,
+  i: number,
+  cols: readonly number[],
+  keepAbove: number | undefined,
+): boolean {
+  if (keepAbove === undefined) return false;
+  const mass = cols.reduce((a, c) => a + probs[i * k + c], 0);
+  return mass > 0 && Math.max(...cols.map((c) => probs[i * k + c])) / mass >= keepAbove;
+}
+
 /** Beat i's smoothed probabilities (k values) from its own and its neighbours' rows of `probs` (n x k). */
 export function smoothRow(
   probs: Float32Array,
@@ -155,7 +175,8 @@ export function smoothProbs(
   const out = new Float32Array(probs.length);
   for (const rows of byRecord.values())
     rows.forEach((a, i) => {
-      const nb = nearestShapes(shapes, a, poolAround(rows, i, pool), s.k);
+      const keep = keepsOwnSplit(probs, k, a, cols, s.keepAbove);
+      const nb = keep ? [] : nearestShapes(shapes, a, poolAround(rows, i, pool), s.k);
       out.set(smoothRow(probs, k, a, nb, cols, s.lambda), a * k);
     });
   return out;
@@ -194,7 +215,8 @@ export class CausalSmoother {
       const slot = t % slots;
       this.shapes.set(shapes.subarray(j * SHAPE_DIMS, (j + 1) * SHAPE_DIMS), slot * SHAPE_DIMS);
       this.probs.set(probs.subarray(j * this.kc, (j + 1) * this.kc), slot * this.kc);
-      const nb = nearestShapes(this.shapes, slot, slotsBefore(t, this.pool, slots), this.s.k);
+      const keep = keepsOwnSplit(this.probs, this.kc, slot, this.cols, this.s.keepAbove);
+      const nb = keep ? [] : nearestShapes(this.shapes, slot, slotsBefore(t, this.pool, slots), this.s.k);
       out.set(smoothRow(this.probs, this.kc, slot, nb, this.cols, this.s.lambda), j * this.kc);
     }
     return out;

@@ -78,7 +78,11 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
     ],
     [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--morph-smoothing", "N,V,F:0.75"],
-      /--morph-smoothing N,V,F:0.75: wants classes:lambda:k/,
+      /--morph-smoothing N,V,F:0.75: wants classes:lambda:k\[:keepAbove\]/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--morph-smoothing", "N,V,F:0.75:20:1.5"],
+      /keepAbove must be a number in \(0, 1\]/,
     ],
     [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--morph-smoothing", "N,V:2:20"],

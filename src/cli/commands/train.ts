@@ -147,8 +147,8 @@ export function register(program: Command): void {
       "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold, log-prior offset elsewhere (e.g. S,0.13,0.5)",
     )
     .option(
-      "--morph-smoothing <classes:lambda:k>",
-      "score and ship the model with morph smoothing (before the rhythm guard): each beat's split among these classes pulled by lambda towards the mean split of the k beats of its record most alike in QRS shape (e.g. N,V,F:0.75:20)",
+      "--morph-smoothing <classes:lambda:k[:keepAbove]>",
+      "score and ship the model with morph smoothing (before the rhythm guard): each beat's split among these classes pulled by lambda towards the mean split of the k beats of its record most alike in QRS shape; a beat whose own split gives its top class >= keepAbove is left as it is (e.g. N,V,F:0.75:20:0.999)",
     )
     .option(
       "--teachers <dirs>",
@@ -298,17 +298,18 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
   return g;
 }
 
-/** --morph-smoothing N,V,F:0.75:20 -> the smoothing, checked against the scheme's classes and the window. */
+/** --morph-smoothing N,V,F:0.75:20[:0.999] -> the smoothing, checked against the scheme's classes and the window. */
 function morphSmoothingOption(text: string, scheme: string, window: WindowSpec): MorphSmoothing {
-  const [classes, lambda, k, ...rest] = text.split(":").map((v) => v.trim());
+  const [classes, lambda, k, keepAbove, ...rest] = text.split(":").map((v) => v.trim());
   const s = {
     classes: (classes ?? "").split(",").map((c) => c.trim()),
     lambda: Number(lambda),
     k: Number(k),
+    ...(keepAbove === undefined ? {} : { keepAbove: Number(keepAbove) }),
   };
   const why =
-    rest.length > 0 || k === undefined || lambda === "" || k === ""
-      ? "wants classes:lambda:k"
+    rest.length > 0 || k === undefined || lambda === "" || k === "" || keepAbove === ""
+      ? "wants classes:lambda:k[:keepAbove]"
       : morphSmoothingError(s, isSchemeName(scheme) ? SCHEMES[scheme].classes : s.classes, window);
   if (why) throw new UserError(`--morph-smoothing ${text}: ${why}`);
   return s;
