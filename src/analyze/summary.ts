@@ -30,7 +30,7 @@ export interface RecordSummary {
    */
   irregularRhythm: { beats: number; percent: number } | null;
   /**
-   * A model with morph smoothing: the beats whose class it changed from the net's (`smoothedFrom`), and their
+   * A model with morph smoothing: the beats whose class it changed (`smoothedFrom`), and their
    * share (%); null for a model without it.
    */
   morphSmoothed: { beats: number; percent: number } | null;

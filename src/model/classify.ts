@@ -35,8 +35,8 @@ export interface ClassifiedBeat {
   edge?: true;
   /** The model's rhythm guard ruled its class (S) out here: the RR intervals around the beat are irregular. */
   irregularRhythm?: true;
-  /** The model's morph smoothing changed the beat's class from this one (the net's own): its look-alike beats
-   * in the record are mostly of another class. */
+  /** The model's morph smoothing changed the beat's class from this one (the class without the smoothing): its
+   * look-alike beats in the record are mostly of another class. */
   smoothedFrom?: string;
 }
 

@@ -27,7 +27,8 @@ export interface Decision {
   probs: Float32Array;
   /** With a rhythm guard: 1 for the beats it ruled its class out on. */
   ruledOut?: Uint8Array;
-  /** With morph smoothing: the net's class of each beat whose class the smoothing changed, else -1. */
+  /** With morph smoothing: for each beat whose class the smoothing changed, the class the model gives it
+   * without the smoothing (the net's, after the guard), else -1. */
   smoothedFrom?: Int32Array;
 }
 
@@ -40,7 +41,7 @@ export function decideProbs(spec: DecisionSpec, net: Float32Array, beats: Decisi
   return guardSmoothed(spec, net, smoothProbs(net, spec.classes, shapes, s, beats.record), beats.rr);
 }
 
-/** The guard on smoothed probabilities, with the beats the smoothing relabelled (from the net's `net`). */
+/** The guard on smoothed probabilities, with the beats whose class differs from the guarded net's (`net`). */
 export function guardSmoothed(
   spec: DecisionSpec,
   net: Float32Array,
@@ -48,8 +49,8 @@ export function guardSmoothed(
   rr: Float32Array,
 ): Decision {
   const k = spec.classes.length;
-  const before = argmaxRows(net, k);
-  const after = argmaxRows(smoothed, k);
-  const smoothedFrom = before.map((c, i) => (c === after[i] ? -1 : c));
-  return { ...applyGuard(smoothed, spec.classes, rr, spec.rhythmGuard), smoothedFrom };
+  const decided = applyGuard(smoothed, spec.classes, rr, spec.rhythmGuard);
+  const without = argmaxRows(applyGuard(net, spec.classes, rr, spec.rhythmGuard).probs, k);
+  const after = argmaxRows(decided.probs, k);
+  return { ...decided, smoothedFrom: without.map((c, i) => (c === after[i] ? -1 : c)) };
 }
