@@ -34,7 +34,7 @@ export function morphSmoothingError(
   window: { before: number; after: number },
 ): string | undefined {
   if (typeof s !== "object" || s === null) return "must be {classes, lambda, k}";
-  const { classes: cs, lambda, k } = s as Partial<MorphSmoothing>;
+  const { classes: cs, lambda, k, keepAbove } = s as Partial<MorphSmoothing>;
   if (
     !Array.isArray(cs) ||
     cs.length < 2 ||
@@ -45,7 +45,6 @@ export function morphSmoothingError(
   if (typeof lambda !== "number" || !(lambda >= 0 && lambda <= 1))
     return "lambda must be a number from 0 to 1";
   if (!Number.isInteger(k) || (k as number) < 1) return "k must be an integer >= 1";
-  const { keepAbove } = s as Partial<MorphSmoothing>;
   if (keepAbove !== undefined && !(typeof keepAbove === "number" && keepAbove > 0 && keepAbove <= 1))
     return "keepAbove must be a number in (0, 1] (or absent)";
   const last = SHAPE_STEP * (SHAPE_DIMS - 1) - SHAPE_FROM; // the shape's last sample, R+52
@@ -191,7 +190,7 @@ export class CausalSmoother {
   private readonly probs: Float32Array;
   private readonly cols: number[];
   private readonly kc: number;
-  /** Beats seen; beat t sits in slot t % pool. */
+  /** Beats seen; beat t sits in ring slot t % (pool + 1): itself and the pool beats before it. */
   private seen = 0;
 
   constructor(
