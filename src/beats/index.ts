@@ -1,4 +1,5 @@
 // Beats: label schemes, splits, beat windows, RR features, class balancing and the beat dataset builder.
+export * from "./atrial.js";
 export * from "./balance.js";
 export * from "./dataset.js";
 export * from "./fnv1a.js";

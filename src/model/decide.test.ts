@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RR_DIM, RR_FEATURES } from "../beats/index.js";
-import { guardSmoothed } from "./decide.js";
+import { atrialConsistency } from "../beats/index.js";
+import { decideProbs, guardSmoothed } from "./decide.js";
 
 test("smoothedFrom compares the final labels with and without the smoothing, the guard applied to both", () => {
   const spec = {
@@ -19,4 +20,32 @@ test("smoothedFrom compares the final labels with and without the smoothing, the
   const d = guardSmoothed(spec, net, smoothed, rr);
   assert.deepEqual([...(d.smoothedFrom ?? [])], [2, -1]);
   assert.deepEqual([...(d.ruledOut ?? [])], [1, 0]);
+});
+
+test("a guard with atrialBelow reads the atrialConsistency of the beats' windows, per record, or the one given", () => {
+  const spec = {
+    classes: ["N", "S"],
+    window: { before: 90, after: 10 },
+    rhythmGuard: { suppress: "S", threshold: 0.13, logOffset: 0, atrialBelow: 0.5 },
+  };
+  const n = 6;
+  const rr = new Float32Array(n * RR_DIM);
+  for (let i = 0; i < n; i++) rr[i * RR_DIM + RR_FEATURES.indexOf("rhythmIrregularity")] = 0.5;
+  const net = Float32Array.from({ length: 2 * n }, (_, j) => (j % 2 ? 0.6 : 0.4));
+  // record a: the same P region every beat; record b: alternating shapes (correlation -1)
+  const windows = Float32Array.from({ length: n * 100 }, (_, j) => {
+    const [i, t] = [Math.floor(j / 100), j % 100];
+    return i < 3 ? Math.sin(t / 5) : (i % 2 ? 1 : -1) * Math.sin(t / 5);
+  });
+  const record = ["a", "a", "a", "b", "b", "b"];
+  const d = decideProbs(spec, net, { rr, windows, record });
+  assert.deepEqual([...(d.ruledOut ?? [])], [0, 0, 0, 1, 1, 1]);
+  const atrial = atrialConsistency(windows, 100, 90, 360, record);
+  assert.deepEqual(
+    [...atrial].map((v) => Math.round(v)),
+    [1, 1, 1, -1, -1, -1],
+  );
+  const given = decideProbs(spec, net, { rr, atrial: new Float32Array(n).fill(0.9) });
+  assert.deepEqual([...(given.ruledOut ?? [])], [0, 0, 0, 0, 0, 0]);
+  assert.throws(() => decideProbs(spec, net, { rr }), /atrialBelow needs the beats' windows/);
 });

@@ -41,3 +41,15 @@ test("model.json's rhythmGuard is checked against the classes", () => {
   assert.match(rhythmGuardError({ suppress: "S", threshold: 0.1 }, classes)!, /logOffset/);
   assert.match(rhythmGuardError(null, classes)!, /must be/);
 });
+
+test("with atrialBelow, S is ruled out only where the rhythm is irregular AND the P wave inconsistent", () => {
+  const p = Float32Array.of(0.2, 0.7, 0.1, 0.2, 0.7, 0.1, 0.2, 0.7, 0.1);
+  const g = { suppress: "S", threshold: 0.13, logOffset: 0, atrialBelow: 0.7 };
+  // irregular without P wave: out; irregular with P wave: kept; regular without P wave: kept
+  const out = guardProbs(p, classes, rows([0.2, 0.2, 0.05]), g, Float32Array.of(0.1, 0.9, 0.1));
+  close(out, [0.2 / 0.3, 0, 0.1 / 0.3, 0.2, 0.7, 0.1, 0.2, 0.7, 0.1]);
+  assert.throws(() => guardProbs(p, classes, rows([0.2, 0.2, 0.05]), g), /atrialConsistency of the 3 beats/);
+  assert.equal(rhythmGuardError(g, classes), undefined);
+  assert.match(rhythmGuardError({ ...g, atrialBelow: 2 }, classes)!, /atrialBelow/);
+  assert.match(rhythmGuardError({ ...g, atrialBelow: "0.7" }, classes)!, /atrialBelow/);
+});

@@ -184,7 +184,8 @@ async function decidedProbs(
   threads: number,
 ): Promise<number[]> {
   const { meta } = bundle;
-  if (!meta.morphSmoothing) {
+  // smoothing and the guard's atrial consistency read the record's other beats; the guard alone only this one's RR
+  if (!meta.morphSmoothing && meta.rhythmGuard?.atrialBelow === undefined) {
     const { guardProbs } = await import("../../model/rhythm-guard.js");
     const guard = meta.rhythmGuard;
     return Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net);

@@ -144,7 +144,7 @@ export function register(program: Command): void {
     )
     .option(
       "--rhythm-guard <class,threshold,logOffset>",
-      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold, log-prior offset elsewhere (e.g. S,0.13,0.5)",
+      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold (and, with a 4th value, atrialConsistency < it), log-prior offset elsewhere (e.g. S,0.13,0.5,0.7)",
     )
     .option(
       "--morph-smoothing <classes:lambda:k[:keepAbove]>",
@@ -286,13 +286,18 @@ export function register(program: Command): void {
     );
 }
 
-/** --rhythm-guard S,0.13,0.5 -> the guard, checked against the scheme's classes. */
+/** --rhythm-guard S,0.13,0.5[,0.7] -> the guard, checked against the scheme's classes. */
 function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
-  const [suppress, threshold, logOffset, ...rest] = text.split(",").map((v) => v.trim());
-  const g = { suppress, threshold: Number(threshold), logOffset: Number(logOffset) };
+  const [suppress, threshold, logOffset, atrialBelow, ...rest] = text.split(",").map((v) => v.trim());
+  const g = {
+    suppress,
+    threshold: Number(threshold),
+    logOffset: Number(logOffset),
+    ...(atrialBelow === undefined ? {} : { atrialBelow: Number(atrialBelow) }),
+  };
   const why =
-    rest.length > 0 || logOffset === undefined || threshold === "" || logOffset === ""
-      ? "wants class,threshold,logOffset"
+    rest.length > 0 || logOffset === undefined || threshold === "" || logOffset === "" || atrialBelow === ""
+      ? "wants class,threshold,logOffset[,atrialBelow]"
       : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
   if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
   return g;
