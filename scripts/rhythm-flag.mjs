@@ -1,49 +1,49 @@
-// How well the rhythm guard's flag (analyze's "irregularRhythm": rhythmIrregularity >= the model's threshold) marks
-// atrial fibrillation and flutter: per beat, against the reference rhythm annotations of mitdb (`+` annotations
-// "(AFIB" / "(AFL" in <record>.atr), on the reference beat positions. Prints, for DS1 (where the threshold was
-// chosen), DS2 and all 48 records: AF/AFL beats flagged (Se), flagged beats in AF/AFL (+P), and the other beats
-// flagged per rhythm (which rhythms the flag also catches). Reads nothing but the annotations.
+// How well the rhythm guard's flag (analyze's "irregularRhythm": the beats on which the model's guard rules S out,
+// rhythmIrregularity >= its threshold and, with atrialBelow, atrialConsistency below that) marks atrial fibrillation
+// and flutter: per beat, against the reference rhythm annotations of mitdb (`+` annotations "(AFIB" / "(AFL" in
+// <record>.atr), on the reference beat positions, with the windows classify cuts (the MLII lead). Prints, for DS1
+// (where the guard was chosen), DS2 and all 48 records: AF/AFL beats flagged (Se), flagged beats in AF/AFL (+P), and
+// the other beats flagged per rhythm (which rhythms the flag also catches). Runs no net.
 // Usage (after npm run build): node scripts/rhythm-flag.mjs [--model models/v1-aami-inter] [DATA_DIR]
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import {
-  DS1,
-  DS2,
-  RR_DIM,
-  RR_FEATURES,
-  defaultDataDir,
-  rrFeatures,
-  wfdbSource,
-} from "../dist/src/beats/index.js";
+import { DEFAULT_LEAD, DS1, DS2, defaultDataDir, readLeadMv, wfdbSource } from "../dist/src/beats/index.js";
+import { applyGuard, atrialOf, beatInputs, loadBundle } from "../dist/src/model/index.js";
 import { isBeatCode, readAnnotations } from "../dist/src/wfdb/index.js";
 
 const args = process.argv.slice(2);
 const at = args.indexOf("--model");
 const modelDir = at < 0 ? "models/v1-aami-inter" : args.splice(at, 2)[1];
-const guard = JSON.parse(readFileSync(join(modelDir, "model.json"), "utf8")).rhythmGuard;
+const { meta } = await loadBundle(modelDir, { weights: false });
+const guard = meta.rhythmGuard;
 if (!guard) {
   console.error(`${modelDir}: model.json has no rhythmGuard`);
   process.exit(2);
 }
 const dataDir = args[0] ?? defaultDataDir() ?? "../shared/mitdb";
-const COL = RR_FEATURES.indexOf("rhythmIrregularity");
 const isAF = (rhythm) => rhythm === "(AFIB" || rhythm === "(AFL";
 
 /** Per beat of a record: its reference rhythm and whether the flag is up. */
 async function beatsOf(record) {
-  const anns = await readAnnotations(join(dataDir, record), "atr");
+  const path = join(dataDir, record);
+  const anns = await readAnnotations(path, "atr");
   let rhythm = "(N";
   const beats = [];
   for (const a of anns) {
     if (a.symbol === "+" && a.aux) rhythm = a.aux.replace(/\0/g, "").trim();
     if (isBeatCode(a.code)) beats.push({ sample: a.sample, rhythm });
   }
-  // rhythmIrregularity is a ratio of intervals: the sampling rate passed does not change it
-  const rr = rrFeatures(
+  const { signal, fs } = await readLeadMv(path, DEFAULT_LEAD);
+  const inputs = beatInputs(
+    signal,
+    fs,
     beats.map((b) => b.sample),
-    360,
+    meta,
   );
-  return beats.map((b, i) => ({ rhythm: b.rhythm, flag: rr[i * RR_DIM + COL] >= guard.threshold }));
+  const k = meta.classes.length;
+  const uniform = new Float32Array(beats.length * k).fill(1 / k);
+  const { ruledOut } = applyGuard(uniform, meta.classes, inputs.rr, guard, atrialOf(meta, inputs));
+  return beats.map((b, i) => ({ rhythm: b.rhythm, flag: ruledOut[i] === 1 }));
 }
 
 if (!existsSync(dataDir)) {
@@ -80,7 +80,10 @@ function report(name, list) {
     .map(([r, b]) => `${r} ${b.filter((x) => isAF(x.rhythm)).length}/${b.filter((x) => x.flag).length}`);
   console.log(`  records (AF beats / flagged beats): ${recs.join(", ")}`);
 }
-console.log(`flag: rhythmIrregularity >= ${guard.threshold} (${modelDir}), reference beats of ${dataDir}`);
+const atrial = guard.atrialBelow === undefined ? "" : ` and atrialConsistency < ${guard.atrialBelow}`;
+console.log(
+  `flag: rhythmIrregularity >= ${guard.threshold}${atrial} (${modelDir}), reference beats of ${dataDir}`,
+);
 report("DS1", DS1);
 report("DS2", DS2);
 report("all records", records);

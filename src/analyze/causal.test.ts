@@ -1,6 +1,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { RR_DIM, medianTemplate, morphInput, rrFeatures, windowLength } from "../beats/index.js";
+import {
+  RR_DIM,
+  atrialConsistency,
+  medianTemplate,
+  morphInput,
+  rrFeatures,
+  windowLength,
+} from "../beats/index.js";
 import {
   countBefore,
   fillInvalid,
@@ -35,8 +42,8 @@ after(async () => {
 /**
  * Brute force: beat i's template is medianTemplate of the last `history` template beats among beats
  * 0 .. max(i, warmup - 1) (all beats there when none is one), its RR row that of rrFeatures over beats
- * 0 .. max(i, warmup - 1) + 5 (its rhythmIrregularity, the shipped model's rhythm guard's input, too), each
- * recomputed from scratch.
+ * 0 .. max(i, warmup - 1) + 5 (its rhythmIrregularity, the shipped model's rhythm guard's input, too), its
+ * atrialConsistency (the guard's other input) that of the windows of beats 0 .. i, each recomputed from scratch.
  */
 async function causalReference(
   c: Classifier,
@@ -66,7 +73,12 @@ async function causalReference(
     return medianTemplate(t, len, Infinity);
   });
   const x = morphInput(windows, len, (b) => templates[b], meta.morph ?? "none");
-  const probs = guardProbs(await c.predict(x, selectExtra(rr, meta)), meta.classes, rr, meta.rhythmGuard);
+  const atrial = Float32Array.from(
+    { length: n },
+    (_, i) => atrialConsistency(windows.subarray(0, (i + 1) * len), len, meta.window.before, meta.fs)[i],
+  );
+  const net = await c.predict(x, selectExtra(rr, meta));
+  const probs = guardProbs(net, meta.classes, rr, meta.rhythmGuard, atrial);
   return toClassifiedBeats(samples, probs, meta.classes, edge);
 }
 
