@@ -1,9 +1,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
+  QRS_MATCH_HISTORY,
   RR_DIM,
   atrialConsistency,
   medianTemplate,
+  qrsMatch,
   morphInput,
   rrFeatures,
   windowLength,
@@ -43,7 +45,8 @@ after(async () => {
  * Brute force: beat i's template is medianTemplate of the last `history` template beats among beats
  * 0 .. max(i, warmup - 1) (all beats there when none is one), its RR row that of rrFeatures over beats
  * 0 .. max(i, warmup - 1) + 5 (its rhythmIrregularity, the shipped model's rhythm guard's input, too), its
- * atrialConsistency (the guard's other input) that of the windows of beats 0 .. i, each recomputed from scratch.
+ * atrialConsistency (the guard's other inputs) that of the windows of beats 0 .. i, its qrsMatch that against the
+ * median of the last QRS_MATCH_HISTORY beats up to it, each recomputed from scratch.
  */
 async function causalReference(
   c: Classifier,
@@ -73,12 +76,21 @@ async function causalReference(
     return medianTemplate(t, len, Infinity);
   });
   const x = morphInput(windows, len, (b) => templates[b], meta.morph ?? "none");
+  const g = meta.rhythmGuard;
+  const { before } = meta.window;
   const atrial = Float32Array.from(
     { length: n },
-    (_, i) => atrialConsistency(windows.subarray(0, (i + 1) * len), len, meta.window.before, meta.fs)[i],
+    (_, i) =>
+      atrialConsistency(windows.subarray(0, (i + 1) * len), len, before, meta.fs, undefined, g?.atrialLags)[
+        i
+      ],
   );
+  const qrs = Float32Array.from({ length: n }, (_, i) => {
+    const from = Math.max(0, i + 1 - QRS_MATCH_HISTORY);
+    return qrsMatch(windows.subarray(from * len, (i + 1) * len), len, before, meta.fs)[i - from];
+  });
   const net = await c.predict(x, selectExtra(rr, meta));
-  const probs = guardProbs(net, meta.classes, rr, meta.rhythmGuard, atrial);
+  const probs = guardProbs(net, meta.classes, rr, g, { atrial, qrs });
   return toClassifiedBeats(samples, probs, meta.classes, edge);
 }
 

@@ -11,16 +11,12 @@
 // Causal mode (opts.causal) labels every beat of such models without waiting for the end: as soon as its
 // window and the 5 beats after it are known, with the running recordRR and template of CausalInputs (and
 // a rhythm guard's rhythmIrregularity over the beats known then: i-32 .. i+5, its atrialConsistency over beats
-// i-32 .. i; morph smoothing's neighbours among the beats before it: CausalSmoother). A model whose rhythm guard
-// reads atrialConsistency (atrialBelow) is held until end() when not causal.
+// i-32 .. i and its qrsMatch against the beats up to it; morph smoothing's neighbours among the beats before it:
+// CausalSmoother). A model whose rhythm guard reads the windows (atrialBelow, qrsBelow) is held until end() when
+// not causal.
+import { RHYTHM_HALF_WINDOW, RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
 import {
-  CausalAtrialConsistency,
-  RHYTHM_HALF_WINDOW,
-  RR_DIM,
-  rrFeatures,
-  windowLength,
-} from "../beats/index.js";
-import {
+  CausalGuardInputs,
   CausalInputs,
   CausalSmoother,
   decideProbs,
@@ -32,6 +28,7 @@ import {
   paddedWindows,
   recordMorph,
   selectExtra,
+  guardReadsWindows,
   templateBeats,
   toClassifiedBeats,
   usesTemplate,
@@ -67,7 +64,7 @@ export class AnalyzerStream {
   private readonly holdToEnd: boolean;
   private readonly causal?: CausalInputs;
   private readonly smoother?: CausalSmoother;
-  private readonly atrial?: CausalAtrialConsistency;
+  private readonly guardInputs?: CausalGuardInputs;
   /** The model's input needs the record's template (morph residual or pair). */
   private readonly residual: boolean;
   /** Residual or pair model: record samples that were invalid (the template leaves their windows out). */
@@ -108,14 +105,18 @@ export class AnalyzerStream {
     if (opts.causal) {
       this.causal = new CausalInputs(meta, fs, opts.causal === true ? {} : opts.causal);
       if (meta.morphSmoothing) this.smoother = new CausalSmoother(meta.classes, meta.morphSmoothing);
-      if (meta.rhythmGuard?.atrialBelow !== undefined)
-        this.atrial = new CausalAtrialConsistency(windowLength(meta.window), meta.window.before, meta.fs);
+      if (meta.rhythmGuard && guardReadsWindows(meta.rhythmGuard))
+        this.guardInputs = new CausalGuardInputs(meta.rhythmGuard, {
+          len: windowLength(meta.window),
+          before: meta.window.before,
+          fs: meta.fs,
+        });
     }
     this.holdToEnd =
       !this.causal &&
       (this.residual ||
         meta.morphSmoothing !== undefined ||
-        meta.rhythmGuard?.atrialBelow !== undefined ||
+        guardReadsWindows(meta.rhythmGuard) ||
         (!opts.samples && meta.extraFeatures.some((f) => RECORD_LEVEL.test(f))));
   }
 
@@ -231,16 +232,16 @@ export class AnalyzerStream {
     if (x.length !== n * netInputShape(meta).size) throw new Error("internal: window count mismatch");
     const net = await this.classifier.predict(x, extra);
     // held: one batch of all the record's beats at the end; causal: each beat's neighbours before it
-    const atrial = this.atrial?.next(windows);
+    const guard = this.guardInputs?.next(windows);
     const g = this.smoother
       ? guardSmoothed(
           meta,
           net,
           this.smoother.next(net, qrsShapes(windows, windowLength(meta.window), before)),
           rr,
-          atrial,
+          guard,
         )
-      : decideProbs(meta, net, { rr, windows, atrial });
+      : decideProbs(meta, net, { rr, windows, guard });
     const samples = this.known.slice(from, upto);
     const beats = toClassifiedBeats(samples, g.probs, meta.classes, edge, g.ruledOut, g.smoothedFrom);
     this.emitted = upto;

@@ -92,3 +92,29 @@ test("causal: beat i over beats i-32 .. i, the whole-record value of a record en
     { numRuns: 20 },
   );
 });
+
+test("lags: a bigeminal rhythm alternates its P waves, so lag 1 sees them change and lags 1-3 see them repeat", () => {
+  // P waves of two shapes in turn (sinus, ectopic), each repeating exactly two beats on
+  const rand = mulberry32(5);
+  const x = new Float32Array(60 * LEN);
+  for (let i = 0; i < 60; i++)
+    for (let j = 0; j < LEN; j++) {
+      const at = i % 2 ? BEFORE - 40 : BEFORE - 70;
+      x[i * LEN + j] = Math.exp(-(((j - at) / 8) ** 2)) + 0.02 * (rand() - 0.5);
+    }
+  const lag1 = atrialConsistency(x, LEN, BEFORE, 360);
+  const lag3 = atrialConsistency(x, LEN, BEFORE, 360, undefined, 3);
+  assert.ok(
+    lag1.every((v) => v < 0.3),
+    `lag 1 ${Math.max(...lag1)}`,
+  );
+  assert.ok(
+    lag3.every((v) => v > 0.9),
+    `lags 1-3 ${Math.min(...lag3)}`,
+  );
+  // causal with lags: the whole-record value of a record ending at the beat
+  const stream = new CausalAtrialConsistency(LEN, BEFORE, 360, 3);
+  const out = [...stream.next(x.subarray(0, 7 * LEN)), ...stream.next(x.subarray(7 * LEN))];
+  for (const i of [0, 1, 2, 3, 10, 40, 59])
+    assert.equal(out[i], atrialConsistency(x.subarray(0, (i + 1) * LEN), LEN, BEFORE, 360, undefined, 3)[i]);
+});

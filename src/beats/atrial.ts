@@ -4,11 +4,12 @@
  * et al. 2009 combine both); sinus rhythm made irregular by frequent atrial premature beats keeps its P waves.
  * The rhythm guard (src/model/rhythm-guard.ts, `atrialBelow`) reads it (docs/RESULTS.md, inter-patient search 26).
  *
- * pRegionCorrelation of beat k: the Pearson correlation of the P-wave region of its window (R-250 ms ..
- * R-61 ms) with that of beat k-1 (consecutive beats of one record); atrialConsistency of beat i: the median of
- * these over the beats k = i-32 .. i+32 (k >= 1; a causal stream: k = i-32 .. i, the beats whose windows are
- * known). Pearson's correlation ignores each window's offset and scale, so z-normalised windows give the values
- * of the raw ones.
+ * The P-wave correlation of beat k at lag g: the Pearson correlation of the P-wave region of its window (R-250
+ * ms .. R-61 ms) with that of beat k-g of the same record; with `lags` L, beat k's value is the largest over
+ * g = 1 .. min(L, k) (L = 3: a bigeminal or trigeminal rhythm repeats its P waves two or three beats on, lag 1
+ * alone sees them alternate). atrialConsistency of beat i: the median of these over the beats k = i-32 .. i+32
+ * (k >= 1; a causal stream: k = i-32 .. i, the beats whose windows are known). Pearson's correlation ignores
+ * each window's offset and scale, so z-normalised windows give the values of the raw ones.
  */
 import { RHYTHM_HALF_WINDOW } from "./rr.js";
 
@@ -69,9 +70,25 @@ function recordRuns(n: number, record?: readonly string[]): number[][] {
   return [...runs.values()];
 }
 
+/** The largest P-region correlation of beat idx[k] with beats idx[k-1] .. idx[k-lags] (k >= 1). */
+function lagCorrelation(
+  windows: Float32Array,
+  len: number,
+  region: { from: number; to: number },
+  idx: readonly number[],
+  k: number,
+  lags: number,
+): number {
+  const { from, to } = region;
+  let best = -Infinity;
+  for (let g = 1; g <= Math.min(lags, k); g++)
+    best = Math.max(best, correlation(windows, idx[k] * len + from, idx[k - g] * len + from, to - from));
+  return best;
+}
+
 /**
  * atrialConsistency of every beat: `windows` holds n windows of `len` samples (R at `before`, rate `fs`), each
- * record's beats in time order; `record` gives each beat's record (absent: all one record).
+ * record's beats in time order; `record` gives each beat's record (absent: all one record); `lags` as above.
  */
 export function atrialConsistency(
   windows: Float32Array,
@@ -79,14 +96,14 @@ export function atrialConsistency(
   before: number,
   fs: number,
   record?: readonly string[],
+  lags = 1,
 ): Float32Array {
   const n = windows.length / len;
-  const { from, to } = pRegion(before, fs);
+  const region = pRegion(before, fs);
   const out = new Float32Array(n);
   for (const idx of recordRuns(n, record)) {
     const c = new Float64Array(idx.length);
-    for (let k = 1; k < idx.length; k++)
-      c[k] = correlation(windows, idx[k] * len + from, idx[k - 1] * len + from, to - from);
+    for (let k = 1; k < idx.length; k++) c[k] = lagCorrelation(windows, len, region, idx, k, lags);
     for (let t = 0; t < idx.length; t++)
       out[idx[t]] = medianOf(
         c,
@@ -100,7 +117,8 @@ export function atrialConsistency(
 /** atrialConsistency of a stream's beats, fed in time order, batch after batch: beat i over k = i-32 .. i. */
 export class CausalAtrialConsistency {
   private readonly region: { from: number; to: number };
-  private last?: Float32Array;
+  /** The P regions of the latest `lags` beats, newest last. */
+  private readonly last: Float32Array[] = [];
   /** The correlations of the latest beats (at most RHYTHM_HALF_WINDOW + 1). */
   private readonly recent: number[] = [];
 
@@ -108,6 +126,7 @@ export class CausalAtrialConsistency {
     private readonly len: number,
     before: number,
     fs: number,
+    private readonly lags = 1,
   ) {
     this.region = pRegion(before, fs);
   }
@@ -118,14 +137,18 @@ export class CausalAtrialConsistency {
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const p = windows.slice(i * this.len + from, i * this.len + to);
-      if (this.last) {
-        const both = new Float32Array(2 * p.length);
-        both.set(p);
-        both.set(this.last, p.length);
-        this.recent.push(correlation(both, 0, p.length, p.length));
+      if (this.last.length > 0) {
+        // this beat's region and the earlier ones' side by side, newest first: lagCorrelation's layout
+        const rows = [p, ...this.last.slice().reverse()];
+        const both = new Float32Array(rows.length * p.length);
+        rows.forEach((r, j) => both.set(r, j * p.length));
+        const idx = rows.map((_, j) => rows.length - 1 - j);
+        const k = rows.length - 1;
+        this.recent.push(lagCorrelation(both, p.length, { from: 0, to: p.length }, idx, k, this.lags));
         if (this.recent.length > RHYTHM_HALF_WINDOW + 1) this.recent.shift();
       }
-      this.last = p;
+      this.last.push(p);
+      if (this.last.length > this.lags) this.last.shift();
       out[i] = medianOf(this.recent, 0, this.recent.length - 1);
     }
     return out;

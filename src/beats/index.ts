@@ -5,6 +5,7 @@ export * from "./dataset.js";
 export * from "./fnv1a.js";
 export * from "./labels.js";
 export * from "./prefix-rr.js";
+export * from "./qrs-match.js";
 export * from "./record-beats.js";
 export * from "./rng.js";
 export * from "./rr.js";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RR_DIM, RR_FEATURES } from "../beats/index.js";
-import { guardProbs, rhythmGuardError } from "./rhythm-guard.js";
+import { applyGuard, guardProbs, rhythmGuardError } from "./rhythm-guard.js";
 
 const classes = ["N", "S", "V"];
 const rows = (irregularity: number[]) => {
@@ -46,10 +46,26 @@ test("with atrialBelow, S is ruled out only where the rhythm is irregular AND th
   const p = Float32Array.of(0.2, 0.7, 0.1, 0.2, 0.7, 0.1, 0.2, 0.7, 0.1);
   const g = { suppress: "S", threshold: 0.13, logOffset: 0, atrialBelow: 0.7 };
   // irregular without P wave: out; irregular with P wave: kept; regular without P wave: kept
-  const out = guardProbs(p, classes, rows([0.2, 0.2, 0.05]), g, Float32Array.of(0.1, 0.9, 0.1));
+  const out = guardProbs(p, classes, rows([0.2, 0.2, 0.05]), g, { atrial: Float32Array.of(0.1, 0.9, 0.1) });
   close(out, [0.2 / 0.3, 0, 0.1 / 0.3, 0.2, 0.7, 0.1, 0.2, 0.7, 0.1]);
   assert.throws(() => guardProbs(p, classes, rows([0.2, 0.2, 0.05]), g), /atrialConsistency of the 3 beats/);
   assert.equal(rhythmGuardError(g, classes), undefined);
   assert.match(rhythmGuardError({ ...g, atrialBelow: 2 }, classes)!, /atrialBelow/);
   assert.match(rhythmGuardError({ ...g, atrialBelow: "0.7" }, classes)!, /atrialBelow/);
+});
+
+test("with qrsBelow too: irregular AND (no consistent P wave OR a QRS unlike the patient's usual one)", () => {
+  const p = Float32Array.from({ length: 12 }, (_, j) => [0.2, 0.7, 0.1][j % 3]);
+  const g = { suppress: "S", threshold: 0.13, logOffset: 0, atrialBelow: 0.7, atrialLags: 3, qrsBelow: 0.95 };
+  const inputs = { atrial: Float32Array.of(0.1, 0.9, 0.9, 0.1), qrs: Float32Array.of(0.99, 0.5, 0.99, 0.5) };
+  const { ruledOut } = applyGuard(p, classes, rows([0.2, 0.2, 0.2, 0.05]), g, inputs);
+  assert.deepEqual([...ruledOut!], [1, 1, 0, 0]);
+  // qrsBelow alone: irregular AND an unusual QRS
+  const q = applyGuard(p, classes, rows([0.2, 0.2, 0.2, 0.05]), { ...g, atrialBelow: undefined }, inputs);
+  assert.deepEqual([...q.ruledOut!], [0, 1, 0, 0]);
+  assert.throws(() => applyGuard(p, classes, rows([0, 0, 0, 0]), g, { atrial: inputs.atrial }), /qrsMatch/);
+  assert.equal(rhythmGuardError(g, classes), undefined);
+  assert.match(rhythmGuardError({ ...g, atrialLags: 0 }, classes)!, /atrialLags/);
+  assert.match(rhythmGuardError({ ...g, atrialLags: 1.5 }, classes)!, /atrialLags/);
+  assert.match(rhythmGuardError({ ...g, qrsBelow: -2 }, classes)!, /qrsBelow/);
 });

@@ -3,10 +3,20 @@
 // premature. So on beats whose rhythmIrregularity (src/beats/rr.ts: the median successive RR change over
 // ~64 beats) reaches `threshold`, the guarded class gets probability 0; elsewhere its probability is
 // multiplied by exp(logOffset) (a prior shift). Probabilities are renormalised, so the label stays their
-// argmax. Chosen on DS1 folds only (docs/RESULTS.md, inter-patient search 6). With `atrialBelow` (search 26) the
-// rhythm must also lack a consistent P wave (src/beats/atrial.ts: atrialConsistency below it), as atrial
-// fibrillation does and sinus rhythm made irregular by atrial premature beats does not.
-import { RR_DIM, RR_FEATURES } from "../beats/index.js";
+// argmax. Chosen on DS1 folds only (docs/RESULTS.md, inter-patient search 6). With `atrialBelow` (searches 26,
+// 27) the irregular rhythm must also lack a consistent P wave (src/beats/atrial.ts: atrialConsistency over
+// `atrialLags` lags below it), as atrial fibrillation does and sinus rhythm made irregular by atrial premature
+// beats does not; with `qrsBelow` (search 27) a beat whose QRS is unlike the patient's usual one
+// (src/beats/qrs-match.ts: qrsMatch below it; an S beat is conducted normally, a V beat is not) in an irregular
+// rhythm is ruled out too: irregular AND (no consistent P wave OR an unusual QRS).
+import {
+  CausalAtrialConsistency,
+  CausalQrsMatch,
+  RR_DIM,
+  RR_FEATURES,
+  atrialConsistency,
+  qrsMatch,
+} from "../beats/index.js";
 
 export interface RhythmGuard {
   /** The class an irregular rhythm rules out (e.g. "S"). */
@@ -15,41 +25,101 @@ export interface RhythmGuard {
   threshold: number;
   /** Added to its log-probability on the other beats (0: unchanged). */
   logOffset: number;
-  /** If set: ruled out only where atrialConsistency (src/beats/atrial.ts) is also below this. */
+  /** If set (or qrsBelow): ruled out only where atrialConsistency is below this (or qrsMatch below qrsBelow). */
   atrialBelow?: number;
+  /** The lags atrialConsistency looks at (default 1). */
+  atrialLags?: number;
+  /** If set (or atrialBelow): ruled out only where qrsMatch is below this (or atrialConsistency below atrialBelow). */
+  qrsBelow?: number;
+}
+
+/** What a guard reads beside the RR features, per beat (each when the guard asks for it). */
+export interface GuardInputs {
+  atrial?: Float32Array;
+  qrs?: Float32Array;
+}
+
+/** Where the beats' windows are: n x len samples, R at `before`, rate `fs`. */
+export interface WindowLayout {
+  len: number;
+  before: number;
+  fs: number;
 }
 
 const IRREGULARITY = RR_FEATURES.indexOf("rhythmIrregularity");
+const MAX_LAGS = 8;
+
+const unitRange = (v: unknown) => typeof v === "number" && v >= -1 && v <= 1;
 
 /** Why `g` is not a rhythm guard of a model with these classes, or undefined when it is one. */
 export function rhythmGuardError(g: unknown, classes: readonly string[]): string | undefined {
   if (typeof g !== "object" || g === null) return "must be {suppress, threshold, logOffset}";
-  const { suppress, threshold, logOffset, atrialBelow } = g as Partial<RhythmGuard>;
+  const { suppress, threshold, logOffset, atrialBelow, atrialLags, qrsBelow } = g as Partial<RhythmGuard>;
   if (typeof suppress !== "string" || !classes.includes(suppress))
     return `suppress must be one of the classes ${classes.join(", ")}`;
   if (typeof threshold !== "number" || !(threshold >= 0)) return "threshold must be a number >= 0";
   if (typeof logOffset !== "number" || !Number.isFinite(logOffset))
     return "logOffset must be a finite number";
+  if (atrialBelow !== undefined && !unitRange(atrialBelow)) return "atrialBelow must be a number in [-1, 1]";
   if (
-    atrialBelow !== undefined &&
-    !(typeof atrialBelow === "number" && atrialBelow >= -1 && atrialBelow <= 1)
+    atrialLags !== undefined &&
+    !(Number.isInteger(atrialLags) && atrialLags >= 1 && atrialLags <= MAX_LAGS)
   )
-    return "atrialBelow must be a number in [-1, 1]";
+    return `atrialLags must be an integer 1..${MAX_LAGS}`;
+  if (qrsBelow !== undefined && !unitRange(qrsBelow)) return "qrsBelow must be a number in [-1, 1]";
   return undefined;
 }
 
+/** The guard's per-beat inputs from the beats' windows (each record's beats in time order). */
+export function guardInputs(
+  guard: RhythmGuard | undefined,
+  windows: Float32Array,
+  w: WindowLayout,
+  record?: readonly string[],
+): GuardInputs {
+  return {
+    ...(guard?.atrialBelow !== undefined && {
+      atrial: atrialConsistency(windows, w.len, w.before, w.fs, record, guard.atrialLags ?? 1),
+    }),
+    ...(guard?.qrsBelow !== undefined && { qrs: qrsMatch(windows, w.len, w.before, w.fs, record) }),
+  };
+}
+
+/** The guard's per-beat inputs of a stream's beats, fed in time order (each from the beats up to it). */
+export class CausalGuardInputs {
+  private readonly atrial?: CausalAtrialConsistency;
+  private readonly qrs?: CausalQrsMatch;
+
+  constructor(guard: RhythmGuard, w: WindowLayout) {
+    if (guard.atrialBelow !== undefined)
+      this.atrial = new CausalAtrialConsistency(w.len, w.before, w.fs, guard.atrialLags ?? 1);
+    if (guard.qrsBelow !== undefined) this.qrs = new CausalQrsMatch(w.len, w.before, w.fs);
+  }
+
+  next(windows: Float32Array): GuardInputs {
+    return {
+      ...(this.atrial && { atrial: this.atrial.next(windows) }),
+      ...(this.qrs && { qrs: this.qrs.next(windows) }),
+    };
+  }
+}
+
+/** Whether a guard reads the beats' windows (atrialBelow or qrsBelow). */
+export const guardReadsWindows = (g: RhythmGuard | undefined): boolean =>
+  g?.atrialBelow !== undefined || g?.qrsBelow !== undefined;
+
 /**
  * Probabilities (n x classes, row-major) after the guard, from the beats' full RR feature rows (n x RR_DIM)
- * and, for a guard with atrialBelow, their atrialConsistency; `probs` itself when there is no guard.
+ * and, for a guard with atrialBelow or qrsBelow, their GuardInputs; `probs` itself when there is no guard.
  */
 export function guardProbs(
   probs: Float32Array,
   classes: readonly string[],
   rr: Float32Array,
   guard: RhythmGuard | undefined,
-  atrial?: Float32Array,
+  inputs?: GuardInputs,
 ): Float32Array {
-  return applyGuard(probs, classes, rr, guard, atrial).probs;
+  return applyGuard(probs, classes, rr, guard, inputs).probs;
 }
 
 /** guardProbs, and the beats on which the guard ruled its class out (undefined without a guard). */
@@ -58,17 +128,19 @@ export function applyGuard(
   classes: readonly string[],
   rr: Float32Array,
   guard: RhythmGuard | undefined,
-  atrial?: Float32Array,
+  inputs: GuardInputs = {},
 ): { probs: Float32Array; ruledOut?: Uint8Array } {
   if (!guard) return { probs };
   const k = classes.length;
   const n = probs.length / k;
   if (rr.length !== n * RR_DIM) throw new Error(`rhythm guard: ${rr.length / RR_DIM} RR rows for ${n} beats`);
-  if (guard.atrialBelow !== undefined && atrial?.length !== n)
+  if (guard.atrialBelow !== undefined && inputs.atrial?.length !== n)
     throw new Error(`internal: the rhythm guard needs the atrialConsistency of the ${n} beats`);
+  if (guard.qrsBelow !== undefined && inputs.qrs?.length !== n)
+    throw new Error(`internal: the rhythm guard needs the qrsMatch of the ${n} beats`);
   const c = classes.indexOf(guard.suppress);
   const boost = Math.exp(guard.logOffset);
-  const off = ruledOut(rr, guard, atrial);
+  const off = ruledOut(rr, guard, inputs);
   const out = new Float32Array(probs.length);
   for (let i = 0; i < n; i++) {
     const row = probs.subarray(i * k, (i + 1) * k);
@@ -82,12 +154,14 @@ export function applyGuard(
 }
 
 /** 1 for the beats (full RR feature rows, n x RR_DIM) on which the guard rules its class out. */
-function ruledOut(rr: Float32Array, guard: RhythmGuard, atrial?: Float32Array): Uint8Array {
-  const { threshold, atrialBelow } = guard;
-  return Uint8Array.from({ length: rr.length / RR_DIM }, (_, i) =>
-    rr[i * RR_DIM + IRREGULARITY] >= threshold &&
-    (atrialBelow === undefined || (atrial?.[i] ?? 1) < atrialBelow)
-      ? 1
-      : 0,
-  );
+function ruledOut(rr: Float32Array, guard: RhythmGuard, inputs: GuardInputs): Uint8Array {
+  const { threshold, atrialBelow, qrsBelow } = guard;
+  const anyCondition = atrialBelow !== undefined || qrsBelow !== undefined;
+  return Uint8Array.from({ length: rr.length / RR_DIM }, (_, i) => {
+    if (rr[i * RR_DIM + IRREGULARITY] < threshold) return 0;
+    if (!anyCondition) return 1;
+    const noP = atrialBelow !== undefined && (inputs.atrial?.[i] ?? 1) < atrialBelow;
+    const oddQrs = qrsBelow !== undefined && (inputs.qrs?.[i] ?? 1) < qrsBelow;
+    return noP || oddQrs ? 1 : 0;
+  });
 }

@@ -184,9 +184,9 @@ async function decidedProbs(
   threads: number,
 ): Promise<number[]> {
   const { meta } = bundle;
-  // smoothing and the guard's atrial consistency read the record's other beats; the guard alone only this one's RR
-  if (!meta.morphSmoothing && meta.rhythmGuard?.atrialBelow === undefined) {
-    const { guardProbs } = await import("../../model/rhythm-guard.js");
+  // smoothing and a guard that reads windows read the record's other beats; the guard alone only this one's RR
+  const { guardProbs, guardReadsWindows } = await import("../../model/rhythm-guard.js");
+  if (!meta.morphSmoothing && !guardReadsWindows(meta.rhythmGuard)) {
     const guard = meta.rhythmGuard;
     return Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net);
   }

@@ -144,7 +144,7 @@ export function register(program: Command): void {
     )
     .option(
       "--rhythm-guard <class,threshold,logOffset>",
-      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold (and, with a 4th value, atrialConsistency < it), log-prior offset elsewhere (e.g. S,0.13,0.5,0.7)",
+      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold (and, given atrialBelow or qrsBelow, atrialConsistency over atrialLags lags < atrialBelow or qrsMatch < qrsBelow), log-prior offset elsewhere (e.g. S,0.13,0.5 or S,0.13,0.5,0.7,3,0.95)",
     )
     .option(
       "--morph-smoothing <classes:lambda:k[:keepAbove]>",
@@ -286,18 +286,28 @@ export function register(program: Command): void {
     );
 }
 
-/** --rhythm-guard S,0.13,0.5[,0.7] -> the guard, checked against the scheme's classes. */
+/** --rhythm-guard S,0.13,0.5[,atrialBelow[,atrialLags[,qrsBelow]]] -> the guard, checked against the scheme's classes. */
 function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
-  const [suppress, threshold, logOffset, atrialBelow, ...rest] = text.split(",").map((v) => v.trim());
+  const [suppress, threshold, logOffset, atrialBelow, atrialLags, qrsBelow, ...rest] = text
+    .split(",")
+    .map((v) => v.trim());
+  const optional = (v: string | undefined) => (v === undefined || v === "-" ? undefined : Number(v));
+  const extra = {
+    atrialBelow: optional(atrialBelow),
+    atrialLags: optional(atrialLags),
+    qrsBelow: optional(qrsBelow),
+  };
   const g = {
     suppress,
     threshold: Number(threshold),
     logOffset: Number(logOffset),
-    ...(atrialBelow === undefined ? {} : { atrialBelow: Number(atrialBelow) }),
+    ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
   };
   const why =
-    rest.length > 0 || logOffset === undefined || threshold === "" || logOffset === "" || atrialBelow === ""
-      ? "wants class,threshold,logOffset[,atrialBelow]"
+    rest.length > 0 ||
+    logOffset === undefined ||
+    [threshold, logOffset, atrialBelow, atrialLags, qrsBelow].includes("")
+      ? "wants class,threshold,logOffset[,atrialBelow[,atrialLags[,qrsBelow]]] (- for none)"
       : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
   if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
   return g;

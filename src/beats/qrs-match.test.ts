@@ -1,0 +1,70 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { CausalQrsMatch, qrsMatch, qrsRegion } from "./qrs-match.js";
+import { mulberry32 } from "./rng.js";
+
+const LEN = 256;
+const BEFORE = 90;
+
+/** A window: a narrow QRS (normal) or a wide, inverted one (ventricular), plus a little noise. */
+function beat(x: Float32Array, at: number, wide: boolean, rand: () => number): void {
+  for (let j = 0; j < LEN; j++) {
+    const t = j - BEFORE;
+    const q = wide
+      ? -2 * Math.exp(-((t / 14) ** 2)) + Math.exp(-(((t - 30) / 10) ** 2))
+      : 3 * Math.exp(-((t / 4) ** 2));
+    x[at * LEN + j] = q + 0.05 * (rand() - 0.5);
+  }
+}
+
+function record(kinds: boolean[], seed: number): Float32Array {
+  const rand = mulberry32(seed);
+  const x = new Float32Array(kinds.length * LEN);
+  kinds.forEach((wide, i) => beat(x, i, wide, rand));
+  return x;
+}
+
+test("the QRS region is R-100 ms .. R+144 ms of the window, clipped to it", () => {
+  assert.deepEqual(qrsRegion(256, 90, 360), { from: 54, to: 142 });
+  assert.deepEqual(qrsRegion(100, 20, 360), { from: 0, to: 72 });
+  assert.deepEqual(qrsRegion(256, 90, 180), { from: 72, to: 116 });
+});
+
+test("a beat shaped like its record's usual beat matches it, a ventricular one does not; records apart", () => {
+  // record a: mostly normal with every 5th beat ventricular; record b: mostly ventricular (its usual beat)
+  const a = Array.from({ length: 40 }, (_, i) => i % 5 === 4);
+  const b = Array.from({ length: 20 }, (_, i) => i % 5 !== 4);
+  const x = new Float32Array(60 * LEN);
+  x.set(record(a, 1));
+  x.set(record(b, 2), 40 * LEN);
+  const rec = [...Array<string>(40).fill("a"), ...Array<string>(20).fill("b")];
+  const m = qrsMatch(x, LEN, BEFORE, 360, rec);
+  a.forEach((wide, i) => assert.ok(wide ? m[i] < 0.5 : m[i] > 0.95, `a ${i}: ${m[i]}`));
+  b.forEach((wide, i) => assert.ok(wide ? m[40 + i] > 0.95 : m[40 + i] < 0.5, `b ${i}: ${m[40 + i]}`));
+});
+
+test("causal: each beat against the median of the latest beats up to it, in any chunking", () => {
+  const kinds = Array.from({ length: 90 }, (_, i) => (i < 30 ? i % 3 === 0 : i % 7 === 0));
+  const x = record(kinds, 3);
+  const history = 20;
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 6 }), (cuts) => {
+      const stream = new CausalQrsMatch(LEN, BEFORE, 360, history);
+      const out: number[] = [];
+      let at = 0;
+      for (const c of [...cuts, 90]) {
+        const to = Math.min(90, at + c);
+        out.push(...stream.next(x.subarray(at * LEN, to * LEN)));
+        at = to;
+        if (at === 90) break;
+      }
+      for (const i of [0, 1, 2, 19, 20, 21, 50, 89]) {
+        const from = Math.max(0, i + 1 - history);
+        const want = qrsMatch(x.subarray(from * LEN, (i + 1) * LEN), LEN, BEFORE, 360)[i - from];
+        assert.ok(Math.abs(out[i] - want) < 1e-6, `beat ${i}: ${out[i]} vs ${want}`);
+      }
+    }),
+    { numRuns: 15 },
+  );
+});
