@@ -1,7 +1,7 @@
 // How well the rhythm guard's flag (analyze's "irregularRhythm": the beats on which the model's guard rules S out,
-// rhythmIrregularity >= its threshold and, with atrialBelow, atrialConsistency below that) marks atrial fibrillation
-// and flutter: per beat, against the reference rhythm annotations of mitdb (`+` annotations "(AFIB" / "(AFL" in
-// <record>.atr), on the reference beat positions, with the windows classify cuts (the MLII lead). Prints, for DS1
+// rhythmIrregularity >= its threshold and, with atrialBelow / qrsBelow, atrialConsistency or qrsMatch below those)
+// marks atrial fibrillation and flutter: per beat, against the reference rhythm annotations of mitdb (`+`
+// annotations "(AFIB" / "(AFL" in <record>.atr), on the reference beat positions, with the windows classify cuts (the MLII lead). Prints, for DS1
 // (where the guard was chosen), DS2 and all 48 records: AF/AFL beats flagged (Se), flagged beats in AF/AFL (+P), and
 // the other beats flagged per rhythm (which rhythms the flag also catches). Runs no net.
 // Usage (after npm run build): node scripts/rhythm-flag.mjs [--model models/v1-aami-inter] [DATA_DIR]
@@ -80,9 +80,15 @@ function report(name, list) {
     .map(([r, b]) => `${r} ${b.filter((x) => isAF(x.rhythm)).length}/${b.filter((x) => x.flag).length}`);
   console.log(`  records (AF beats / flagged beats): ${recs.join(", ")}`);
 }
-const atrial = guard.atrialBelow === undefined ? "" : ` and atrialConsistency < ${guard.atrialBelow}`;
+const parts = [
+  guard.atrialBelow === undefined
+    ? ""
+    : `atrialConsistency (lags 1-${guard.atrialLags ?? 1}) < ${guard.atrialBelow}`,
+  guard.qrsBelow === undefined ? "" : `qrsMatch < ${guard.qrsBelow}`,
+].filter(Boolean);
+const more = parts.length ? ` and (${parts.join(" or ")})` : "";
 console.log(
-  `flag: rhythmIrregularity >= ${guard.threshold}${atrial} (${modelDir}), reference beats of ${dataDir}`,
+  `flag: rhythmIrregularity >= ${guard.threshold}${more} (${modelDir}), reference beats of ${dataDir}`,
 );
 report("DS1", DS1);
 report("DS2", DS2);
