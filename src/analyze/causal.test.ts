@@ -21,6 +21,7 @@ import {
   templateBeats,
   toClassifiedBeats,
   toModelRate,
+  vetoProbs,
   type ClassifiedBeat,
   type Classifier,
 } from "../model/index.js";
@@ -90,7 +91,12 @@ async function causalReference(
     return qrsMatch(windows.subarray(from * len, (i + 1) * len), len, before, meta.fs)[i - from];
   });
   const net = await c.predict(x, selectExtra(rr, meta));
-  const probs = guardProbs(net, meta.classes, rr, g, { atrial, qrs });
+  const probs = vetoProbs(
+    guardProbs(net, meta.classes, rr, g, { atrial, qrs }),
+    meta.classes,
+    qrs,
+    meta.qrsVeto,
+  );
   return toClassifiedBeats(samples, probs, meta.classes, edge);
 }
 

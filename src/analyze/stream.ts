@@ -12,8 +12,8 @@
 // window and the 5 beats after it are known, with the running recordRR and template of CausalInputs (and
 // a rhythm guard's rhythmIrregularity over the beats known then: i-32 .. i+5, its atrialConsistency over beats
 // i-32 .. i and its qrsMatch against the beats up to it; morph smoothing's neighbours among the beats before it:
-// CausalSmoother). A model whose rhythm guard reads the windows (atrialBelow, qrsBelow) is held until end() when
-// not causal.
+// CausalSmoother; the QRS veto's qrsMatch likewise). A model whose rhythm guard or QRS veto reads the windows
+// (atrialBelow, qrsBelow, qrsVeto) is held until end() when not causal.
 import { RHYTHM_HALF_WINDOW, RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
 import {
   CausalGuardInputs,
@@ -28,7 +28,7 @@ import {
   paddedWindows,
   recordMorph,
   selectExtra,
-  guardReadsWindows,
+  decisionReadsWindows,
   templateBeats,
   toClassifiedBeats,
   usesTemplate,
@@ -105,18 +105,18 @@ export class AnalyzerStream {
     if (opts.causal) {
       this.causal = new CausalInputs(meta, fs, opts.causal === true ? {} : opts.causal);
       if (meta.morphSmoothing) this.smoother = new CausalSmoother(meta.classes, meta.morphSmoothing);
-      if (meta.rhythmGuard && guardReadsWindows(meta.rhythmGuard))
-        this.guardInputs = new CausalGuardInputs(meta.rhythmGuard, {
-          len: windowLength(meta.window),
-          before: meta.window.before,
-          fs: meta.fs,
-        });
+      if (decisionReadsWindows(meta))
+        this.guardInputs = new CausalGuardInputs(
+          meta.rhythmGuard,
+          { len: windowLength(meta.window), before: meta.window.before, fs: meta.fs },
+          meta.qrsVeto !== undefined,
+        );
     }
     this.holdToEnd =
       !this.causal &&
       (this.residual ||
         meta.morphSmoothing !== undefined ||
-        guardReadsWindows(meta.rhythmGuard) ||
+        decisionReadsWindows(meta) ||
         (!opts.samples && meta.extraFeatures.some((f) => RECORD_LEVEL.test(f))));
   }
 

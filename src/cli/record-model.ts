@@ -18,10 +18,17 @@ export const NO_MORPH_SMOOTHING = [
   "without the model's morph smoothing (model.json morphSmoothing: v2-aami-inter moves each beat's N/V/F split towards that of the record's beats most alike in QRS shape)",
 ] as const;
 
-/** What the two options above leave on. */
+/** The option that turns a model's QRS veto off (classify, analyze, evaluate). */
+export const NO_QRS_VETO = [
+  "--no-qrs-veto",
+  "without the model's QRS veto (model.json qrsVeto: the inter models rule V and F out on beats whose QRS matches the record's usual one)",
+] as const;
+
+/** What the three options above leave on. */
 export interface DecisionSwitches {
   rhythmGuard?: boolean;
   morphSmoothing?: boolean;
+  qrsVeto?: boolean;
 }
 
 export function parseBeatsFrom(v: string): BeatsFrom {
@@ -44,6 +51,7 @@ export async function withRecordModel<T>(
   const classifier = await openClassifier(opts.model ?? defaultModelDir(), {
     rhythmGuard: opts.rhythmGuard,
     morphSmoothing: opts.morphSmoothing,
+    qrsVeto: opts.qrsVeto,
   });
   try {
     const lead = await resolveLead(path, classifier.meta.lead);

@@ -20,6 +20,7 @@ import {
 import type { MorphInput, WindowSpec } from "../beats/index.js";
 import type { LeadSpec } from "../wfdb/index.js";
 import { rhythmGuardError, type RhythmGuard } from "./rhythm-guard.js";
+import { qrsVetoError, type QrsVeto } from "./qrs-veto.js";
 import { morphSmoothingError, type MorphSmoothing } from "./morph-smoothing.js";
 import { shiftsError } from "./shifts.js";
 
@@ -100,6 +101,11 @@ export interface ModelMeta {
    * classes pulled towards that of the k beats of its record most alike in QRS shape (absent: none).
    */
   morphSmoothing?: MorphSmoothing;
+  /**
+   * After the rhythm guard (src/model/qrs-veto.ts): these classes ruled out on beats whose QRS matches the
+   * record's usual one (absent: none).
+   */
+  qrsVeto?: QrsVeto;
   /** Trainable parameters (buffers such as BN running statistics not counted). */
   params: number;
   /** params x 4 bytes / 1024 (float32). */
@@ -350,6 +356,10 @@ export function checkMeta(m: unknown, where: string): asserts m is ModelMeta {
   if (m.morphSmoothing !== undefined) {
     const why = morphSmoothingError(m.morphSmoothing, m.classes, m.window as WindowSpec);
     if (why) throw bad("morphSmoothing", why);
+  }
+  if (m.qrsVeto !== undefined) {
+    const why = qrsVetoError(m.qrsVeto, m.classes);
+    if (why) throw bad("qrsVeto", why);
   }
   if (!isNat(m.params) || m.params === 0) throw bad("params", "must be a positive count");
   if (typeof m.footprintKB !== "number" || Math.abs(m.footprintKB - footprintKB(m.params)) > 1e-9)

@@ -16,6 +16,8 @@ export interface ClassifierOptions {
   rhythmGuard?: boolean;
   /** false: without model.json's morphSmoothing (default true). */
   morphSmoothing?: boolean;
+  /** false: without model.json's qrsVeto (default true). */
+  qrsVeto?: boolean;
 }
 
 export interface Classifier {
@@ -46,11 +48,12 @@ export async function openClassifier(
   opts: ClassifierOptions = {},
 ): Promise<Classifier> {
   const bundle = typeof model === "string" ? await loadBundle(model, { weights: false }) : model;
-  const { rhythmGuard, morphSmoothing, ...plainMeta } = bundle.meta;
+  const { rhythmGuard, morphSmoothing, qrsVeto, ...plainMeta } = bundle.meta;
   const meta: ModelMeta = {
     ...plainMeta,
     ...(opts.rhythmGuard !== false && rhythmGuard && { rhythmGuard }),
     ...(opts.morphSmoothing !== false && morphSmoothing && { morphSmoothing }),
+    ...(opts.qrsVeto !== false && qrsVeto && { qrsVeto }),
   };
   let session: InferenceSession;
   try {

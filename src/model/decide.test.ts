@@ -49,3 +49,27 @@ test("a guard with atrialBelow reads the atrialConsistency of the beats' windows
   assert.deepEqual([...(given.ruledOut ?? [])], [0, 0, 0, 0, 0, 0]);
   assert.throws(() => decideProbs(spec, net, { rr }), /needs the beats' windows/);
 });
+
+test("a QRS veto acts after the guard, on the qrsMatch of the beats' windows against their record's median beat", () => {
+  const spec = {
+    classes: ["N", "S", "V"],
+    window: { before: 90, after: 166 },
+    qrsVeto: { classes: ["V"], above: 0.95 },
+  };
+  // four beats alike (a narrow QRS) and a fifth unlike them (inverted): only the fifth may stay V
+  const len = 256;
+  const windows = Float32Array.from({ length: 5 * len }, (_, j) => {
+    const [i, t] = [Math.floor(j / len), (j % len) - 90];
+    return (i === 4 ? -1 : 1) * Math.exp(-((t / (i === 4 ? 12 : 4)) ** 2)) + 0.01 * Math.sin(j);
+  });
+  const net = Float32Array.from({ length: 15 }, (_, j) => [0.3, 0.1, 0.6][j % 3]);
+  const d = decideProbs(spec, net, { rr: new Float32Array(5 * RR_DIM), windows });
+  assert.deepEqual(
+    Array.from({ length: 5 }, (_, i) => (d.probs[i * 3 + 2] > 0.5 ? "V" : "N")),
+    ["N", "N", "N", "N", "V"],
+  );
+  assert.throws(
+    () => decideProbs(spec, net, { rr: new Float32Array(5 * RR_DIM) }),
+    /needs the beats' windows/,
+  );
+});

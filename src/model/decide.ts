@@ -1,5 +1,5 @@
 // What a model decides from its net's probabilities: model.json's morph smoothing (morph-smoothing.ts), then
-// its rhythm guard (rhythm-guard.ts); each only when the model has it.
+// its rhythm guard (rhythm-guard.ts), then its QRS veto (qrs-veto.ts); each only when the model has it.
 import { windowLength, type WindowSpec } from "../beats/index.js";
 import { qrsShapes, smoothProbs, type MorphSmoothing } from "./morph-smoothing.js";
 import {
@@ -9,6 +9,7 @@ import {
   type GuardInputs,
   type RhythmGuard,
 } from "./rhythm-guard.js";
+import { vetoProbs, type QrsVeto } from "./qrs-veto.js";
 import { argmaxRows } from "./batches.js";
 
 /** What of model.json the decision depends on. */
@@ -19,6 +20,7 @@ export interface DecisionSpec {
   fs?: number;
   morphSmoothing?: MorphSmoothing;
   rhythmGuard?: RhythmGuard;
+  qrsVeto?: QrsVeto;
 }
 
 /** The beats the net saw: their RR feature rows (n x RR_DIM), z-normalised windows (n x len), records. */
@@ -46,20 +48,29 @@ export interface Decision {
 export function decideProbs(spec: DecisionSpec, net: Float32Array, beats: DecisionInputs): Decision {
   const s = spec.morphSmoothing;
   const g = guardInputsOf(spec, beats);
-  if (!s) return applyGuard(net, spec.classes, beats.rr, spec.rhythmGuard, g);
+  if (!s) return vetoed(spec, applyGuard(net, spec.classes, beats.rr, spec.rhythmGuard, g), g);
   if (!beats.windows) throw new Error("internal: morph smoothing needs the beats' windows");
   const shapes = qrsShapes(beats.windows, windowLength(spec.window), spec.window.before);
   const smoothed = smoothProbs(net, spec.classes, shapes, s, beats.record);
   return guardSmoothed(spec, net, smoothed, beats.rr, g);
 }
 
-/** The inputs the model's rhythm guard reads beside the RR features (given, or from the beats' windows). */
+/** A decision after the model's QRS veto (if any). */
+function vetoed<D extends { probs: Float32Array }>(spec: DecisionSpec, d: D, g: GuardInputs): D {
+  return spec.qrsVeto ? { ...d, probs: vetoProbs(d.probs, spec.classes, g.qrs, spec.qrsVeto) } : d;
+}
+
+/** Whether the model's decision reads the beats' windows beyond the net (guard inputs, QRS veto). */
+export const decisionReadsWindows = (spec: DecisionSpec): boolean =>
+  guardReadsWindows(spec.rhythmGuard) || spec.qrsVeto !== undefined;
+
+/** What the model's rhythm guard and QRS veto read beside the RR features (given, or from the beats' windows). */
 export function guardInputsOf(spec: DecisionSpec, beats: DecisionInputs): GuardInputs {
-  if (!guardReadsWindows(spec.rhythmGuard)) return {};
+  if (!decisionReadsWindows(spec)) return {};
   if (beats.guard) return beats.guard;
-  if (!beats.windows) throw new Error("internal: the rhythm guard needs the beats' windows");
+  if (!beats.windows) throw new Error("internal: the rhythm guard or QRS veto needs the beats' windows");
   const layout = { len: windowLength(spec.window), before: spec.window.before, fs: spec.fs ?? 360 };
-  return guardInputs(spec.rhythmGuard, beats.windows, layout, beats.record);
+  return guardInputs(spec.rhythmGuard, beats.windows, layout, beats.record, spec.qrsVeto !== undefined);
 }
 
 /** The guard on smoothed probabilities, with the beats whose class differs from the guarded net's (`net`). */
@@ -71,8 +82,12 @@ export function guardSmoothed(
   guard?: GuardInputs,
 ): Decision {
   const k = spec.classes.length;
-  const decided = applyGuard(smoothed, spec.classes, rr, spec.rhythmGuard, guard);
-  const without = argmaxRows(applyGuard(net, spec.classes, rr, spec.rhythmGuard, guard).probs, k);
+  const g = guard ?? {};
+  const decided = vetoed(spec, applyGuard(smoothed, spec.classes, rr, spec.rhythmGuard, g), g);
+  const without = argmaxRows(
+    vetoed(spec, applyGuard(net, spec.classes, rr, spec.rhythmGuard, g), g).probs,
+    k,
+  );
   const after = argmaxRows(decided.probs, k);
   return { ...decided, smoothedFrom: without.map((c, i) => (c === after[i] ? -1 : c)) };
 }

@@ -54,6 +54,7 @@ export async function writeModelDir(
       ...(state.config.testTimeShifts ? { testTimeShifts: state.config.testTimeShifts } : {}),
       ...(state.config.rhythmGuard ? { rhythmGuard: state.config.rhythmGuard } : {}),
       ...(state.config.morphSmoothing ? { morphSmoothing: state.config.morphSmoothing } : {}),
+      ...(state.config.qrsVeto ? { qrsVeto: state.config.qrsVeto } : {}),
       params: trainer.paramCount,
       training: {
         command,

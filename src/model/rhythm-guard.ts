@@ -70,18 +70,22 @@ export function rhythmGuardError(g: unknown, classes: readonly string[]): string
   return undefined;
 }
 
-/** The guard's per-beat inputs from the beats' windows (each record's beats in time order). */
+/**
+ * The guard's per-beat inputs from the beats' windows (each record's beats in time order); `qrs` also computes
+ * qrsMatch for a guard without qrsBelow (the QRS veto's input).
+ */
 export function guardInputs(
   guard: RhythmGuard | undefined,
   windows: Float32Array,
   w: WindowLayout,
   record?: readonly string[],
+  qrs = false,
 ): GuardInputs {
   return {
     ...(guard?.atrialBelow !== undefined && {
       atrial: atrialConsistency(windows, w.len, w.before, w.fs, record, guard.atrialLags ?? 1),
     }),
-    ...(guard?.qrsBelow !== undefined && { qrs: qrsMatch(windows, w.len, w.before, w.fs, record) }),
+    ...((qrs || guard?.qrsBelow !== undefined) && { qrs: qrsMatch(windows, w.len, w.before, w.fs, record) }),
   };
 }
 
@@ -90,10 +94,10 @@ export class CausalGuardInputs {
   private readonly atrial?: CausalAtrialConsistency;
   private readonly qrs?: CausalQrsMatch;
 
-  constructor(guard: RhythmGuard, w: WindowLayout) {
-    if (guard.atrialBelow !== undefined)
+  constructor(guard: RhythmGuard | undefined, w: WindowLayout, qrs = false) {
+    if (guard?.atrialBelow !== undefined)
       this.atrial = new CausalAtrialConsistency(w.len, w.before, w.fs, guard.atrialLags ?? 1);
-    if (guard.qrsBelow !== undefined) this.qrs = new CausalQrsMatch(w.len, w.before, w.fs);
+    if (qrs || guard?.qrsBelow !== undefined) this.qrs = new CausalQrsMatch(w.len, w.before, w.fs);
   }
 
   next(windows: Float32Array): GuardInputs {

@@ -27,6 +27,7 @@ import { evaluatePredictions, type Metrics } from "./metrics.js";
 import { oneCycleLr } from "./schedule.js";
 import type { RhythmGuard } from "./rhythm-guard.js";
 import { decideProbs } from "./decide.js";
+import type { QrsVeto } from "./qrs-veto.js";
 import type { MorphSmoothing } from "./morph-smoothing.js";
 import { withShifts } from "./shifts.js";
 import { createTrainer, type Trainer } from "./trainer.js";
@@ -88,6 +89,8 @@ export interface TrainConfig {
   rhythmGuard?: RhythmGuard;
   /** The morph smoothing (src/model/morph-smoothing.ts) the model is scored and shipped with; absent: none. */
   morphSmoothing?: MorphSmoothing;
+  /** The QRS veto (src/model/qrs-veto.ts) the model is scored and shipped with; absent: none. */
+  qrsVeto?: QrsVeto;
   /** The beat window the dataset was cut with (absent: DEFAULT_WINDOW, 256 samples [R-90, R+166)). */
   window?: WindowSpec;
   /** Also keep every epoch's weights as epoch-<n>.ckpt in the run directory. */
@@ -386,7 +389,7 @@ export async function scorePart(
   p: "val" | "test",
   config: Pick<
     TrainConfig,
-    "rr" | "irregularity" | "morph" | "testTimeShifts" | "rhythmGuard" | "morphSmoothing"
+    "rr" | "irregularity" | "morph" | "testTimeShifts" | "rhythmGuard" | "morphSmoothing" | "qrsVeto"
   >,
 ): Promise<Metrics | null> {
   const part = data.parts[p];

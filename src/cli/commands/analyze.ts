@@ -8,7 +8,7 @@ import {
 } from "../../analyze/index.js";
 import { addCausalSettings, parseCausal, type CausalCliOptions } from "../causal-options.js";
 import { UserError } from "../errors.js";
-import { NO_MORPH_SMOOTHING, NO_RHYTHM_GUARD, withRecordModel } from "../record-model.js";
+import { NO_MORPH_SMOOTHING, NO_QRS_VETO, NO_RHYTHM_GUARD, withRecordModel } from "../record-model.js";
 import { action, printJson } from "../run.js";
 
 interface AnalyzeCliOptions extends CausalCliOptions {
@@ -18,6 +18,7 @@ interface AnalyzeCliOptions extends CausalCliOptions {
   json?: boolean;
   rhythmGuard: boolean;
   morphSmoothing: boolean;
+  qrsVeto: boolean;
 }
 
 export function register(program: Command): void {
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option("--model <dir>", "model directory (default: models/v1-aami-inter, the inter-patient AAMI model)")
     .option(...NO_RHYTHM_GUARD)
     .option(...NO_MORPH_SMOOTHING)
+    .option(...NO_QRS_VETO)
     .option("--beats <from>", "beat positions: detect (default), atr or qrs", "detect")
     .option(
       "--stream",

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { analyzeRecord } from "../../analyze/index.js";
 import { UserError } from "../errors.js";
-import { NO_MORPH_SMOOTHING, NO_RHYTHM_GUARD, withRecordModel } from "../record-model.js";
+import { NO_MORPH_SMOOTHING, NO_QRS_VETO, NO_RHYTHM_GUARD, withRecordModel } from "../record-model.js";
 import { action, printJson } from "../run.js";
 
 interface ClassifyCliOptions {
@@ -10,6 +10,7 @@ interface ClassifyCliOptions {
   json?: boolean;
   rhythmGuard: boolean;
   morphSmoothing: boolean;
+  qrsVeto: boolean;
 }
 
 export function register(program: Command): void {
@@ -22,6 +23,7 @@ export function register(program: Command): void {
     .option("--model <dir>", "model directory (default: models/v1-aami-inter, the inter-patient AAMI model)")
     .option(...NO_RHYTHM_GUARD)
     .option(...NO_MORPH_SMOOTHING)
+    .option(...NO_QRS_VETO)
     .option(
       "--beats <from>",
       "beat positions: atr (beat annotations of <record>.atr), qrs (<record>.qrs) or detect (our QRS detector)",

@@ -164,6 +164,8 @@ export interface RunDetectOptions {
   rhythmGuard?: boolean;
   /** false: without the model's morph smoothing. */
   morphSmoothing?: boolean;
+  /** false: without the model's QRS veto. */
+  qrsVeto?: boolean;
 }
 
 /** `evaluate --beats detect`: checks the options, runs, prints. */
@@ -179,6 +181,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     threads: 2,
     rhythmGuard: o.rhythmGuard,
     morphSmoothing: o.morphSmoothing,
+    qrsVeto: o.qrsVeto,
   });
   let e: DetectEvaluation;
   try {
@@ -201,6 +204,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     part,
     rhythmGuard: c.meta.rhythmGuard ?? null,
     morphSmoothing: c.meta.morphSmoothing ?? null,
+    qrsVeto: c.meta.qrsVeto ?? null,
   };
   if (o.json)
     return printJson({

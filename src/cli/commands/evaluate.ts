@@ -12,7 +12,7 @@ import { addCausalSettings, parseCausal, type CausalCliOptions } from "../causal
 import { UserError } from "../errors.js";
 import { classTableLines } from "../report-lines.js";
 import { action, printJson } from "../run.js";
-import { NO_MORPH_SMOOTHING, NO_RHYTHM_GUARD } from "../record-model.js";
+import { NO_MORPH_SMOOTHING, NO_QRS_VETO, NO_RHYTHM_GUARD } from "../record-model.js";
 import { datasetFromCli } from "./dataset.js";
 import { runEvaluateDetect } from "./evaluate-detect.js";
 
@@ -30,6 +30,7 @@ interface EvaluateCliOptions extends CausalCliOptions {
   records?: string;
   rhythmGuard: boolean;
   morphSmoothing: boolean;
+  qrsVeto: boolean;
 }
 
 const THREADS = 2;
@@ -73,6 +74,7 @@ export function register(program: Command): void {
     )
     .option(...NO_RHYTHM_GUARD)
     .option(...NO_MORPH_SMOOTHING)
+    .option(...NO_QRS_VETO)
     .option("--json", "print one JSON object on stdout");
   addCausalSettings(cmd).action(
     action(async (opts: EvaluateCliOptions) => {
@@ -103,6 +105,7 @@ export function register(program: Command): void {
           records: opts.records?.split(",").map((r) => r.trim()),
           rhythmGuard: opts.rhythmGuard,
           morphSmoothing: opts.morphSmoothing,
+          qrsVeto: opts.qrsVeto,
         });
       const { dataset } = await datasetFromCli(
         { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir, lead: meta.lead, window: meta.window },
@@ -118,6 +121,7 @@ export function register(program: Command): void {
         threads: THREADS,
         rhythmGuard: opts.rhythmGuard,
         morphSmoothing: opts.morphSmoothing,
+        qrsVeto: opts.qrsVeto,
       });
       try {
         const { templates } = dataset;
@@ -127,8 +131,10 @@ export function register(program: Command): void {
         if (opts.chart) {
           const unguarded = meta.rhythmGuard && !c.meta.rhythmGuard ? "-no-rhythm-guard" : "";
           const unsmoothed = meta.morphSmoothing && !c.meta.morphSmoothing ? "-no-morph-smoothing" : "";
+          const unvetoed = meta.qrsVeto && !c.meta.qrsVeto ? "-no-qrs-veto" : "";
           const base =
-            opts.chartOut ?? resolve(bundle.dir, `confusion-${scheme}-${split}${unguarded}${unsmoothed}`);
+            opts.chartOut ??
+            resolve(bundle.dir, `confusion-${scheme}-${split}${unguarded}${unsmoothed}${unvetoed}`);
           chart = await writeConfusionChart(base, report.confusion, report.classes, {
             title: `${meta.name}: ${scheme} / ${split} test (${report.beats} beats)`,
           });
@@ -142,6 +148,7 @@ export function register(program: Command): void {
           lead: meta.lead,
           rhythmGuard: c.meta.rhythmGuard ?? null,
           morphSmoothing: c.meta.morphSmoothing ?? null,
+          qrsVeto: c.meta.qrsVeto ?? null,
           leadFallbacks: dataset.leadFallbacks.map((f) => ({
             record: f.record,
             index: f.index,

@@ -184,9 +184,11 @@ async function decidedProbs(
   threads: number,
 ): Promise<number[]> {
   const { meta } = bundle;
-  // smoothing and a guard that reads windows read the record's other beats; the guard alone only this one's RR
-  const { guardProbs, guardReadsWindows } = await import("../../model/rhythm-guard.js");
-  if (!meta.morphSmoothing && !guardReadsWindows(meta.rhythmGuard)) {
+  // smoothing, a guard that reads windows and the QRS veto read the record's other beats; the guard alone only
+  // this one's RR
+  const { guardProbs } = await import("../../model/rhythm-guard.js");
+  const { decisionReadsWindows } = await import("../../model/decide.js");
+  if (!meta.morphSmoothing && !decisionReadsWindows(meta)) {
     const guard = meta.rhythmGuard;
     return Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net);
   }

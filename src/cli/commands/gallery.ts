@@ -56,8 +56,8 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
           sample: test.sample,
           templateOf: test.templateOf,
         },
-        // classify's classes: after the model's morph smoothing and rhythm guard, if it has them
-        ...((meta.rhythmGuard || meta.morphSmoothing) && {
+        // classify's classes: after the model's morph smoothing, rhythm guard and QRS veto, if it has them
+        ...((meta.rhythmGuard || meta.morphSmoothing || meta.qrsVeto) && {
           decide: (p: Float64Array) => {
             const beats = { rr: test.rr, windows: test.window, record: test.record };
             return Float64Array.from(decideProbs(meta, Float32Array.from(p), beats).probs);

@@ -69,6 +69,18 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       /--rhythm-guard S,0.13,: wants class,threshold,logOffset/,
     ],
     [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13,0.5,0.7,0,0.95"],
+      /--rhythm-guard S,0.13,0.5,0.7,0,0.95: atrialLags must be an integer 1..8/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,X:0.95"],
+      /--qrs-veto V,X:0.95: classes must be a non-empty list of the model's classes N, S, V, F, Q/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,F"],
+      /--qrs-veto V,F: wants classes:above/,
+    ],
+    [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,x,0"],
       /threshold must be a number >= 0/,
     ],

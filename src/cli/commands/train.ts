@@ -10,6 +10,7 @@ import { inputColumns } from "../../model/batches.js";
 import { ARCHS, isArch } from "../../model/arrhythminet.js";
 import { rhythmGuardError, type RhythmGuard } from "../../model/rhythm-guard.js";
 import { morphSmoothingError, type MorphSmoothing } from "../../model/morph-smoothing.js";
+import { qrsVetoError, type QrsVeto } from "../../model/qrs-veto.js";
 import {
   DEFAULT_WINDOW,
   SCHEMES,
@@ -58,6 +59,7 @@ interface TrainCli {
   shiftAverage?: string;
   rhythmGuard?: string;
   morphSmoothing?: string;
+  qrsVeto?: string;
   teachers?: string;
   distill: string;
   window?: string;
@@ -151,6 +153,10 @@ export function register(program: Command): void {
       "score and ship the model with morph smoothing (before the rhythm guard): each beat's split among these classes pulled by lambda towards the mean split of the k beats of its record most alike in QRS shape; a beat whose own split gives its top class >= keepAbove is left as it is (e.g. N,V,F:0.75:20:0.999)",
     )
     .option(
+      "--qrs-veto <classes:above>",
+      "score and ship the model with a QRS veto (after the rhythm guard): these classes ruled out on beats whose QRS correlates >= above with the record's median beat's (e.g. V,F:0.95)",
+    )
+    .option(
       "--teachers <dirs>",
       "knowledge distillation: comma-separated model directories (same --rr/--morph inputs) whose mean probabilities on each training batch join the labels",
     )
@@ -231,6 +237,7 @@ export function register(program: Command): void {
                   o.window === undefined ? DEFAULT_WINDOW : windowOption(o.window),
                 ),
               }),
+          ...(o.qrsVeto === undefined ? {} : { qrsVeto: qrsVetoOption(o.qrsVeto, o.scheme) }),
           ...(o.averageFrom === undefined ? {} : { averageFrom: int("--average-from", o.averageFrom, 1) }),
           ...(o.chooseMinSupport === undefined
             ? {}
@@ -328,6 +335,18 @@ function morphSmoothingOption(text: string, scheme: string, window: WindowSpec):
       : morphSmoothingError(s, isSchemeName(scheme) ? SCHEMES[scheme].classes : s.classes, window);
   if (why) throw new UserError(`--morph-smoothing ${text}: ${why}`);
   return s;
+}
+
+/** --qrs-veto V,F:0.95 -> the veto, checked against the scheme's classes. */
+function qrsVetoOption(text: string, scheme: string): QrsVeto {
+  const [classes, above, ...rest] = text.split(":").map((v) => v.trim());
+  const v = { classes: (classes ?? "").split(",").map((c) => c.trim()), above: Number(above) };
+  const why =
+    rest.length > 0 || above === undefined || above === ""
+      ? "wants classes:above"
+      : qrsVetoError(v, isSchemeName(scheme) ? SCHEMES[scheme].classes : v.classes);
+  if (why) throw new UserError(`--qrs-veto ${text}: ${why}`);
+  return v;
 }
 
 /** --augment [scale]: AUGMENT_ON's strengths x scale (absent: none; no value: 1). */

@@ -1,0 +1,30 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { qrsVetoError, vetoProbs } from "./qrs-veto.js";
+
+const classes = ["N", "S", "V", "F", "Q"];
+const close = (a: ArrayLike<number>, b: number[]) =>
+  assert.ok(
+    Array.from(a).every((v, i) => Math.abs(v - b[i]) < 1e-6),
+    `${Array.from(a)} vs ${b}`,
+  );
+
+test("V and F are ruled out where the QRS matches the record's usual one; rows stay distributions", () => {
+  const p = Float32Array.of(0.3, 0.1, 0.5, 0.1, 0, 0.3, 0.1, 0.5, 0.1, 0, 0, 0, 0.6, 0.4, 0);
+  const veto = { classes: ["V", "F"], above: 0.95 };
+  const out = vetoProbs(p, classes, Float32Array.of(0.97, 0.5, 0.99), veto);
+  close(out.subarray(0, 5), [0.75, 0.25, 0, 0, 0]); // matching QRS: V out, N now the argmax
+  close(out.subarray(5, 10), [0.3, 0.1, 0.5, 0.1, 0]); // unusual QRS: untouched
+  close(out.subarray(10), [0, 0, 0.6, 0.4, 0]); // the net gives V and F alone: left as it is
+  assert.equal(vetoProbs(p, classes, undefined, undefined), p);
+  assert.throws(() => vetoProbs(p, classes, Float32Array.of(1), veto), /qrsMatch of the 3 beats/);
+});
+
+test("model.json's qrsVeto is checked against the classes", () => {
+  assert.equal(qrsVetoError({ classes: ["V", "F"], above: 0.95 }, classes), undefined);
+  assert.match(qrsVetoError({ classes: ["X"], above: 0.95 }, classes)!, /classes/);
+  assert.match(qrsVetoError({ classes: [], above: 0.95 }, classes)!, /classes/);
+  assert.match(qrsVetoError({ classes, above: 0.95 }, classes)!, /at least one/);
+  assert.match(qrsVetoError({ classes: ["V"], above: 1.5 }, classes)!, /above/);
+  assert.match(qrsVetoError(null, classes)!, /must be/);
+});
