@@ -32,23 +32,23 @@ const FLOORS: Floor[] = [
   // issue 4 section 5 targets, met
   { model: "v1-paper-intra", scheme: "paper", split: "intra", maxKB: 302.18, accuracy: 0.995, macroF1: 0.98 },
   { model: "v2-paper-intra", scheme: "paper", split: "intra", maxKB: 157.76, accuracy: 0.99, macroF1: 0.97 },
-  // DS2, targets accuracy >= 0.964, V Se >= 0.96, S Se >= 0.85. With the rhythm guard (model.json, since
-  // 2026-12-05) V Se is met (its floor is the target); accuracy and S Se are BELOW TARGET:
-  // their floors are the levels measured on 2026-12-05 10:53 UTC (docs/RESULTS.md; test-time shifts and rhythm
-  // guard as shipped) minus ~1.5 points, a regression guard, not the goal.
-  // v1 (V1M since 2026-12-05 15:25 UTC, search 9) measured: accuracy 0.9478, S Se 0.7338, V Se 0.9627
+  // DS2, targets accuracy >= 0.964, V Se >= 0.96, S Se >= 0.85: all BELOW TARGET. Floors: the levels measured
+  // (docs/RESULTS.md; test-time shifts, rhythm guard, QRS veto as shipped) minus ~1.5 points of accuracy and S Se,
+  // ~0.6 of V Se: a regression guard, not the goal.
+  // v1 (V1M since 2026-12-05 15:25 UTC, search 9; guard of search 27 and QRS veto of search 28 since 2026-12-06
+  // 01:15 UTC) measured: accuracy 0.9478, S Se 0.7550, V Se 0.9581 (V Se met, 0.9627, until the veto)
   // (the V1 before it: 0.9502, 0.7267, 0.9624)
   {
     ...{ model: "v1-aami-inter", scheme: "aami", split: "inter", maxKB: 302.18, accuracy: 0.935 },
-    sensitivity: { S: 0.71, V: 0.96 },
+    sensitivity: { S: 0.73, V: 0.952 },
   },
   // v2 (V2M trained without Q oversampling, with morph smoothing, since 2026-12-05 19:30 UTC, search 16; its
-  // keepAbove 0.999 since 20:32 UTC, search 21) measured: accuracy 0.9569, S Se 0.7349, V Se 0.9599: V Se is now
-  // BELOW TARGET too, by 0.01 point (floor 0.945; 0.9575 without keepAbove)
+  // keepAbove 0.999 since 20:32 UTC, search 21; guard of search 27 and QRS veto of search 28 since 2026-12-06
+  // 01:15 UTC) measured: accuracy 0.9555, S Se 0.7545, V Se 0.9571 (0.9599 before the two)
   // (the V2M before it: 0.9511, 0.7333, 0.9702; the V2 before that: 0.9446, 0.7224, 0.9388)
   {
     ...{ model: "v2-aami-inter", scheme: "aami", split: "inter", maxKB: 157.76, accuracy: 0.94 },
-    sensitivity: { S: 0.71, V: 0.945 },
+    sensitivity: { S: 0.73, V: 0.95 },
   },
 ];
 

@@ -59,7 +59,7 @@ function medianOf(c: ArrayLike<number>, lo: number, hi: number): number {
 }
 
 /** The beats of each record, in the given order (absent `record`: all one record). */
-function recordRuns(n: number, record?: readonly string[]): number[][] {
+export function recordRuns(n: number, record?: readonly string[]): number[][] {
   if (!record) return [Array.from({ length: n }, (_, i) => i)];
   const runs = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {

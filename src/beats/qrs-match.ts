@@ -7,7 +7,7 @@
  * it (RunningTemplate). The rhythm guard (src/model/rhythm-guard.ts, `qrsBelow`) reads it (docs/RESULTS.md,
  * inter-patient search 27).
  */
-import { correlation } from "./atrial.js";
+import { correlation, recordRuns } from "./atrial.js";
 import { RunningTemplate } from "./running-template.js";
 import { medianTemplate } from "./template.js";
 
@@ -58,14 +58,7 @@ export function qrsMatch(
   const rows = regions(windows, len, r);
   const n = windows.length / len;
   const out = new Float32Array(n);
-  const byRecord = new Map<string, number[]>();
-  for (let i = 0; i < n; i++) {
-    const key = record?.[i] ?? "";
-    const list = byRecord.get(key);
-    if (list) list.push(i);
-    else byRecord.set(key, [i]);
-  }
-  for (const idx of byRecord.values()) {
+  for (const idx of recordRuns(n, record)) {
     const mine = new Float32Array(idx.length * w);
     idx.forEach((i, j) => mine.set(rows.subarray(i * w, (i + 1) * w), j * w));
     const template = medianTemplate(mine, w);

@@ -251,8 +251,9 @@ test("shipped v1-aami-inter on samples/100: the explained class and probabilitie
     .filter((a) => isBeatCode(a.code))
     .map((a) => a.sample);
   const inputs = beatInputs(signal, fs, samples, meta);
-  // the net's probabilities (the rhythm guard, after them, is explain's and classify's alike: test/explain-shifts)
-  const classifier = await openClassifier(bundle, { threads: 1, rhythmGuard: false });
+  // the net's probabilities (the rhythm guard and QRS veto, after them, are explain's and classify's alike:
+  // test/explain-shifts)
+  const classifier = await openClassifier(bundle, { threads: 1, rhythmGuard: false, qrsVeto: false });
   const e = await bundleExplainer(bundle);
   const unshifted = await createExplainer({
     arch: meta.arch,
