@@ -243,7 +243,15 @@ export class AnalyzerStream {
         )
       : decideProbs(meta, net, { rr, windows, guard });
     const samples = this.known.slice(from, upto);
-    const beats = toClassifiedBeats(samples, g.probs, meta.classes, edge, g.ruledOut, g.smoothedFrom);
+    const beats = toClassifiedBeats(
+      samples,
+      g.probs,
+      meta.classes,
+      edge,
+      g.ruledOut,
+      g.smoothedFrom,
+      g.vetoedFrom,
+    );
     this.emitted = upto;
     for (const b of beats) this.out.push(b); // no spread: a held record can have >100k beats
     this.trim();

@@ -34,6 +34,11 @@ export interface RecordSummary {
    * share (%); null for a model without it.
    */
   morphSmoothed: { beats: number; percent: number } | null;
+  /**
+   * A model with a QRS veto: the beats whose class it changed (`vetoedFrom`), and their share (%); null for a
+   * model without one.
+   */
+  qrsVetoed: { beats: number; percent: number } | null;
 }
 
 const SVE = new Set(["A", "S"]);
@@ -69,7 +74,7 @@ export function summarize(
   classes: readonly string[],
   fs: number,
   lengthSamples: number,
-  model: Pick<ModelMeta, "rhythmGuard" | "morphSmoothing"> = {},
+  model: Pick<ModelMeta, "rhythmGuard" | "morphSmoothing" | "qrsVeto"> = {},
 ): RecordSummary {
   const counts = Object.fromEntries(classes.map((c) => [c, 0]));
   for (const b of beats) counts[b.label]++;
@@ -89,6 +94,7 @@ export function summarize(
     ectopicBurden: { supraventricular: round(sv), ventricular: round(v), total: round(sv + v) },
     irregularRhythm: model.rhythmGuard ? flagged(beats, (b) => b.irregularRhythm === true) : null,
     morphSmoothed: model.morphSmoothing ? flagged(beats, (b) => b.smoothedFrom !== undefined) : null,
+    qrsVetoed: model.qrsVeto ? flagged(beats, (b) => b.vetoedFrom !== undefined) : null,
   };
 }
 
@@ -126,6 +132,10 @@ export function formatSummary(record: string, model: string, s: RecordSummary): 
   if (s.morphSmoothed)
     lines.push(
       `  relabelled by the model's morph smoothing (look-alike beats of the record): ${s.morphSmoothed.beats} beats (${s.morphSmoothed.percent} %)`,
+    );
+  if (s.qrsVetoed)
+    lines.push(
+      `  relabelled by the model's QRS veto (a QRS like the record's usual beat is not V or F): ${s.qrsVetoed.beats} beats (${s.qrsVetoed.percent} %)`,
     );
   return lines.join("\n");
 }

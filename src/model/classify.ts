@@ -40,6 +40,8 @@ export interface ClassifiedBeat {
   /** The model's morph smoothing changed the beat's class from this one (the class without the smoothing): its
    * look-alike beats in the record are mostly of another class. */
   smoothedFrom?: string;
+  /** The model's QRS veto changed the beat's class from this one (e.g. V): its QRS matches the record's usual beat. */
+  vetoedFrom?: string;
 }
 
 /** Opens a model directory (or an already loaded bundle) for inference. */
@@ -138,6 +140,7 @@ export function toClassifiedBeats(
   edge?: Uint8Array,
   irregular?: Uint8Array,
   smoothedFrom?: Int32Array,
+  vetoedFrom?: Int32Array,
 ): ClassifiedBeat[] {
   const k = classes.length;
   const best = argmaxRows(probs, k);
@@ -150,6 +153,7 @@ export function toClassifiedBeats(
     if (edge?.[i]) beat.edge = true;
     if (irregular?.[i]) beat.irregularRhythm = true;
     if (smoothedFrom && smoothedFrom[i] >= 0) beat.smoothedFrom = classes[smoothedFrom[i]];
+    if (vetoedFrom && vetoedFrom[i] >= 0) beat.vetoedFrom = classes[vetoedFrom[i]];
     return beat;
   });
 }
@@ -161,7 +165,15 @@ export async function classifyInputs(
   inputs: BeatInputs,
 ): Promise<ClassifiedBeat[]> {
   const g = decideProbs(c.meta, await c.predict(inputs.x, inputs.extra), inputs);
-  return toClassifiedBeats(samples, g.probs, c.meta.classes, inputs.edge, g.ruledOut, g.smoothedFrom);
+  return toClassifiedBeats(
+    samples,
+    g.probs,
+    c.meta.classes,
+    inputs.edge,
+    g.ruledOut,
+    g.smoothedFrom,
+    g.vetoedFrom,
+  );
 }
 
 /**

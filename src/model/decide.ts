@@ -42,6 +42,8 @@ export interface Decision {
   /** With morph smoothing: for each beat whose class the smoothing changed, the class the model gives it
    * without the smoothing (the net's, after the guard), else -1. */
   smoothedFrom?: Int32Array;
+  /** With a QRS veto: for each beat whose class the veto changed, the class it had before, else -1. */
+  vetoedFrom?: Int32Array;
 }
 
 /** The model's probabilities (n x classes), the beats its guard ruled out and those its smoothing relabelled. */
@@ -55,9 +57,13 @@ export function decideProbs(spec: DecisionSpec, net: Float32Array, beats: Decisi
   return guardSmoothed(spec, net, smoothed, beats.rr, g);
 }
 
-/** A decision after the model's QRS veto (if any). */
-function vetoed<D extends { probs: Float32Array }>(spec: DecisionSpec, d: D, g: GuardInputs): D {
-  return spec.qrsVeto ? { ...d, probs: vetoProbs(d.probs, spec.classes, g.qrs, spec.qrsVeto) } : d;
+/** A decision after the model's QRS veto (if any), with the beats whose class it changed. */
+function vetoed<D extends Decision>(spec: DecisionSpec, d: D, g: GuardInputs): D {
+  if (!spec.qrsVeto) return d;
+  const k = spec.classes.length;
+  const probs = vetoProbs(d.probs, spec.classes, g.qrs, spec.qrsVeto);
+  const [before, after] = [argmaxRows(d.probs, k), argmaxRows(probs, k)];
+  return { ...d, probs, vetoedFrom: before.map((c, i) => (c === after[i] ? -1 : c)) };
 }
 
 /** Whether the model's decision reads the beats' windows beyond the net (guard inputs, QRS veto). */

@@ -56,7 +56,8 @@ export function register(program: Command): void {
             lines.push(
               [b.sample, b.label, ...classifier.meta.classes.map((c) => b.probs[c].toFixed(4))].join("\t") +
                 (b.edge ? "\tedge" : "") +
-                (b.smoothedFrom ? `\tsmoothed from ${b.smoothedFrom}` : ""),
+                (b.smoothedFrom ? `\tsmoothed from ${b.smoothedFrom}` : "") +
+                (b.vetoedFrom ? `\tQRS veto: not ${b.vetoedFrom}` : ""),
             );
           process.stdout.write(lines.join("\n") + "\n");
         });

@@ -1,0 +1,73 @@
+// A model.json with qrsVeto: classify / analyze (whole record and streamed, held to the end) rule the listed
+// classes out on beats whose QRS matches the record's median beat, flag the beats it relabelled (vetoedFrom) and
+// count them in the summary; openClassifier's qrsVeto: false (--no-qrs-veto) turns it off; a bad one is refused.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { qrsMatch } from "../src/beats/index.js";
+import { beatInputs, openClassifier, vetoProbs, type ClassifiedBeat } from "../src/model/index.js";
+import { analyzeSignal, recordInput, streamLead } from "../src/analyze/index.js";
+import { trainTinyModel } from "./tiny-model.js";
+import { runCli } from "./run-cli.js";
+
+const rows = (beats: ClassifiedBeat[], classes: string[]) =>
+  Float32Array.from(beats.flatMap((b) => classes.map((c) => b.probs[c])));
+
+test("qrsVeto in model.json: its classes ruled out where the QRS matches the record's usual beat, flagged", async () => {
+  const { dir } = await trainTinyModel({ name: "vetoed", balanced: true });
+  const meta = JSON.parse(await readFile(join(dir, "model.json"), "utf8"));
+  // the tiny model calls every beat of samples/100 S: the veto rules S out (the mechanism is the same for V, F)
+  const qrsVeto = { classes: ["S"], above: 0.9 };
+  try {
+    await writeFile(join(dir, "model.json"), JSON.stringify({ ...meta, qrsVeto }));
+    const c = await openClassifier(dir, { threads: 1 });
+    const plainC = await openClassifier(dir, { threads: 1, qrsVeto: false });
+    assert.deepEqual(c.meta.qrsVeto, qrsVeto);
+    assert.equal(plainC.meta.qrsVeto, undefined);
+    const { lead, samples } = await recordInput("samples/100", c, { beats: "atr" });
+    const plain = (await analyzeSignal(plainC, lead, samples)).beats;
+    const analysis = await analyzeSignal(c, lead, samples);
+    const { classes } = c.meta;
+    // the net's probabilities, vetoed by the qrsMatch of the record's windows (one record, its beats in order)
+    const inputs = beatInputs(lead.signal, lead.fs, samples!, c.meta);
+    const qrs = qrsMatch(inputs.windows, meta.window.before + meta.window.after, meta.window.before, meta.fs);
+    const want = vetoProbs(rows(plain, classes), classes, qrs, qrsVeto);
+    const got = rows(analysis.beats, classes);
+    want.forEach((v, i) => assert.ok(Math.abs(v - got[i]) < 2e-6, `value ${i}: ${got[i]} vs ${v}`));
+    const relabelled = analysis.beats.filter((b) => b.vetoedFrom);
+    assert.ok(relabelled.length > 0, "the veto relabelled some beat of the tiny model");
+    analysis.beats.forEach((b, i) => {
+      assert.equal(b.vetoedFrom, b.label === plain[i].label ? undefined : plain[i].label, `beat ${i} flag`);
+      if (b.vetoedFrom) assert.ok(b.vetoedFrom === "S" && b.label !== "S" && qrs[i] >= 0.9);
+    });
+    const share = Number(((100 * relabelled.length) / analysis.beats.length).toFixed(2));
+    assert.deepEqual(analysis.summary.qrsVetoed, { beats: relabelled.length, percent: share });
+    assert.equal((await analyzeSignal(plainC, lead, samples)).summary.qrsVetoed, null);
+    // the stream, held to the end, labels the same
+    const key = (b: ClassifiedBeat) => `${b.sample} ${b.label} ${JSON.stringify(b.probs)} ${b.vetoedFrom}`;
+    assert.deepEqual((await streamLead(c, lead, { samples })).beats.map(key), analysis.beats.map(key));
+    await Promise.all([plainC.release(), c.release()]);
+    // --no-qrs-veto through the CLI gives the net's labels
+    const r = runCli([
+      "classify",
+      "samples/100",
+      "--model",
+      dir,
+      "--beats",
+      "atr",
+      "--no-qrs-veto",
+      "--json",
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const cli = (JSON.parse(r.stdout) as { beats: ClassifiedBeat[] }).beats;
+    assert.deepEqual(
+      cli.map((b) => b.label),
+      plain.map((b) => b.label),
+    );
+    await writeFile(join(dir, "model.json"), JSON.stringify({ ...meta, qrsVeto: { ...qrsVeto, above: 2 } }));
+    await assert.rejects(openClassifier(dir, { threads: 1 }), /qrsVeto above must be a number in \[-1, 1\]/);
+  } finally {
+    await rm(dirname(dir), { recursive: true });
+  }
+});
