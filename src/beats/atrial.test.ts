@@ -34,14 +34,16 @@ test("correlation ignores offset and scale; a constant segment gives 0", () => {
       fc.double({ min: 0.1, max: 10, noNaN: true }),
       fc.double({ min: -10, max: 10, noNaN: true }),
       (a, scale, offset) => {
-        const n = a.length;
-        const c = correlation([...a, ...a.map((v) => v * scale + offset)], 0, n, n);
+        const c = correlation(
+          a,
+          a.map((v) => v * scale + offset),
+        );
         if (a.every((v) => v === a[0])) assert.equal(c, 0);
         else assert.ok(Math.abs(c - 1) < 1e-6, `${c}`);
       },
     ),
   );
-  assert.equal(correlation([1, 1, 1, 1, 2, 3], 0, 3, 3), 0);
+  assert.equal(correlation([1, 1, 1], [1, 2, 3]), 0);
 });
 
 test("a repeating P wave gives consistency near 1, its absence near 0, each record on its own", () => {

@@ -23,13 +23,14 @@ export function pRegion(before: number, fs: number): { from: number; to: number 
   return { from, to };
 }
 
-/** Pearson correlation of x[a .. a+n) and x[b .. b+n); 0 when either is constant. */
-export function correlation(x: ArrayLike<number>, a: number, b: number, n: number): number {
+/** Pearson correlation of a and b (b at least as long as a); 0 when either is constant. */
+export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
   let sa = 0;
   let sb = 0;
   for (let j = 0; j < n; j++) {
-    sa += x[a + j];
-    sb += x[b + j];
+    sa += a[j];
+    sb += b[j];
   }
   const ma = sa / n;
   const mb = sb / n;
@@ -37,8 +38,8 @@ export function correlation(x: ArrayLike<number>, a: number, b: number, n: numbe
   let saa = 0;
   let sbb = 0;
   for (let j = 0; j < n; j++) {
-    const u = x[a + j] - ma;
-    const v = x[b + j] - mb;
+    const u = a[j] - ma;
+    const v = b[j] - mb;
     sab += u * v;
     saa += u * u;
     sbb += v * v;
@@ -70,20 +71,9 @@ export function recordRuns(n: number, record?: readonly string[]): number[][] {
   return [...runs.values()];
 }
 
-/** The largest P-region correlation of beat idx[k] with beats idx[k-1] .. idx[k-lags] (k >= 1). */
-function lagCorrelation(
-  windows: Float32Array,
-  len: number,
-  region: { from: number; to: number },
-  idx: readonly number[],
-  k: number,
-  lags: number,
-): number {
-  const { from, to } = region;
-  let best = -Infinity;
-  for (let g = 1; g <= Math.min(lags, k); g++)
-    best = Math.max(best, correlation(windows, idx[k] * len + from, idx[k - g] * len + from, to - from));
-  return best;
+/** The largest correlation of `p` with any of `earlier` (a beat's P region and those of the beats before it). */
+function bestCorrelation(p: Float32Array, earlier: readonly Float32Array[]): number {
+  return earlier.reduce((best, q) => Math.max(best, correlation(p, q)), -Infinity);
 }
 
 /**
@@ -99,11 +89,12 @@ export function atrialConsistency(
   lags = 1,
 ): Float32Array {
   const n = windows.length / len;
-  const region = pRegion(before, fs);
+  const { from, to } = pRegion(before, fs);
   const out = new Float32Array(n);
   for (const idx of recordRuns(n, record)) {
+    const p = idx.map((i) => windows.subarray(i * len + from, i * len + to));
     const c = new Float64Array(idx.length);
-    for (let k = 1; k < idx.length; k++) c[k] = lagCorrelation(windows, len, region, idx, k, lags);
+    for (let k = 1; k < idx.length; k++) c[k] = bestCorrelation(p[k], p.slice(Math.max(0, k - lags), k));
     for (let t = 0; t < idx.length; t++)
       out[idx[t]] = medianOf(
         c,
@@ -138,13 +129,7 @@ export class CausalAtrialConsistency {
     for (let i = 0; i < n; i++) {
       const p = windows.slice(i * this.len + from, i * this.len + to);
       if (this.last.length > 0) {
-        // this beat's region and the earlier ones' side by side, newest first: lagCorrelation's layout
-        const rows = [p, ...this.last.slice().reverse()];
-        const both = new Float32Array(rows.length * p.length);
-        rows.forEach((r, j) => both.set(r, j * p.length));
-        const idx = rows.map((_, j) => rows.length - 1 - j);
-        const k = rows.length - 1;
-        this.recent.push(lagCorrelation(both, p.length, { from: 0, to: p.length }, idx, k, this.lags));
+        this.recent.push(bestCorrelation(p, this.last));
         if (this.recent.length > RHYTHM_HALF_WINDOW + 1) this.recent.shift();
       }
       this.last.push(p);

@@ -36,10 +36,7 @@ function regions(windows: Float32Array, len: number, r: { from: number; to: numb
 /** Correlation of row `i` of `rows` (w wide) with `template`. */
 function matchOf(rows: Float32Array, i: number, template: Float32Array): number {
   const w = template.length;
-  const both = new Float32Array(2 * w);
-  both.set(rows.subarray(i * w, (i + 1) * w));
-  both.set(template, w);
-  return correlation(both, 0, w, w);
+  return correlation(rows.subarray(i * w, (i + 1) * w), template);
 }
 
 /**
