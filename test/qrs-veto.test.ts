@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { qrsMatch } from "../src/beats/index.js";
+import { pMatch, qrsMatch } from "../src/beats/index.js";
 import { beatInputs, openClassifier, vetoProbs, type ClassifiedBeat } from "../src/model/index.js";
 import { analyzeSignal, recordInput, streamLead } from "../src/analyze/index.js";
 import { trainTinyModel } from "./tiny-model.js";
@@ -67,6 +67,51 @@ test("qrsVeto in model.json: its classes ruled out where the QRS matches the rec
     );
     await writeFile(join(dir, "model.json"), JSON.stringify({ ...meta, qrsVeto: { ...qrsVeto, above: 2 } }));
     await assert.rejects(openClassifier(dir, { threads: 1 }), /qrsVeto above must be a number in \[-1, 1\]/);
+  } finally {
+    await rm(dirname(dir), { recursive: true });
+  }
+});
+
+test("qrsVeto's P rule: pClasses ruled out where the QRS and the P wave both match; held and causal streams", async () => {
+  const { dir } = await trainTinyModel({ name: "p-vetoed", balanced: true });
+  const meta = JSON.parse(await readFile(join(dir, "model.json"), "utf8"));
+  // the tiny model calls every beat of samples/100 S: the P rule rules S out where the beat is the usual one
+  const qrsVeto = { classes: ["V"], above: 0.9, pClasses: ["S"], pAbove: 0.8 };
+  try {
+    await writeFile(join(dir, "model.json"), JSON.stringify({ ...meta, qrsVeto }));
+    const c = await openClassifier(dir, { threads: 1 });
+    const plainC = await openClassifier(dir, { threads: 1, qrsVeto: false });
+    const { lead, samples } = await recordInput("samples/100", c, { beats: "atr" });
+    const plain = (await analyzeSignal(plainC, lead, samples)).beats;
+    const analysis = await analyzeSignal(c, lead, samples);
+    const { classes } = c.meta;
+    const inputs = beatInputs(lead.signal, lead.fs, samples!, c.meta);
+    const len = meta.window.before + meta.window.after;
+    const qrs = qrsMatch(inputs.windows, len, meta.window.before, meta.fs);
+    const p = pMatch(inputs.windows, len, meta.window.before, meta.fs);
+    const want = vetoProbs(rows(plain, classes), classes, qrs, qrsVeto, p);
+    const got = rows(analysis.beats, classes);
+    want.forEach((v, i) => assert.ok(Math.abs(v - got[i]) < 2e-6, `value ${i}: ${got[i]} vs ${v}`));
+    const relabelled = analysis.beats.filter((b) => b.vetoedFrom === "S");
+    assert.ok(relabelled.length > 0, "the P rule relabelled some S beat of the tiny model");
+    relabelled.forEach((b) =>
+      assert.ok(qrs[analysis.beats.indexOf(b)] >= 0.9 && p[analysis.beats.indexOf(b)] >= 0.8),
+    );
+    // each beat shows what the veto read of it (4 decimals)
+    analysis.beats.forEach((b, i) =>
+      assert.deepEqual(b.matches, { qrs: Number(qrs[i].toFixed(4)), p: Number(p[i].toFixed(4)) }),
+    );
+    const key = (b: ClassifiedBeat) =>
+      `${b.sample} ${b.label} ${JSON.stringify(b.probs)} ${b.vetoedFrom} ${JSON.stringify(b.matches)}`;
+    assert.deepEqual((await streamLead(c, lead, { samples })).beats.map(key), analysis.beats.map(key));
+    // causal: each beat's pMatch against the running median of the beats up to it; labels every beat
+    const causal = (await streamLead(c, lead, { samples, causal: true })).beats;
+    assert.equal(causal.length, analysis.beats.length);
+    assert.ok(
+      causal.some((b) => b.vetoedFrom === "S"),
+      "the causal stream applies the P rule too",
+    );
+    await Promise.all([plainC.release(), c.release()]);
   } finally {
     await rm(dirname(dir), { recursive: true });
   }

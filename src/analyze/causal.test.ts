@@ -97,7 +97,7 @@ async function causalReference(
     qrs,
     meta.qrsVeto,
   );
-  return toClassifiedBeats(samples, probs, meta.classes, edge);
+  return toClassifiedBeats(samples, { probs }, meta.classes, edge);
 }
 
 /** Same beats and labels; probabilities equal up to float32 batch-size effects of the runtime. */

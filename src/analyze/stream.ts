@@ -32,6 +32,7 @@ import {
   templateBeats,
   toClassifiedBeats,
   usesTemplate,
+  vetoNeeds,
   type CausalOptions,
   type ClassifiedBeat,
   type Classifier,
@@ -109,7 +110,7 @@ export class AnalyzerStream {
         this.guardInputs = new CausalGuardInputs(
           meta.rhythmGuard,
           { len: windowLength(meta.window), before: meta.window.before, fs: meta.fs },
-          meta.qrsVeto !== undefined,
+          vetoNeeds(meta.qrsVeto),
         );
     }
     this.holdToEnd =
@@ -243,15 +244,7 @@ export class AnalyzerStream {
         )
       : decideProbs(meta, net, { rr, windows, guard });
     const samples = this.known.slice(from, upto);
-    const beats = toClassifiedBeats(
-      samples,
-      g.probs,
-      meta.classes,
-      edge,
-      g.ruledOut,
-      g.smoothedFrom,
-      g.vetoedFrom,
-    );
+    const beats = toClassifiedBeats(samples, g, meta.classes, edge);
     this.emitted = upto;
     for (const b of beats) this.out.push(b); // no spread: a held record can have >100k beats
     this.trim();

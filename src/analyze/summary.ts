@@ -135,7 +135,7 @@ export function formatSummary(record: string, model: string, s: RecordSummary): 
     );
   if (s.qrsVetoed)
     lines.push(
-      `  relabelled by the model's QRS veto (a QRS like the record's usual beat is not V or F): ${s.qrsVetoed.beats} beats (${s.qrsVetoed.percent} %)`,
+      `  relabelled by the model's QRS veto (classes ruled out on beats like the record's usual one): ${s.qrsVetoed.beats} beats (${s.qrsVetoed.percent} %)`,
     );
   return lines.join("\n");
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { CausalQrsMatch, qrsMatch, qrsRegion } from "./qrs-match.js";
+import { CausalPMatch, CausalQrsMatch, pMatch, qrsMatch, qrsRegion } from "./qrs-match.js";
 import { mulberry32 } from "./rng.js";
 
 const LEN = 256;
@@ -67,4 +67,34 @@ test("causal: each beat against the median of the latest beats up to it, in any 
     }),
     { numRuns: 15 },
   );
+});
+
+/** A sinus beat (an upright P wave 160 ms before R) or an atrial premature one (P wave inverted, earlier). */
+function pBeat(x: Float32Array, at: number, ectopic: boolean, rand: () => number): void {
+  for (let j = 0; j < LEN; j++) {
+    const t = j - BEFORE;
+    const p = ectopic ? -0.4 * Math.exp(-(((t + 45) / 7) ** 2)) : 0.4 * Math.exp(-(((t + 58) / 9) ** 2));
+    x[at * LEN + j] = p + 3 * Math.exp(-((t / 4) ** 2)) + 0.02 * (rand() - 0.5);
+  }
+}
+
+test("pMatch: a sinus P wave matches the record's usual one, an ectopic one does not; the QRS alike in both", () => {
+  const ectopic = Array.from({ length: 40 }, (_, i) => i % 6 === 5);
+  const rand = mulberry32(4);
+  const x = new Float32Array(40 * LEN);
+  ectopic.forEach((e, i) => pBeat(x, i, e, rand));
+  const p = pMatch(x, LEN, BEFORE, 360);
+  const q = qrsMatch(x, LEN, BEFORE, 360);
+  ectopic.forEach((e, i) => {
+    assert.ok(e ? p[i] < 0.5 : p[i] > 0.9, `beat ${i}: pMatch ${p[i]}`);
+    assert.ok(q[i] > 0.95, `beat ${i}: qrsMatch ${q[i]}`);
+  });
+  // the causal twin: beat i against the median of the beats up to it
+  const stream = new CausalPMatch(LEN, BEFORE, 360, 12);
+  const out = [...stream.next(x.subarray(0, 17 * LEN)), ...stream.next(x.subarray(17 * LEN))];
+  for (const i of [0, 5, 11, 12, 29, 39]) {
+    const from = Math.max(0, i + 1 - 12);
+    const want = pMatch(x.subarray(from * LEN, (i + 1) * LEN), LEN, BEFORE, 360)[i - from];
+    assert.ok(Math.abs(out[i] - want) < 1e-6, `causal beat ${i}: ${out[i]} vs ${want}`);
+  }
 });

@@ -1,13 +1,16 @@
 /**
- * How alike a beat's QRS is to its patient's usual QRS. A supraventricular (S) beat reaches the ventricles
- * through the normal conduction pathway, so its QRS looks like the patient's normal one; a ventricular beat's does
- * not. qrsMatch of beat i: the Pearson correlation of its window's QRS region (R-100 ms .. R+144 ms, the region
- * morph smoothing compares) with the same region of the per-sample median of its record's beats (medianTemplate:
- * the template the "pair" input subtracts); a causal stream: the median of the latest beats up to and including
- * it (RunningTemplate). The rhythm guard (src/model/rhythm-guard.ts, `qrsBelow`) reads it (docs/RESULTS.md,
- * inter-patient search 27).
+ * How alike a part of a beat is to the same part of its patient's usual beat. A supraventricular (S) beat reaches
+ * the ventricles through the normal conduction pathway, so its QRS looks like the patient's normal one; a
+ * ventricular beat's does not. An atrial premature beat starts from an ectopic focus, so its P wave differs from the
+ * patient's sinus P wave (or hides in the preceding T wave); a sinus beat's is the usual one.
+ * qrsMatch / pMatch of beat i: the Pearson correlation of its window's QRS region (R-100 ms .. R+144 ms, the
+ * region morph smoothing compares) / P-wave region (atrial.ts's pRegion, R-250 .. R-61 ms) with the same region of
+ * the per-sample median of its record's beats (medianTemplate: the template the "pair" input subtracts); a causal
+ * stream: the median of the latest beats up to and including it (RunningTemplate). The rhythm guard
+ * (src/model/rhythm-guard.ts, `qrsBelow`, docs/RESULTS.md inter-patient search 27) and the veto
+ * (src/model/qrs-veto.ts, searches 28-29) read them.
  */
-import { correlation, recordRuns } from "./atrial.js";
+import { correlation, pRegion, recordRuns } from "./atrial.js";
 import { RunningTemplate } from "./running-template.js";
 import { medianTemplate } from "./template.js";
 
@@ -18,14 +21,20 @@ export const QRS_REGION_MS = { before: 100, after: 144 } as const;
 export const QRS_MATCH_HISTORY = 300;
 
 /** The QRS region as window indices [from, to) for windows of `len` samples, R at `before`, at `fs` Hz. */
-export function qrsRegion(len: number, before: number, fs: number): { from: number; to: number } {
+export function qrsRegion(len: number, before: number, fs: number): Region {
   const from = Math.max(0, before - Math.round((QRS_REGION_MS.before * fs) / 1000));
   const to = Math.min(len, before + Math.round((QRS_REGION_MS.after * fs) / 1000));
   return { from, to: Math.max(from, to) };
 }
 
-/** The QRS regions of n windows (n x len), row after row. */
-function regions(windows: Float32Array, len: number, r: { from: number; to: number }): Float32Array {
+/** A region of a window: indices [from, to). */
+export interface Region {
+  from: number;
+  to: number;
+}
+
+/** The regions of n windows (n x len), row after row. */
+function regions(windows: Float32Array, len: number, r: Region): Float32Array {
   const n = windows.length / len;
   const w = r.to - r.from;
   const out = new Float32Array(n * w);
@@ -40,17 +49,15 @@ function matchOf(rows: Float32Array, i: number, template: Float32Array): number 
 }
 
 /**
- * qrsMatch of every beat: `windows` holds n windows of `len` samples (R at `before`, rate `fs`); `record` gives
- * each beat's record (absent: all one record). The template of a record is that of its beats here.
+ * The match of every beat over region `r` of its window: `windows` holds n windows of `len` samples; `record`
+ * gives each beat's record (absent: all one record). The template of a record is that of its beats here.
  */
-export function qrsMatch(
+export function regionMatch(
   windows: Float32Array,
   len: number,
-  before: number,
-  fs: number,
+  r: Region,
   record?: readonly string[],
 ): Float32Array {
-  const r = qrsRegion(len, before, fs);
   const w = r.to - r.from;
   const rows = regions(windows, len, r);
   const n = windows.length / len;
@@ -64,19 +71,34 @@ export function qrsMatch(
   return out;
 }
 
-/** qrsMatch of a stream's beats, fed in time order: each against the median of the latest beats up to it. */
-export class CausalQrsMatch {
-  private readonly region: { from: number; to: number };
+/** qrsMatch of every beat: windows of `len` samples, R at `before`, rate `fs` (see regionMatch). */
+export const qrsMatch = (
+  windows: Float32Array,
+  len: number,
+  before: number,
+  fs: number,
+  record?: readonly string[],
+): Float32Array => regionMatch(windows, len, qrsRegion(len, before, fs), record);
+
+/** pMatch of every beat: windows of `len` samples, R at `before`, rate `fs` (see regionMatch). */
+export const pMatch = (
+  windows: Float32Array,
+  len: number,
+  before: number,
+  fs: number,
+  record?: readonly string[],
+): Float32Array => regionMatch(windows, len, pRegion(before, fs), record);
+
+/** The region match of a stream's beats, fed in time order: each against the median of the latest beats up to it. */
+export class CausalRegionMatch {
   private readonly template: RunningTemplate;
 
   constructor(
     private readonly len: number,
-    before: number,
-    fs: number,
+    private readonly region: Region,
     history = QRS_MATCH_HISTORY,
   ) {
-    this.region = qrsRegion(len, before, fs);
-    this.template = new RunningTemplate(this.region.to - this.region.from, history);
+    this.template = new RunningTemplate(region.to - region.from, history);
   }
 
   next(windows: Float32Array): Float32Array {
@@ -89,5 +111,19 @@ export class CausalQrsMatch {
       out[i] = matchOf(rows, i, this.template.template());
     }
     return out;
+  }
+}
+
+/** qrsMatch of a stream's beats (see CausalRegionMatch). */
+export class CausalQrsMatch extends CausalRegionMatch {
+  constructor(len: number, before: number, fs: number, history = QRS_MATCH_HISTORY) {
+    super(len, qrsRegion(len, before, fs), history);
+  }
+}
+
+/** pMatch of a stream's beats (see CausalRegionMatch). */
+export class CausalPMatch extends CausalRegionMatch {
+  constructor(len: number, before: number, fs: number, history = QRS_MATCH_HISTORY) {
+    super(len, pRegion(before, fs), history);
   }
 }

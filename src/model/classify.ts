@@ -4,7 +4,7 @@ import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bun
 import { createSession, loadOrt } from "./engine/runtime.js";
 import { beatInputs, netInputShape, type BeatInputs } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
-import { decideProbs } from "./decide.js";
+import { decideProbs, type Decision } from "./decide.js";
 import { withShifts } from "./shifts.js";
 
 export interface ClassifierOptions {
@@ -40,8 +40,12 @@ export interface ClassifiedBeat {
   /** The model's morph smoothing changed the beat's class from this one (the class without the smoothing): its
    * look-alike beats in the record are mostly of another class. */
   smoothedFrom?: string;
-  /** The model's QRS veto changed the beat's class from this one (e.g. V): its QRS matches the record's usual beat. */
+  /** The model's QRS veto changed the beat's class from this one (e.g. V): its QRS matches the record's usual beat
+   * (and for S, its P wave too). */
   vetoedFrom?: string;
+  /** What the model's guard and veto read, when they read the windows (4 decimals): the correlation of the beat's
+   * QRS (`qrs`) and P wave (`p`) with the record's median beat's, its record's atrialConsistency (`atrial`). */
+  matches?: { qrs?: number; p?: number; atrial?: number };
 }
 
 /** Opens a model directory (or an already loaded bundle) for inference. */
@@ -135,25 +139,30 @@ const firstLine = (err: unknown): string => (err instanceof Error ? err.message 
 /** Classified beats from probabilities (probabilities rounded to 6 decimals). */
 export function toClassifiedBeats(
   samples: ArrayLike<number>,
-  probs: Float32Array,
+  d: Decision,
   classes: readonly string[],
   edge?: Uint8Array,
-  irregular?: Uint8Array,
-  smoothedFrom?: Int32Array,
-  vetoedFrom?: Int32Array,
 ): ClassifiedBeat[] {
   const k = classes.length;
-  const best = argmaxRows(probs, k);
+  const best = argmaxRows(d.probs, k);
+  const m = d.matches;
+  const round = (v: number) => Number(v.toFixed(4));
   return Array.from(best, (b, i) => {
     const beat: ClassifiedBeat = {
       sample: samples[i],
       label: classes[b],
-      probs: Object.fromEntries(classes.map((c, j) => [c, Number(probs[i * k + j].toFixed(6))])),
+      probs: Object.fromEntries(classes.map((c, j) => [c, Number(d.probs[i * k + j].toFixed(6))])),
     };
     if (edge?.[i]) beat.edge = true;
-    if (irregular?.[i]) beat.irregularRhythm = true;
-    if (smoothedFrom && smoothedFrom[i] >= 0) beat.smoothedFrom = classes[smoothedFrom[i]];
-    if (vetoedFrom && vetoedFrom[i] >= 0) beat.vetoedFrom = classes[vetoedFrom[i]];
+    if (d.ruledOut?.[i]) beat.irregularRhythm = true;
+    if (d.smoothedFrom && d.smoothedFrom[i] >= 0) beat.smoothedFrom = classes[d.smoothedFrom[i]];
+    if (d.vetoedFrom && d.vetoedFrom[i] >= 0) beat.vetoedFrom = classes[d.vetoedFrom[i]];
+    if (m && (m.qrs || m.p || m.atrial))
+      beat.matches = {
+        ...(m.qrs && { qrs: round(m.qrs[i]) }),
+        ...(m.p && { p: round(m.p[i]) }),
+        ...(m.atrial && { atrial: round(m.atrial[i]) }),
+      };
     return beat;
   });
 }
@@ -165,15 +174,7 @@ export async function classifyInputs(
   inputs: BeatInputs,
 ): Promise<ClassifiedBeat[]> {
   const g = decideProbs(c.meta, await c.predict(inputs.x, inputs.extra), inputs);
-  return toClassifiedBeats(
-    samples,
-    g.probs,
-    c.meta.classes,
-    inputs.edge,
-    g.ruledOut,
-    g.smoothedFrom,
-    g.vetoedFrom,
-  );
+  return toClassifiedBeats(samples, g, c.meta.classes, inputs.edge);
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   type GuardInputs,
   type RhythmGuard,
 } from "./rhythm-guard.js";
-import { vetoProbs, type QrsVeto } from "./qrs-veto.js";
+import { vetoNeeds, vetoProbs, type QrsVeto } from "./qrs-veto.js";
 import { argmaxRows } from "./batches.js";
 
 /** What of model.json the decision depends on. */
@@ -44,6 +44,8 @@ export interface Decision {
   smoothedFrom?: Int32Array;
   /** With a QRS veto: for each beat whose class the veto changed, the class it had before, else -1. */
   vetoedFrom?: Int32Array;
+  /** What the guard and the veto read from the beats' windows (qrsMatch, pMatch, atrialConsistency), if any. */
+  matches?: GuardInputs;
 }
 
 /** The model's probabilities (n x classes), the beats its guard ruled out and those its smoothing relabelled. */
@@ -57,13 +59,13 @@ export function decideProbs(spec: DecisionSpec, net: Float32Array, beats: Decisi
   return guardSmoothed(spec, net, smoothed, beats.rr, g);
 }
 
-/** A decision after the model's QRS veto (if any), with the beats whose class it changed. */
+/** A decision after the model's QRS veto (if any), with the beats whose class it changed and what it read. */
 function vetoed<D extends Decision>(spec: DecisionSpec, d: D, g: GuardInputs): D {
-  if (!spec.qrsVeto) return d;
+  if (!spec.qrsVeto) return Object.keys(g).length ? { ...d, matches: g } : d;
   const k = spec.classes.length;
-  const probs = vetoProbs(d.probs, spec.classes, g.qrs, spec.qrsVeto);
+  const probs = vetoProbs(d.probs, spec.classes, g.qrs, spec.qrsVeto, g.p);
   const [before, after] = [argmaxRows(d.probs, k), argmaxRows(probs, k)];
-  return { ...d, probs, vetoedFrom: before.map((c, i) => (c === after[i] ? -1 : c)) };
+  return { ...d, probs, vetoedFrom: before.map((c, i) => (c === after[i] ? -1 : c)), matches: g };
 }
 
 /** Whether the model's decision reads the beats' windows beyond the net (guard inputs, QRS veto). */
@@ -76,7 +78,7 @@ export function guardInputsOf(spec: DecisionSpec, beats: DecisionInputs): GuardI
   if (beats.guard) return beats.guard;
   if (!beats.windows) throw new Error("internal: the rhythm guard or QRS veto needs the beats' windows");
   const layout = { len: windowLength(spec.window), before: spec.window.before, fs: spec.fs ?? 360 };
-  return guardInputs(spec.rhythmGuard, beats.windows, layout, beats.record, spec.qrsVeto !== undefined);
+  return guardInputs(spec.rhythmGuard, beats.windows, layout, beats.record, vetoNeeds(spec.qrsVeto));
 }
 
 /** The guard on smoothed probabilities, with the beats whose class differs from the guarded net's (`net`). */

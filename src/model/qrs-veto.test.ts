@@ -28,3 +28,49 @@ test("model.json's qrsVeto is checked against the classes", () => {
   assert.match(qrsVetoError({ classes: ["V"], above: 1.5 }, classes)!, /above/);
   assert.match(qrsVetoError(null, classes)!, /must be/);
 });
+
+test("pClasses are ruled out only where the QRS and the P wave both match the usual beat's", () => {
+  const p = Float32Array.of(
+    0.2,
+    0.6,
+    0.1,
+    0.1,
+    0,
+    0.2,
+    0.6,
+    0.1,
+    0.1,
+    0,
+    0.2,
+    0.6,
+    0.1,
+    0.1,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+  );
+  const veto = { classes: ["V", "F"], above: 0.95, pClasses: ["S"], pAbove: 0.9 };
+  const qrs = Float32Array.of(0.97, 0.97, 0.5, 0.99);
+  const out = vetoProbs(p, classes, qrs, veto, Float32Array.of(0.95, 0.5, 0.99, 0.99));
+  close(out.subarray(0, 5), [1, 0, 0, 0, 0]); // usual QRS and P wave: V, F, then S out
+  close(out.subarray(5, 10), [0.25, 0.75, 0, 0, 0]); // usual QRS, another P wave: only V, F out
+  close(out.subarray(10, 15), [0.2, 0.6, 0.1, 0.1, 0]); // unusual QRS: untouched, whatever its P wave
+  close(out.subarray(15), [0, 1, 0, 0, 0]); // all S: nothing else to choose, kept
+  assert.throws(() => vetoProbs(p, classes, qrs, veto), /pMatch of the 4 beats/);
+});
+
+test("model.json's P rule is checked: pClasses with pAbove, a class left", () => {
+  const ok = { classes: ["V", "F"], above: 0.95, pClasses: ["S"], pAbove: 0.9 };
+  assert.equal(qrsVetoError(ok, classes), undefined);
+  assert.match(qrsVetoError({ ...ok, pAbove: undefined }, classes)!, /pAbove/);
+  assert.match(qrsVetoError({ ...ok, pAbove: 2 }, classes)!, /pAbove/);
+  assert.match(qrsVetoError({ ...ok, pClasses: undefined }, classes)!, /pClasses/);
+  assert.match(qrsVetoError({ ...ok, pClasses: ["X"] }, classes)!, /pClasses/);
+  assert.match(
+    qrsVetoError({ ...ok, classes: ["V", "F", "Q"], pClasses: ["S", "N"] }, classes)!,
+    /leave a class/,
+  );
+});

@@ -2,44 +2,84 @@
 // one (it does not travel the normal conduction pathway), so where a beat's qrsMatch (src/beats/qrs-match.ts: its
 // QRS against the record's median beat) is at least `above`, the listed classes (V, F) get probability 0 and the
 // row is renormalised; a beat the net gives to those classes alone keeps its row (nothing else to choose).
-// Chosen on DS1 folds only; applied after the morph smoothing and the rhythm guard.
+// With `pClasses` (search 29): an atrial premature beat's P wave is unlike the patient's sinus one, so where the
+// QRS matches AND the P wave does too (pMatch >= pAbove: the whole beat is the patient's usual one), these classes
+// (S) are then ruled out the same way. Chosen on DS1 folds only; applied after the morph smoothing and the guard.
 
 export interface QrsVeto {
   /** The classes ruled out on a beat shaped like the patient's usual one (e.g. ["V", "F"]). */
   classes: string[];
   /** qrsMatch at or above which they are ruled out (-1 .. 1). */
   above: number;
+  /** Also ruled out where, besides the QRS, the P wave matches the usual one (e.g. ["S"]); with pAbove. */
+  pClasses?: string[];
+  /** pMatch at or above which pClasses are ruled out (-1 .. 1). */
+  pAbove?: number;
+}
+
+const inUnitRange = (v: unknown) => typeof v === "number" && v >= -1 && v <= 1;
+
+function classListError(cs: unknown, classes: readonly string[], name: string): string | undefined {
+  if (!Array.isArray(cs) || cs.length === 0 || cs.some((c) => typeof c !== "string" || !classes.includes(c)))
+    return `${name} must be a non-empty list of the model's classes ${classes.join(", ")}`;
+  if (cs.length >= classes.length) return `${name} must leave at least one class`;
+  return undefined;
 }
 
 /** Why `v` is not a qrsVeto of a model with these classes, or undefined when it is one. */
 export function qrsVetoError(v: unknown, classes: readonly string[]): string | undefined {
   if (typeof v !== "object" || v === null) return "must be {classes, above}";
-  const { classes: cs, above } = v as Partial<QrsVeto>;
-  if (!Array.isArray(cs) || cs.length === 0 || cs.some((c) => typeof c !== "string" || !classes.includes(c)))
-    return `classes must be a non-empty list of the model's classes ${classes.join(", ")}`;
-  if (cs.length >= classes.length) return "classes must leave at least one class";
-  if (!(typeof above === "number" && above >= -1 && above <= 1)) return "above must be a number in [-1, 1]";
+  const { classes: cs, above, pClasses, pAbove } = v as Partial<QrsVeto>;
+  const why = classListError(cs, classes, "classes");
+  if (why) return why;
+  if (!inUnitRange(above)) return "above must be a number in [-1, 1]";
+  if (pClasses === undefined && pAbove === undefined) return undefined;
+  if (!inUnitRange(pAbove)) return "pAbove must be a number in [-1, 1] (with pClasses)";
+  const pWhy = classListError(pClasses, classes, "pClasses");
+  if (pWhy) return pWhy;
+  if (new Set([...cs!, ...pClasses!]).size >= classes.length)
+    return "classes and pClasses must leave a class";
   return undefined;
 }
 
-/** Probabilities (n x classes) after the veto, from each beat's qrsMatch; `probs` itself without a veto. */
+/** Row i of `out` (k wide) with the classes of `off` at 0 and renormalised, unless nothing else is left. */
+function ruleOut(out: Float32Array, i: number, off: readonly boolean[]): void {
+  const k = off.length;
+  const row = out.slice(i * k, (i + 1) * k);
+  const sum = row.reduce((s, p, j) => s + (off[j] ? 0 : p), 0);
+  if (sum > 0) for (let j = 0; j < k; j++) out[i * k + j] = off[j] ? 0 : row[j] / sum;
+}
+
+/**
+ * Probabilities (n x classes) after the veto, from each beat's qrsMatch (and pMatch, for a veto with pClasses);
+ * `probs` itself without a veto.
+ */
 export function vetoProbs(
   probs: Float32Array,
   classes: readonly string[],
   qrs: Float32Array | undefined,
   veto: QrsVeto | undefined,
+  p?: Float32Array,
 ): Float32Array {
   if (!veto) return probs;
   const k = classes.length;
   const n = probs.length / k;
   if (qrs?.length !== n) throw new Error(`internal: the QRS veto needs the qrsMatch of the ${n} beats`);
+  const pOn = veto.pClasses !== undefined && veto.pAbove !== undefined;
+  if (pOn && p?.length !== n) throw new Error(`internal: the P veto needs the pMatch of the ${n} beats`);
   const out = new Float32Array(probs);
   const off = classes.map((c) => veto.classes.includes(c));
+  const pOff = classes.map((c) => veto.pClasses?.includes(c) ?? false);
   for (let i = 0; i < n; i++) {
     if (!(qrs[i] >= veto.above)) continue;
-    const row = probs.subarray(i * k, (i + 1) * k);
-    const sum = row.reduce((s, p, j) => s + (off[j] ? 0 : p), 0);
-    if (sum > 0) for (let j = 0; j < k; j++) out[i * k + j] = off[j] ? 0 : row[j] / sum;
+    ruleOut(out, i, off);
+    if (pOn && p![i] >= veto.pAbove!) ruleOut(out, i, pOff);
   }
   return out;
 }
+
+/** What a veto reads from the beats' windows (rhythm-guard.ts's guardInputs computes them). */
+export const vetoNeeds = (veto: QrsVeto | undefined): { qrs: boolean; p: boolean } => ({
+  qrs: veto !== undefined,
+  p: veto?.pAbove !== undefined && veto.pClasses !== undefined,
+});

@@ -11,10 +11,12 @@
 // rhythm is ruled out too: irregular AND (no consistent P wave OR an unusual QRS).
 import {
   CausalAtrialConsistency,
+  CausalPMatch,
   CausalQrsMatch,
   RR_DIM,
   RR_FEATURES,
   atrialConsistency,
+  pMatch,
   qrsMatch,
 } from "../beats/index.js";
 
@@ -33,10 +35,18 @@ export interface RhythmGuard {
   qrsBelow?: number;
 }
 
-/** What a guard reads beside the RR features, per beat (each when the guard asks for it). */
+/** What a guard (and the QRS veto) reads beside the RR features, per beat (each when asked for). */
 export interface GuardInputs {
   atrial?: Float32Array;
   qrs?: Float32Array;
+  /** pMatch: only the QRS veto's P-wave rule reads it. */
+  p?: Float32Array;
+}
+
+/** What the QRS veto needs beside the guard's inputs: qrsMatch, pMatch. */
+export interface VetoNeeds {
+  qrs?: boolean;
+  p?: boolean;
 }
 
 /** Where the beats' windows are: n x len samples, R at `before`, rate `fs`. */
@@ -71,21 +81,24 @@ export function rhythmGuardError(g: unknown, classes: readonly string[]): string
 }
 
 /**
- * The guard's per-beat inputs from the beats' windows (each record's beats in time order); `qrs` also computes
- * qrsMatch for a guard without qrsBelow (the QRS veto's input).
+ * The guard's per-beat inputs from the beats' windows (each record's beats in time order), and what the QRS veto
+ * needs besides (`veto`: qrsMatch for a guard without qrsBelow, pMatch).
  */
 export function guardInputs(
   guard: RhythmGuard | undefined,
   windows: Float32Array,
   w: WindowLayout,
   record?: readonly string[],
-  qrs = false,
+  veto: VetoNeeds = {},
 ): GuardInputs {
   return {
     ...(guard?.atrialBelow !== undefined && {
       atrial: atrialConsistency(windows, w.len, w.before, w.fs, record, guard.atrialLags ?? 1),
     }),
-    ...((qrs || guard?.qrsBelow !== undefined) && { qrs: qrsMatch(windows, w.len, w.before, w.fs, record) }),
+    ...((veto.qrs || guard?.qrsBelow !== undefined) && {
+      qrs: qrsMatch(windows, w.len, w.before, w.fs, record),
+    }),
+    ...(veto.p && { p: pMatch(windows, w.len, w.before, w.fs, record) }),
   };
 }
 
@@ -93,17 +106,20 @@ export function guardInputs(
 export class CausalGuardInputs {
   private readonly atrial?: CausalAtrialConsistency;
   private readonly qrs?: CausalQrsMatch;
+  private readonly p?: CausalPMatch;
 
-  constructor(guard: RhythmGuard | undefined, w: WindowLayout, qrs = false) {
+  constructor(guard: RhythmGuard | undefined, w: WindowLayout, veto: VetoNeeds = {}) {
     if (guard?.atrialBelow !== undefined)
       this.atrial = new CausalAtrialConsistency(w.len, w.before, w.fs, guard.atrialLags ?? 1);
-    if (qrs || guard?.qrsBelow !== undefined) this.qrs = new CausalQrsMatch(w.len, w.before, w.fs);
+    if (veto.qrs || guard?.qrsBelow !== undefined) this.qrs = new CausalQrsMatch(w.len, w.before, w.fs);
+    if (veto.p) this.p = new CausalPMatch(w.len, w.before, w.fs);
   }
 
   next(windows: Float32Array): GuardInputs {
     return {
       ...(this.atrial && { atrial: this.atrial.next(windows) }),
       ...(this.qrs && { qrs: this.qrs.next(windows) }),
+      ...(this.p && { p: this.p.next(windows) }),
     };
   }
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { extname } from "node:path";
 import type { ModelBundle } from "../../model/bundle.js";
+import type { ClassifiedBeat } from "../../model/classify.js";
 import type { RecordBeat } from "../../explain/index.js";
 import { resolveRecord, writeFileAtomic } from "../../wfdb/index.js";
 import { UserError } from "../errors.js";
@@ -76,7 +77,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
     // classify's probabilities (with the model's test-time shifts, morph smoothing and rhythm guard): the
     // predicted class is the one explained (its net logit)
     const net = Array.from(await e.probs(beats.x, beats.extra, beats.template));
-    const probs = await decidedProbs(bundle, path, beat, net, Number(o.threads));
+    const { probs, matches, vetoedFrom } = await decidedProbs(bundle, path, beat, net, Number(o.threads));
     const predicted = probs.indexOf(Math.max(...probs));
     const cls = o.class !== undefined ? meta.classes.indexOf(o.class) : predicted;
     let background;
@@ -145,6 +146,10 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
             rhythmIrregularity: beat.rr[RR_FEATURES.indexOf("rhythmIrregularity")],
           },
         }),
+        // a model with a QRS veto: probs and class are after it (vetoedFrom: the class it ruled out)
+        ...(meta.qrsVeto && { qrsVeto: meta.qrsVeto, ...(vetoedFrom && { vetoedFrom }) }),
+        // what the guard and veto read of this beat among the record's (qrsMatch, pMatch, atrialConsistency)
+        ...(matches && { matches }),
       });
     } else {
       const w = X.beatWindows(beat.fs, beat.sample - beat.window[0], n);
@@ -173,8 +178,9 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
 
 /**
  * The beat's probabilities as classify gives them: the net's (`net`) after the model's rhythm guard; a model
- * with morph smoothing also needs the record's other beats: the record is classified (its .atr beats, else
- * our detector's, as beatFromRecord takes them) and the beat's row taken.
+ * with morph smoothing, a guard that reads windows or a QRS veto also needs the record's other beats: the record
+ * is classified (its .atr beats, else our detector's, as beatFromRecord takes them) and the beat's row taken, with
+ * what the guard and veto read of it and the class the veto ruled out.
  */
 async function decidedProbs(
   bundle: ModelBundle,
@@ -182,15 +188,15 @@ async function decidedProbs(
   beat: RecordBeat,
   net: number[],
   threads: number,
-): Promise<number[]> {
+): Promise<{ probs: number[]; matches?: ClassifiedBeat["matches"]; vetoedFrom?: string }> {
   const { meta } = bundle;
-  // smoothing, a guard that reads windows and the QRS veto read the record's other beats; the guard alone only
-  // this one's RR
   const { guardProbs } = await import("../../model/rhythm-guard.js");
   const { decisionReadsWindows } = await import("../../model/decide.js");
   if (!meta.morphSmoothing && !decisionReadsWindows(meta)) {
     const guard = meta.rhythmGuard;
-    return Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net);
+    return {
+      probs: Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net),
+    };
   }
   const { openClassifier } = await import("../../model/classify.js");
   const { analyzeRecord } = await import("../../analyze/analyze.js");
@@ -202,7 +208,11 @@ async function decidedProbs(
       throw new Error(
         `internal: the beat at sample ${beat.sample} is not among the record's classified beats`,
       );
-    return meta.classes.map((k) => row.probs[k]);
+    return {
+      probs: meta.classes.map((k) => row.probs[k]),
+      ...(row.matches && { matches: row.matches }),
+      ...(row.vetoedFrom && { vetoedFrom: row.vetoedFrom }),
+    };
   } finally {
     await c.release();
   }
