@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_LEAD, DS1, DS2, defaultDataDir, readLeadMv, wfdbSource } from "../dist/src/beats/index.js";
-import { applyGuard, beatInputs, guardInputsOf, loadBundle } from "../dist/src/model/index.js";
+import { applyGuard, beatInputs, beatMatchesOf, loadBundle } from "../dist/src/model/index.js";
 import { isBeatCode, readAnnotations } from "../dist/src/wfdb/index.js";
 
 const args = process.argv.slice(2);
@@ -42,7 +42,7 @@ async function beatsOf(record) {
   );
   const k = meta.classes.length;
   const uniform = new Float32Array(beats.length * k).fill(1 / k);
-  const { ruledOut } = applyGuard(uniform, meta.classes, inputs.rr, guard, guardInputsOf(meta, inputs));
+  const { ruledOut } = applyGuard(uniform, meta.classes, inputs.rr, guard, beatMatchesOf(meta, inputs));
   return beats.map((b, i) => ({ rhythm: b.rhythm, flag: ruledOut[i] === 1 }));
 }
 

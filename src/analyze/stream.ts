@@ -16,7 +16,7 @@
 // (atrialBelow, qrsBelow, qrsVeto) is held until end() when not causal.
 import { RHYTHM_HALF_WINDOW, RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
 import {
-  CausalGuardInputs,
+  CausalBeatMatches,
   CausalInputs,
   CausalSmoother,
   decideProbs,
@@ -65,7 +65,7 @@ export class AnalyzerStream {
   private readonly holdToEnd: boolean;
   private readonly causal?: CausalInputs;
   private readonly smoother?: CausalSmoother;
-  private readonly guardInputs?: CausalGuardInputs;
+  private readonly matches?: CausalBeatMatches;
   /** The model's input needs the record's template (morph residual or pair). */
   private readonly residual: boolean;
   /** Residual or pair model: record samples that were invalid (the template leaves their windows out). */
@@ -107,7 +107,7 @@ export class AnalyzerStream {
       this.causal = new CausalInputs(meta, fs, opts.causal === true ? {} : opts.causal);
       if (meta.morphSmoothing) this.smoother = new CausalSmoother(meta.classes, meta.morphSmoothing);
       if (decisionReadsWindows(meta))
-        this.guardInputs = new CausalGuardInputs(
+        this.matches = new CausalBeatMatches(
           meta.rhythmGuard,
           { len: windowLength(meta.window), before: meta.window.before, fs: meta.fs },
           vetoNeeds(meta.qrsVeto),
@@ -233,16 +233,16 @@ export class AnalyzerStream {
     if (x.length !== n * netInputShape(meta).size) throw new Error("internal: window count mismatch");
     const net = await this.classifier.predict(x, extra);
     // held: one batch of all the record's beats at the end; causal: each beat's neighbours before it
-    const guard = this.guardInputs?.next(windows);
+    const matches = this.matches?.next(windows);
     const g = this.smoother
       ? guardSmoothed(
           meta,
           net,
           this.smoother.next(net, qrsShapes(windows, windowLength(meta.window), before)),
           rr,
-          guard,
+          matches,
         )
-      : decideProbs(meta, net, { rr, windows, guard });
+      : decideProbs(meta, net, { rr, windows, matches });
     const samples = this.known.slice(from, upto);
     const beats = toClassifiedBeats(samples, g, meta.classes, edge);
     this.emitted = upto;

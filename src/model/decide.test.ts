@@ -45,7 +45,7 @@ test("a guard with atrialBelow reads the atrialConsistency of the beats' windows
     [...atrial].map((v) => Math.round(v)),
     [1, 1, 1, -1, -1, -1],
   );
-  const given = decideProbs(spec, net, { rr, guard: { atrial: new Float32Array(n).fill(0.9) } });
+  const given = decideProbs(spec, net, { rr, matches: { atrial: new Float32Array(n).fill(0.9) } });
   assert.deepEqual([...(given.ruledOut ?? [])], [0, 0, 0, 0, 0, 0]);
   assert.throws(() => decideProbs(spec, net, { rr }), /needs the beats' windows/);
 });

@@ -2,13 +2,8 @@
 // its rhythm guard (rhythm-guard.ts), then its QRS veto (qrs-veto.ts); each only when the model has it.
 import { windowLength, type WindowSpec } from "../beats/index.js";
 import { qrsShapes, smoothProbs, type MorphSmoothing } from "./morph-smoothing.js";
-import {
-  applyGuard,
-  guardInputs,
-  guardReadsWindows,
-  type GuardInputs,
-  type RhythmGuard,
-} from "./rhythm-guard.js";
+import { applyGuard, guardReadsWindows, type RhythmGuard } from "./rhythm-guard.js";
+import { beatMatches, type BeatMatches } from "./beat-matches.js";
 import { vetoNeeds, vetoProbs, type QrsVeto } from "./qrs-veto.js";
 import { argmaxRows } from "./batches.js";
 
@@ -30,8 +25,8 @@ export interface DecisionInputs {
   windows?: Float32Array;
   /** Each beat's record (absent: all one record, in time order). */
   record?: readonly string[];
-  /** The guard's inputs when known (a causal stream's); else computed from the windows if the guard needs them. */
-  guard?: GuardInputs;
+  /** The beats' matches when known (a causal stream's); else computed from the windows if guard or veto needs them. */
+  matches?: BeatMatches;
 }
 
 export interface Decision {
@@ -45,13 +40,13 @@ export interface Decision {
   /** With a QRS veto: for each beat whose class the veto changed, the class it had before, else -1. */
   vetoedFrom?: Int32Array;
   /** What the guard and the veto read from the beats' windows (qrsMatch, pMatch, atrialConsistency), if any. */
-  matches?: GuardInputs;
+  matches?: BeatMatches;
 }
 
 /** The model's probabilities (n x classes), the beats its guard ruled out and those its smoothing relabelled. */
 export function decideProbs(spec: DecisionSpec, net: Float32Array, beats: DecisionInputs): Decision {
   const s = spec.morphSmoothing;
-  const g = guardInputsOf(spec, beats);
+  const g = beatMatchesOf(spec, beats);
   if (!s) return vetoed(spec, applyGuard(net, spec.classes, beats.rr, spec.rhythmGuard, g), g);
   if (!beats.windows) throw new Error("internal: morph smoothing needs the beats' windows");
   const shapes = qrsShapes(beats.windows, windowLength(spec.window), spec.window.before);
@@ -60,7 +55,7 @@ export function decideProbs(spec: DecisionSpec, net: Float32Array, beats: Decisi
 }
 
 /** A decision after the model's QRS veto (if any), with the beats whose class it changed and what it read. */
-function vetoed<D extends Decision>(spec: DecisionSpec, d: D, g: GuardInputs): D {
+function vetoed<D extends Decision>(spec: DecisionSpec, d: D, g: BeatMatches): D {
   if (!spec.qrsVeto) return Object.keys(g).length ? { ...d, matches: g } : d;
   const k = spec.classes.length;
   const probs = vetoProbs(d.probs, spec.classes, g.qrs, spec.qrsVeto, g.p);
@@ -73,12 +68,12 @@ export const decisionReadsWindows = (spec: DecisionSpec): boolean =>
   guardReadsWindows(spec.rhythmGuard) || spec.qrsVeto !== undefined;
 
 /** What the model's rhythm guard and QRS veto read beside the RR features (given, or from the beats' windows). */
-export function guardInputsOf(spec: DecisionSpec, beats: DecisionInputs): GuardInputs {
+export function beatMatchesOf(spec: DecisionSpec, beats: DecisionInputs): BeatMatches {
   if (!decisionReadsWindows(spec)) return {};
-  if (beats.guard) return beats.guard;
+  if (beats.matches) return beats.matches;
   if (!beats.windows) throw new Error("internal: the rhythm guard or QRS veto needs the beats' windows");
   const layout = { len: windowLength(spec.window), before: spec.window.before, fs: spec.fs ?? 360 };
-  return guardInputs(spec.rhythmGuard, beats.windows, layout, beats.record, vetoNeeds(spec.qrsVeto));
+  return beatMatches(spec.rhythmGuard, beats.windows, layout, beats.record, vetoNeeds(spec.qrsVeto));
 }
 
 /** The guard on smoothed probabilities, with the beats whose class differs from the guarded net's (`net`). */
@@ -87,10 +82,10 @@ export function guardSmoothed(
   net: Float32Array,
   smoothed: Float32Array,
   rr: Float32Array,
-  guard?: GuardInputs,
+  matches?: BeatMatches,
 ): Decision {
   const k = spec.classes.length;
-  const g = guard ?? {};
+  const g = matches ?? {};
   const decided = vetoed(spec, applyGuard(smoothed, spec.classes, rr, spec.rhythmGuard, g), g);
   const without = argmaxRows(
     vetoed(spec, applyGuard(net, spec.classes, rr, spec.rhythmGuard, g), g).probs,

@@ -10,6 +10,7 @@ export * from "./batches.js";
 export * from "./beat-inputs.js";
 export * from "./classify.js";
 export * from "./rhythm-guard.js";
+export * from "./beat-matches.js";
 export * from "./qrs-veto.js";
 export * from "./evaluate.js";
 export * from "./causal-inputs.js";

@@ -78,7 +78,7 @@ export function vetoProbs(
   return out;
 }
 
-/** What a veto reads from the beats' windows (rhythm-guard.ts's guardInputs computes them). */
+/** What a veto reads from the beats' windows (beat-matches.ts computes them). */
 export const vetoNeeds = (veto: QrsVeto | undefined): { qrs: boolean; p: boolean } => ({
   qrs: veto !== undefined,
   p: veto?.pAbove !== undefined && veto.pClasses !== undefined,

@@ -9,16 +9,8 @@
 // beats does not; with `qrsBelow` (search 27) a beat whose QRS is unlike the patient's usual one
 // (src/beats/qrs-match.ts: qrsMatch below it; an S beat is conducted normally, a V beat is not) in an irregular
 // rhythm is ruled out too: irregular AND (no consistent P wave OR an unusual QRS).
-import {
-  CausalAtrialConsistency,
-  CausalPMatch,
-  CausalQrsMatch,
-  RR_DIM,
-  RR_FEATURES,
-  atrialConsistency,
-  pMatch,
-  qrsMatch,
-} from "../beats/index.js";
+import { RR_DIM, RR_FEATURES } from "../beats/index.js";
+import type { BeatMatches } from "./beat-matches.js";
 
 export interface RhythmGuard {
   /** The class an irregular rhythm rules out (e.g. "S"). */
@@ -33,27 +25,6 @@ export interface RhythmGuard {
   atrialLags?: number;
   /** If set (or atrialBelow): ruled out only where qrsMatch is below this (or atrialConsistency below atrialBelow). */
   qrsBelow?: number;
-}
-
-/** What a guard (and the QRS veto) reads beside the RR features, per beat (each when asked for). */
-export interface GuardInputs {
-  atrial?: Float32Array;
-  qrs?: Float32Array;
-  /** pMatch: only the QRS veto's P-wave rule reads it. */
-  p?: Float32Array;
-}
-
-/** What the QRS veto needs beside the guard's inputs: qrsMatch, pMatch. */
-export interface VetoNeeds {
-  qrs?: boolean;
-  p?: boolean;
-}
-
-/** Where the beats' windows are: n x len samples, R at `before`, rate `fs`. */
-export interface WindowLayout {
-  len: number;
-  before: number;
-  fs: number;
 }
 
 const IRREGULARITY = RR_FEATURES.indexOf("rhythmIrregularity");
@@ -80,64 +51,20 @@ export function rhythmGuardError(g: unknown, classes: readonly string[]): string
   return undefined;
 }
 
-/**
- * The guard's per-beat inputs from the beats' windows (each record's beats in time order), and what the QRS veto
- * needs besides (`veto`: qrsMatch for a guard without qrsBelow, pMatch).
- */
-export function guardInputs(
-  guard: RhythmGuard | undefined,
-  windows: Float32Array,
-  w: WindowLayout,
-  record?: readonly string[],
-  veto: VetoNeeds = {},
-): GuardInputs {
-  return {
-    ...(guard?.atrialBelow !== undefined && {
-      atrial: atrialConsistency(windows, w.len, w.before, w.fs, record, guard.atrialLags ?? 1),
-    }),
-    ...((veto.qrs || guard?.qrsBelow !== undefined) && {
-      qrs: qrsMatch(windows, w.len, w.before, w.fs, record),
-    }),
-    ...(veto.p && { p: pMatch(windows, w.len, w.before, w.fs, record) }),
-  };
-}
-
-/** The guard's per-beat inputs of a stream's beats, fed in time order (each from the beats up to it). */
-export class CausalGuardInputs {
-  private readonly atrial?: CausalAtrialConsistency;
-  private readonly qrs?: CausalQrsMatch;
-  private readonly p?: CausalPMatch;
-
-  constructor(guard: RhythmGuard | undefined, w: WindowLayout, veto: VetoNeeds = {}) {
-    if (guard?.atrialBelow !== undefined)
-      this.atrial = new CausalAtrialConsistency(w.len, w.before, w.fs, guard.atrialLags ?? 1);
-    if (veto.qrs || guard?.qrsBelow !== undefined) this.qrs = new CausalQrsMatch(w.len, w.before, w.fs);
-    if (veto.p) this.p = new CausalPMatch(w.len, w.before, w.fs);
-  }
-
-  next(windows: Float32Array): GuardInputs {
-    return {
-      ...(this.atrial && { atrial: this.atrial.next(windows) }),
-      ...(this.qrs && { qrs: this.qrs.next(windows) }),
-      ...(this.p && { p: this.p.next(windows) }),
-    };
-  }
-}
-
 /** Whether a guard reads the beats' windows (atrialBelow or qrsBelow). */
 export const guardReadsWindows = (g: RhythmGuard | undefined): boolean =>
   g?.atrialBelow !== undefined || g?.qrsBelow !== undefined;
 
 /**
  * Probabilities (n x classes, row-major) after the guard, from the beats' full RR feature rows (n x RR_DIM)
- * and, for a guard with atrialBelow or qrsBelow, their GuardInputs; `probs` itself when there is no guard.
+ * and, for a guard with atrialBelow or qrsBelow, their BeatMatches; `probs` itself when there is no guard.
  */
 export function guardProbs(
   probs: Float32Array,
   classes: readonly string[],
   rr: Float32Array,
   guard: RhythmGuard | undefined,
-  inputs?: GuardInputs,
+  inputs?: BeatMatches,
 ): Float32Array {
   return applyGuard(probs, classes, rr, guard, inputs).probs;
 }
@@ -148,7 +75,7 @@ export function applyGuard(
   classes: readonly string[],
   rr: Float32Array,
   guard: RhythmGuard | undefined,
-  inputs: GuardInputs = {},
+  inputs: BeatMatches = {},
 ): { probs: Float32Array; ruledOut?: Uint8Array } {
   if (!guard) return { probs };
   const k = classes.length;
@@ -174,7 +101,7 @@ export function applyGuard(
 }
 
 /** 1 for the beats (full RR feature rows, n x RR_DIM) on which the guard rules its class out. */
-function ruledOut(rr: Float32Array, guard: RhythmGuard, inputs: GuardInputs): Uint8Array {
+function ruledOut(rr: Float32Array, guard: RhythmGuard, inputs: BeatMatches): Uint8Array {
   const { threshold, atrialBelow, qrsBelow } = guard;
   const anyCondition = atrialBelow !== undefined || qrsBelow !== undefined;
   return Uint8Array.from({ length: rr.length / RR_DIM }, (_, i) => {
