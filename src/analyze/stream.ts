@@ -14,7 +14,7 @@
 // i-32 .. i and its qrsMatch against the beats up to it; morph smoothing's neighbours among the beats before it:
 // CausalSmoother; the QRS veto's qrsMatch likewise). A model whose rhythm guard or QRS veto reads the windows
 // (atrialBelow, qrsBelow, qrsVeto) is held until end() when not causal.
-import { RHYTHM_HALF_WINDOW, RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
+import { CausalPMatch, RHYTHM_HALF_WINDOW, RR_DIM, rrFeatures, windowLength } from "../beats/index.js";
 import {
   CausalBeatMatches,
   CausalInputs,
@@ -33,6 +33,7 @@ import {
   toClassifiedBeats,
   usesTemplate,
   vetoNeeds,
+  hasPRule,
   type CausalOptions,
   type ClassifiedBeat,
   type Classifier,
@@ -66,6 +67,8 @@ export class AnalyzerStream {
   private readonly causal?: CausalInputs;
   private readonly smoother?: CausalSmoother;
   private readonly matches?: CausalBeatMatches;
+  /** The QRS veto's P rule: each beat's P wave against the running median of the beats called N before it. */
+  private readonly pMatch?: CausalPMatch;
   /** The model's input needs the record's template (morph residual or pair). */
   private readonly residual: boolean;
   /** Residual or pair model: record samples that were invalid (the template leaves their windows out). */
@@ -112,6 +115,8 @@ export class AnalyzerStream {
           { len: windowLength(meta.window), before: meta.window.before, fs: meta.fs },
           vetoNeeds(meta.qrsVeto),
         );
+      if (hasPRule(meta.qrsVeto))
+        this.pMatch = new CausalPMatch(windowLength(meta.window), meta.window.before, meta.fs);
     }
     this.holdToEnd =
       !this.causal &&
@@ -234,6 +239,8 @@ export class AnalyzerStream {
     const net = await this.classifier.predict(x, extra);
     // held: one batch of all the record's beats at the end; causal: each beat's neighbours before it
     const matches = this.matches?.next(windows);
+    const causalP = this.pMatch;
+    const pMatchOf = causalP && ((usual: Uint8Array) => causalP.next(windows, usual));
     const g = this.smoother
       ? guardSmoothed(
           meta,
@@ -241,8 +248,9 @@ export class AnalyzerStream {
           this.smoother.next(net, qrsShapes(windows, windowLength(meta.window), before)),
           rr,
           matches,
+          pMatchOf,
         )
-      : decideProbs(meta, net, { rr, windows, matches });
+      : decideProbs(meta, net, { rr, windows, matches, pMatchOf });
     const samples = this.known.slice(from, upto);
     const beats = toClassifiedBeats(samples, g, meta.classes, edge);
     this.emitted = upto;

@@ -90,11 +90,45 @@ test("pMatch: a sinus P wave matches the record's usual one, an ectopic one does
     assert.ok(q[i] > 0.95, `beat ${i}: qrsMatch ${q[i]}`);
   });
   // the causal twin: beat i against the median of the beats up to it
-  const stream = new CausalPMatch(LEN, BEFORE, 360, 12);
+  const stream = new CausalPMatch(LEN, BEFORE, 360, 12, 1);
   const out = [...stream.next(x.subarray(0, 17 * LEN)), ...stream.next(x.subarray(17 * LEN))];
   for (const i of [0, 5, 11, 12, 29, 39]) {
     const from = Math.max(0, i + 1 - 12);
     const want = pMatch(x.subarray(from * LEN, (i + 1) * LEN), LEN, BEFORE, 360)[i - from];
     assert.ok(Math.abs(out[i] - want) < 1e-6, `causal beat ${i}: ${out[i]} vs ${want}`);
   }
+});
+
+test("pMatch against the usual beats: right even where ectopic beats are the majority; NaN without enough of them", () => {
+  const ectopic = Array.from({ length: 60 }, (_, i) => i % 3 !== 0); // two in three beats ectopic
+  const rand = mulberry32(5);
+  const x = new Float32Array(60 * LEN);
+  ectopic.forEach((e, i) => pBeat(x, i, e, rand));
+  const all = pMatch(x, LEN, BEFORE, 360);
+  assert.ok(
+    ectopic.every((e, i) => (e ? all[i] > 0.9 : all[i] < 0.5)),
+    "the median beat is an ectopic one",
+  );
+  const usual = Uint8Array.from(ectopic, (e) => (e ? 0 : 1));
+  const p = pMatch(x, LEN, BEFORE, 360, undefined, { usual, min: 20 });
+  ectopic.forEach((e, i) => assert.ok(e ? p[i] < 0.5 : p[i] > 0.9, `beat ${i}: ${p[i]}`));
+  const few = pMatch(x, LEN, BEFORE, 360, undefined, { usual, min: 21 });
+  assert.ok(
+    few.every((v) => Number.isNaN(v)),
+    "20 usual beats, 21 asked for: no template",
+  );
+  // causal: against the running median of the usual beats so far, NaN before `min` of them
+  const stream = new CausalPMatch(LEN, BEFORE, 360, 300, 5);
+  const out = [
+    ...stream.next(x.subarray(0, 25 * LEN), usual.subarray(0, 25)),
+    ...stream.next(x.subarray(25 * LEN), usual.subarray(25)),
+  ];
+  out.forEach((v, i) => {
+    const known = usual.subarray(0, i + 1).reduce((a, b) => a + b, 0);
+    if (known < 5) return assert.ok(Number.isNaN(v), `beat ${i} before 5 usual beats`);
+    const want = pMatch(x.subarray(0, (i + 1) * LEN), LEN, BEFORE, 360, undefined, {
+      usual: usual.subarray(0, i + 1),
+    })[i];
+    assert.ok(Math.abs(v - want) < 1e-6, `causal beat ${i}: ${v} vs ${want}`);
+  });
 });

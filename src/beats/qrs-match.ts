@@ -20,6 +20,9 @@ export const QRS_REGION_MS = { before: 100, after: 144 } as const;
 /** Beats the causal stream's template is the median of. */
 export const QRS_MATCH_HISTORY = 300;
 
+/** pMatch's template: the median of at least this many usual beats of the record (fewer: NaN). */
+export const P_MATCH_MIN_USUAL = 20;
+
 /** The QRS region as window indices [from, to) for windows of `len` samples, R at `before`, at `fs` Hz. */
 export function qrsRegion(len: number, before: number, fs: number): Region {
   const from = Math.max(0, before - Math.round((QRS_REGION_MS.before * fs) / 1000));
@@ -48,25 +51,38 @@ function matchOf(rows: Float32Array, i: number, template: Float32Array): number 
   return correlation(rows.subarray(i * w, (i + 1) * w), template);
 }
 
+/** Which beats a template is made of: those marked in `usual` (absent: all), at least `min` of them. */
+export interface UsualBeats {
+  usual?: ArrayLike<number>;
+  min?: number;
+}
+
 /**
  * The match of every beat over region `r` of its window: `windows` holds n windows of `len` samples; `record`
- * gives each beat's record (absent: all one record). The template of a record is that of its beats here.
+ * gives each beat's record (absent: all one record). The template of a record is the median of its beats here
+ * (with `usual`: of those marked, and NaN for every beat of a record with fewer than `min` of them).
  */
 export function regionMatch(
   windows: Float32Array,
   len: number,
   r: Region,
   record?: readonly string[],
+  { usual, min = 1 }: UsualBeats = {},
 ): Float32Array {
   const w = r.to - r.from;
   const rows = regions(windows, len, r);
   const n = windows.length / len;
   const out = new Float32Array(n);
   for (const idx of recordRuns(n, record)) {
-    const mine = new Float32Array(idx.length * w);
-    idx.forEach((i, j) => mine.set(rows.subarray(i * w, (i + 1) * w), j * w));
+    const from = usual ? idx.filter((i) => usual[i]) : idx;
+    if (from.length < min) {
+      for (const i of idx) out[i] = NaN;
+      continue;
+    }
+    const mine = new Float32Array(from.length * w);
+    from.forEach((i, j) => mine.set(rows.subarray(i * w, (i + 1) * w), j * w));
     const template = medianTemplate(mine, w);
-    idx.forEach((i, j) => (out[i] = matchOf(mine, j, template)));
+    for (const i of idx) out[i] = matchOf(rows, i, template);
   }
   return out;
 }
@@ -80,16 +96,23 @@ export const qrsMatch = (
   record?: readonly string[],
 ): Float32Array => regionMatch(windows, len, qrsRegion(len, before, fs), record);
 
-/** pMatch of every beat: windows of `len` samples, R at `before`, rate `fs` (see regionMatch). */
+/**
+ * pMatch of every beat: windows of `len` samples, R at `before`, rate `fs`, against the median P wave of the
+ * record's `usual` beats (the QRS veto's: those the model calls N; see regionMatch).
+ */
 export const pMatch = (
   windows: Float32Array,
   len: number,
   before: number,
   fs: number,
   record?: readonly string[],
-): Float32Array => regionMatch(windows, len, pRegion(before, fs), record);
+  usual?: UsualBeats,
+): Float32Array => regionMatch(windows, len, pRegion(before, fs), record, usual);
 
-/** The region match of a stream's beats, fed in time order: each against the median of the latest beats up to it. */
+/**
+ * The region match of a stream's beats, fed in time order: each against the median of the latest beats up to it
+ * (with `usual`: of the latest marked beats up to it, NaN while fewer than `min` are known).
+ */
 export class CausalRegionMatch {
   private readonly template: RunningTemplate;
 
@@ -97,18 +120,19 @@ export class CausalRegionMatch {
     private readonly len: number,
     private readonly region: Region,
     history = QRS_MATCH_HISTORY,
+    private readonly min = 1,
   ) {
     this.template = new RunningTemplate(region.to - region.from, history);
   }
 
-  next(windows: Float32Array): Float32Array {
+  next(windows: Float32Array, usual?: ArrayLike<number>): Float32Array {
     const rows = regions(windows, this.len, this.region);
     const w = this.region.to - this.region.from;
     const n = windows.length / this.len;
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      this.template.push(rows.subarray(i * w, (i + 1) * w));
-      out[i] = matchOf(rows, i, this.template.template());
+      if (!usual || usual[i]) this.template.push(rows.subarray(i * w, (i + 1) * w));
+      out[i] = this.template.size >= this.min ? matchOf(rows, i, this.template.template()) : NaN;
     }
     return out;
   }
@@ -121,9 +145,9 @@ export class CausalQrsMatch extends CausalRegionMatch {
   }
 }
 
-/** pMatch of a stream's beats (see CausalRegionMatch). */
+/** pMatch of a stream's beats against its usual ones (see CausalRegionMatch; `next(windows, usual)`). */
 export class CausalPMatch extends CausalRegionMatch {
-  constructor(len: number, before: number, fs: number, history = QRS_MATCH_HISTORY) {
-    super(len, pRegion(before, fs), history);
+  constructor(len: number, before: number, fs: number, history = QRS_MATCH_HISTORY, min = P_MATCH_MIN_USUAL) {
+    super(len, pRegion(before, fs), history, min);
   }
 }

@@ -2,28 +2,20 @@
 // features: how alike its P wave and QRS are to the record's usual beat's (src/beats/qrs-match.ts) and whether its
 // record's P waves repeat (src/beats/atrial.ts); each only when the model asks for it. Whole records (beatMatches)
 // or a stream's beats up to each one (CausalBeatMatches).
-import {
-  CausalAtrialConsistency,
-  CausalPMatch,
-  CausalQrsMatch,
-  atrialConsistency,
-  pMatch,
-  qrsMatch,
-} from "../beats/index.js";
+import { CausalAtrialConsistency, CausalQrsMatch, atrialConsistency, qrsMatch } from "../beats/index.js";
 import type { RhythmGuard } from "./rhythm-guard.js";
 
 /** What the rhythm guard and the QRS veto read beside the RR features, per beat (each when asked for). */
 export interface BeatMatches {
   atrial?: Float32Array;
   qrs?: Float32Array;
-  /** pMatch: only the QRS veto's P-wave rule reads it. */
+  /** pMatch against the beats called N: only the QRS veto's P rule reads it (decide.ts computes it). */
   p?: Float32Array;
 }
 
-/** What the QRS veto needs beside the guard's inputs: qrsMatch, pMatch. */
+/** What the QRS veto needs beside the guard's inputs (qrsMatch; its P rule's pMatch depends on the labels). */
 export interface VetoNeeds {
   qrs?: boolean;
-  p?: boolean;
 }
 
 /** Where the beats' windows are: n x len samples, R at `before`, rate `fs`. */
@@ -35,7 +27,7 @@ export interface WindowLayout {
 
 /**
  * The beats' matches from their windows (each record's beats in time order): what the guard asks for, and what the
- * QRS veto needs besides (`veto`: qrsMatch for a guard without qrsBelow, pMatch).
+ * QRS veto needs besides (`veto`: qrsMatch for a guard without qrsBelow).
  */
 export function beatMatches(
   guard: RhythmGuard | undefined,
@@ -51,7 +43,6 @@ export function beatMatches(
     ...((veto.qrs || guard?.qrsBelow !== undefined) && {
       qrs: qrsMatch(windows, w.len, w.before, w.fs, record),
     }),
-    ...(veto.p && { p: pMatch(windows, w.len, w.before, w.fs, record) }),
   };
 }
 
@@ -59,20 +50,17 @@ export function beatMatches(
 export class CausalBeatMatches {
   private readonly atrial?: CausalAtrialConsistency;
   private readonly qrs?: CausalQrsMatch;
-  private readonly p?: CausalPMatch;
 
   constructor(guard: RhythmGuard | undefined, w: WindowLayout, veto: VetoNeeds = {}) {
     if (guard?.atrialBelow !== undefined)
       this.atrial = new CausalAtrialConsistency(w.len, w.before, w.fs, guard.atrialLags ?? 1);
     if (veto.qrs || guard?.qrsBelow !== undefined) this.qrs = new CausalQrsMatch(w.len, w.before, w.fs);
-    if (veto.p) this.p = new CausalPMatch(w.len, w.before, w.fs);
   }
 
   next(windows: Float32Array): BeatMatches {
     return {
       ...(this.atrial && { atrial: this.atrial.next(windows) }),
       ...(this.qrs && { qrs: this.qrs.next(windows) }),
-      ...(this.p && { p: this.p.next(windows) }),
     };
   }
 }

@@ -44,7 +44,8 @@ export interface ClassifiedBeat {
    * (and for S, its P wave too). */
   vetoedFrom?: string;
   /** What the model's guard and veto read, when they read the windows (4 decimals): the correlation of the beat's
-   * QRS (`qrs`) and P wave (`p`) with the record's median beat's, its record's atrialConsistency (`atrial`). */
+   * QRS (`qrs`) with the record's median beat's and of its P wave (`p`) with that of the beats called N (absent
+   * while fewer than 20 are known), the atrialConsistency around it (`atrial`). */
   matches?: { qrs?: number; p?: number; atrial?: number };
 }
 
@@ -160,7 +161,7 @@ export function toClassifiedBeats(
     if (m && (m.qrs || m.p || m.atrial))
       beat.matches = {
         ...(m.qrs && { qrs: round(m.qrs[i]) }),
-        ...(m.p && { p: round(m.p[i]) }),
+        ...(m.p && !Number.isNaN(m.p[i]) && { p: round(m.p[i]) }),
         ...(m.atrial && { atrial: round(m.atrial[i]) }),
       };
     return beat;

@@ -1,10 +1,10 @@
 // What a model decides from its net's probabilities: model.json's morph smoothing (morph-smoothing.ts), then
 // its rhythm guard (rhythm-guard.ts), then its QRS veto (qrs-veto.ts); each only when the model has it.
-import { windowLength, type WindowSpec } from "../beats/index.js";
+import { P_MATCH_MIN_USUAL, pMatch, windowLength, type WindowSpec } from "../beats/index.js";
 import { qrsShapes, smoothProbs, type MorphSmoothing } from "./morph-smoothing.js";
 import { applyGuard, guardReadsWindows, type RhythmGuard } from "./rhythm-guard.js";
 import { beatMatches, type BeatMatches } from "./beat-matches.js";
-import { vetoNeeds, vetoProbs, type QrsVeto } from "./qrs-veto.js";
+import { USUAL_CLASS, hasPRule, vetoNeeds, vetoProbs, type QrsVeto } from "./qrs-veto.js";
 import { argmaxRows } from "./batches.js";
 
 /** What of model.json the decision depends on. */
@@ -27,7 +27,12 @@ export interface DecisionInputs {
   record?: readonly string[];
   /** The beats' matches when known (a causal stream's); else computed from the windows if guard or veto needs them. */
   matches?: BeatMatches;
+  /** The P rule's pMatch given the beats called N (a causal stream's); else from the windows, each whole record. */
+  pMatchOf?: PMatchOf;
 }
+
+/** pMatch of the beats against the median of those marked usual (called N before the P rule). */
+export type PMatchOf = (usual: Uint8Array) => Float32Array;
 
 export interface Decision {
   /** n x classes */
@@ -47,20 +52,42 @@ export interface Decision {
 export function decideProbs(spec: DecisionSpec, net: Float32Array, beats: DecisionInputs): Decision {
   const s = spec.morphSmoothing;
   const g = beatMatchesOf(spec, beats);
-  if (!s) return vetoed(spec, applyGuard(net, spec.classes, beats.rr, spec.rhythmGuard, g), g);
+  const pOf = beats.pMatchOf ?? wholeRecordPMatch(spec, beats);
+  if (!s) return vetoed(spec, applyGuard(net, spec.classes, beats.rr, spec.rhythmGuard, g), g, pOf);
   if (!beats.windows) throw new Error("internal: morph smoothing needs the beats' windows");
   const shapes = qrsShapes(beats.windows, windowLength(spec.window), spec.window.before);
   const smoothed = smoothProbs(net, spec.classes, shapes, s, beats.record);
-  return guardSmoothed(spec, net, smoothed, beats.rr, g);
+  return guardSmoothed(spec, net, smoothed, beats.rr, g, pOf);
 }
 
-/** A decision after the model's QRS veto (if any), with the beats whose class it changed and what it read. */
-function vetoed<D extends Decision>(spec: DecisionSpec, d: D, g: BeatMatches): D {
-  if (!spec.qrsVeto) return Object.keys(g).length ? { ...d, matches: g } : d;
+/** The P rule's pMatch over each whole record of the beats' windows. */
+const wholeRecordPMatch =
+  (spec: DecisionSpec, beats: DecisionInputs): PMatchOf =>
+  (usual) => {
+    if (!beats.windows) throw new Error("internal: the QRS veto's P rule needs the beats' windows");
+    const len = windowLength(spec.window);
+    const usualBeats = { usual, min: P_MATCH_MIN_USUAL };
+    return pMatch(beats.windows, len, spec.window.before, spec.fs ?? 360, beats.record, usualBeats);
+  };
+
+/**
+ * A decision after the model's QRS veto (if any), with the beats whose class it changed and what it read. Its P
+ * rule's pMatch (`g.p` when known, else `pOf` of the beats called N after the QRS rule) is returned in `matches`.
+ */
+function vetoed(spec: DecisionSpec, d: Decision, g: BeatMatches, pOf?: PMatchOf): Decision {
+  const veto = spec.qrsVeto;
+  if (!veto) return Object.keys(g).length ? { ...d, matches: g } : d;
   const k = spec.classes.length;
-  const probs = vetoProbs(d.probs, spec.classes, g.qrs, spec.qrsVeto, g.p);
+  let m = g;
+  if (hasPRule(veto) && !m.p) {
+    if (!pOf) throw new Error("internal: the QRS veto's P rule needs the beats' pMatch");
+    const qrsRule = vetoProbs(d.probs, spec.classes, g.qrs, { classes: veto.classes, above: veto.above });
+    const n = spec.classes.indexOf(USUAL_CLASS);
+    m = { ...g, p: pOf(Uint8Array.from(argmaxRows(qrsRule, k), (c) => (c === n ? 1 : 0))) };
+  }
+  const probs = vetoProbs(d.probs, spec.classes, m.qrs, veto, m.p);
   const [before, after] = [argmaxRows(d.probs, k), argmaxRows(probs, k)];
-  return { ...d, probs, vetoedFrom: before.map((c, i) => (c === after[i] ? -1 : c)), matches: g };
+  return { ...d, probs, vetoedFrom: before.map((c, i) => (c === after[i] ? -1 : c)), matches: m };
 }
 
 /** Whether the model's decision reads the beats' windows beyond the net (guard inputs, QRS veto). */
@@ -76,19 +103,25 @@ export function beatMatchesOf(spec: DecisionSpec, beats: DecisionInputs): BeatMa
   return beatMatches(spec.rhythmGuard, beats.windows, layout, beats.record, vetoNeeds(spec.qrsVeto));
 }
 
-/** The guard on smoothed probabilities, with the beats whose class differs from the guarded net's (`net`). */
+/**
+ * The guard and veto on smoothed probabilities, with the beats whose class differs from the guarded net's (`net`);
+ * `pOf`: the veto's P rule's pMatch given the beats called N (default: none, for a veto without it).
+ */
 export function guardSmoothed(
   spec: DecisionSpec,
   net: Float32Array,
   smoothed: Float32Array,
   rr: Float32Array,
   matches?: BeatMatches,
+  pOf?: PMatchOf,
 ): Decision {
   const k = spec.classes.length;
   const g = matches ?? {};
-  const decided = vetoed(spec, applyGuard(smoothed, spec.classes, rr, spec.rhythmGuard, g), g);
+  const decided = vetoed(spec, applyGuard(smoothed, spec.classes, rr, spec.rhythmGuard, g), g, pOf);
+  // without the smoothing: the same matches (the P rule's template is that of the beats the model calls N)
+  const m = decided.matches ?? g;
   const without = argmaxRows(
-    vetoed(spec, applyGuard(net, spec.classes, rr, spec.rhythmGuard, g), g).probs,
+    vetoed(spec, applyGuard(net, spec.classes, rr, spec.rhythmGuard, m), m).probs,
     k,
   );
   const after = argmaxRows(decided.probs, k);

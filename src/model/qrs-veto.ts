@@ -3,8 +3,12 @@
 // QRS against the record's median beat) is at least `above`, the listed classes (V, F) get probability 0 and the
 // row is renormalised; a beat the net gives to those classes alone keeps its row (nothing else to choose).
 // With `pClasses` (search 29): an atrial premature beat's P wave is unlike the patient's sinus one, so where the
-// QRS matches AND the P wave does too (pMatch >= pAbove: the whole beat is the patient's usual one), these classes
-// (S) are then ruled out the same way. Chosen on DS1 folds only; applied after the morph smoothing and the guard.
+// QRS matches AND the P wave does too (pMatch >= pAbove against the median of the record's beats the model calls N
+// before this rule: the whole beat is the patient's usual one), these classes (S) are then ruled out the same way;
+// a record with fewer than 20 beats called N has no such template (pMatch NaN) and no P rule. Chosen on DS1 folds only; applied after the morph smoothing and the guard.
+
+/** The class whose beats make the P rule's template (the patient's usual, sinus beats). */
+export const USUAL_CLASS = "N";
 
 export interface QrsVeto {
   /** The classes ruled out on a beat shaped like the patient's usual one (e.g. ["V", "F"]). */
@@ -35,6 +39,7 @@ export function qrsVetoError(v: unknown, classes: readonly string[]): string | u
   if (!inUnitRange(above)) return "above must be a number in [-1, 1]";
   if (pClasses === undefined && pAbove === undefined) return undefined;
   if (!inUnitRange(pAbove)) return "pAbove must be a number in [-1, 1] (with pClasses)";
+  if (!classes.includes(USUAL_CLASS)) return `pClasses need a class ${USUAL_CLASS} (the usual beats)`;
   const pWhy = classListError(pClasses, classes, "pClasses");
   if (pWhy) return pWhy;
   if (new Set([...cs!, ...pClasses!]).size >= classes.length)
@@ -65,7 +70,7 @@ export function vetoProbs(
   const k = classes.length;
   const n = probs.length / k;
   if (qrs?.length !== n) throw new Error(`internal: the QRS veto needs the qrsMatch of the ${n} beats`);
-  const pOn = veto.pClasses !== undefined && veto.pAbove !== undefined;
+  const pOn = hasPRule(veto);
   if (pOn && p?.length !== n) throw new Error(`internal: the P veto needs the pMatch of the ${n} beats`);
   const out = new Float32Array(probs);
   const off = classes.map((c) => veto.classes.includes(c));
@@ -78,8 +83,9 @@ export function vetoProbs(
   return out;
 }
 
-/** What a veto reads from the beats' windows (beat-matches.ts computes them). */
-export const vetoNeeds = (veto: QrsVeto | undefined): { qrs: boolean; p: boolean } => ({
-  qrs: veto !== undefined,
-  p: veto?.pAbove !== undefined && veto.pClasses !== undefined,
-});
+/** What a veto reads from the beats' windows beside its P rule's pMatch (beat-matches.ts computes it). */
+export const vetoNeeds = (veto: QrsVeto | undefined): { qrs: boolean } => ({ qrs: veto !== undefined });
+
+/** Whether a veto has the P rule (pClasses with pAbove). */
+export const hasPRule = (veto: QrsVeto | undefined): boolean =>
+  veto?.pClasses !== undefined && veto.pAbove !== undefined;
