@@ -21,7 +21,7 @@ export const NO_MORPH_SMOOTHING = [
 /** The option that turns a model's QRS veto off (classify, analyze, evaluate). */
 export const NO_QRS_VETO = [
   "--no-qrs-veto",
-  "without the model's QRS veto (model.json qrsVeto: the inter models rule V and F out on beats whose QRS matches the record's usual one)",
+  "without the model's QRS veto (model.json qrsVeto: the inter models rule V and F out on beats whose QRS matches the record's usual one, and S where the P wave matches that of the beats called N too)",
 ] as const;
 
 /** What the three options above leave on. */
