@@ -97,7 +97,10 @@ test("qrsVeto's P rule: S ruled out where QRS and P wave match the beats called 
     const inputs = beatInputs(lead.signal, lead.fs, samples!, c.meta);
     const len = meta.window.before + meta.window.after;
     const qrs = qrsMatch(inputs.windows, len, meta.window.before, meta.fs);
-    const qrsRule = vetoProbs(rows(plain, classes), classes, qrs, meta.qrsVeto);
+    const qrsRule = vetoProbs(rows(plain, classes), classes, qrs, {
+      classes: meta.qrsVeto.classes,
+      above: meta.qrsVeto.above,
+    });
     const usual = Uint8Array.from(argmaxRows(qrsRule, classes.length), (k) => (k === 0 ? 1 : 0));
     const p = pMatch(inputs.windows, len, meta.window.before, meta.fs, undefined, { usual, min: 20 });
     const want = vetoProbs(rows(plain, classes), classes, qrs, qrsVeto, p);

@@ -1,16 +1,19 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
+  P_MATCH_MIN_USUAL,
   QRS_MATCH_HISTORY,
   RR_DIM,
   atrialConsistency,
   medianTemplate,
+  pMatch,
   qrsMatch,
   morphInput,
   rrFeatures,
   windowLength,
 } from "../beats/index.js";
 import {
+  argmaxRows,
   countBefore,
   fillInvalid,
   guardProbs,
@@ -91,13 +94,37 @@ async function causalReference(
     return qrsMatch(windows.subarray(from * len, (i + 1) * len), len, before, meta.fs)[i - from];
   });
   const net = await c.predict(x, selectExtra(rr, meta));
-  const probs = vetoProbs(
-    guardProbs(net, meta.classes, rr, g, { atrial, qrs }),
-    meta.classes,
-    qrs,
-    meta.qrsVeto,
-  );
+  const guarded = guardProbs(net, meta.classes, rr, g, { atrial, qrs });
+  const veto = meta.qrsVeto;
+  const p = veto?.pClasses && causalPMatch(windows, len, meta, guarded, qrs);
+  const probs = vetoProbs(guarded, meta.classes, qrs, veto, p);
   return toClassifiedBeats(samples, { probs }, meta.classes, edge);
+}
+
+/**
+ * The QRS veto's P rule's input by brute force: beat i's P wave against the median of the last QRS_MATCH_HISTORY
+ * beats up to it that the QRS rule leaves called N (NaN while fewer than P_MATCH_MIN_USUAL are known).
+ */
+function causalPMatch(
+  windows: Float32Array,
+  len: number,
+  meta: Classifier["meta"],
+  guarded: Float32Array,
+  qrs: Float32Array,
+): Float32Array {
+  const { classes, qrsVeto, window } = meta;
+  const qrsRule = vetoProbs(guarded, classes, qrs, { classes: qrsVeto!.classes, above: qrsVeto!.above });
+  const called = argmaxRows(qrsRule, classes.length);
+  const usual = [...called.keys()].filter((i) => classes[called[i]] === "N");
+  return Float32Array.from({ length: called.length }, (_, i) => {
+    const mine = usual.filter((u) => u <= i).slice(-QRS_MATCH_HISTORY);
+    const rows = mine.includes(i) ? mine : [...mine, i];
+    const w = new Float32Array(rows.length * len);
+    rows.forEach((r, k) => w.set(windows.subarray(r * len, (r + 1) * len), k * len));
+    const mask = Uint8Array.from(rows, (r) => (mine.includes(r) ? 1 : 0));
+    const m = pMatch(w, len, window.before, meta.fs, undefined, { usual: mask, min: P_MATCH_MIN_USUAL });
+    return m[rows.indexOf(i)];
+  });
 }
 
 /** Same beats and labels; probabilities equal up to float32 batch-size effects of the runtime. */
