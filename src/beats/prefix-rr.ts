@@ -1,6 +1,6 @@
 // RR features of a beat over a PREFIX of the record's beats (causal use: only the beats known so far), in
 // O(1) per beat: row i of rrFeatures(samples.slice(0, r), fs) without recomputing the whole prefix.
-import { LOCAL_AFTER, LOCAL_BEFORE, NO_RR_ROW, rhythmIrregularity, rrRow } from "./rr.js";
+import { LOCAL_AFTER, LOCAL_BEFORE, NO_RR_ROW, rhythmEntropy, rhythmIrregularity, rrRow } from "./rr.js";
 
 /**
  * The mean RR interval (s) of a growing prefix of the beats, summed interval after interval in the order
@@ -50,5 +50,8 @@ export function prefixRRRow(
   const postRR = i + 1 < r ? pre(i + 1) : preRR;
   const localDiff = hi > lo ? diff / (hi - lo) : 0;
   const irregularity = rhythmIrregularity(samples, i, r);
-  return Float32Array.from(rrRow(preRR, postRR, local / (hi - lo + 1), localDiff, recordRR, irregularity));
+  const entropy = rhythmEntropy(samples, fs, i, r);
+  return Float32Array.from(
+    rrRow(preRR, postRR, local / (hi - lo + 1), localDiff, recordRR, irregularity, entropy),
+  );
 }

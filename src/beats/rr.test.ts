@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { NO_RR_ROW, RR_DIM, RR_FEATURES, rhythmIrregularity, rrFeatures } from "./rr.js";
+import { NO_RR_ROW, RR_DIM, RR_FEATURES, rhythmEntropy, rhythmIrregularity, rrFeatures } from "./rr.js";
+import { mulberry32 } from "./rng.js";
 
 const row = (f: Float32Array, i: number) => {
   const o: Record<string, number> = {};
@@ -85,4 +86,31 @@ test("rrFeatures of a range of rows: those rows of the whole computation, bit fo
   assert.deepEqual(rrFeatures(s, 360, 40, 90), whole.slice(40 * RR_DIM, 90 * RR_DIM));
   assert.deepEqual(rrFeatures(s, 360, 0, 0), new Float32Array(0));
   assert.deepEqual(rrFeatures([7], 360, 0, 1), Float32Array.from(NO_RR_ROW));
+});
+
+test("rhythmEntropy: sample entropy of the intervals (m 1, 30 ms) plus ln(2 r / mean RR), by hand and in rhythms", () => {
+  const col = RR_FEATURES.indexOf("rhythmEntropy");
+  const at = (samples: number[], i: number) => rrFeatures(samples, 360)[i * RR_DIM + col];
+  // intervals 1.0, 1.0, 1.3, 1.0 s: of the pairs among the first three only (0, 1) match within 30 ms (B 1),
+  // and their next intervals (1.0 vs 1.3 s) do not (A 0)
+  const s = [0, 360, 720, 1188, 1548];
+  const want = Math.log(2 / 1) + Math.log((2 * 0.03) / (4.3 / 4));
+  close(rhythmEntropy(s, 360, 2, s.length), want, "by hand");
+  close(at(s, 2), want, "the RR feature column");
+  // a regular rhythm: every pair matches and so do their successors (A = B): ln(2 r / mean RR)
+  const regular = Array.from({ length: 100 }, (_, i) => i * 288);
+  close(at(regular, 50), Math.log(0.06 / 0.8), "regular");
+  // bigeminy (0.5 s / 1 s) repeats its pattern: as low as regular; an irregularly irregular rhythm is high
+  const alt: number[] = [0];
+  for (let i = 1; i < 100; i++) alt.push(alt[i - 1] + (i % 2 ? 180 : 360));
+  // (intervals ending at beats 18 .. 82: 33 of 1 s, 32 of 0.5 s)
+  close(at(alt, 50), Math.log(0.06 / (49 / 65)), "bigeminy");
+  const rng = mulberry32(7);
+  const af: number[] = [0];
+  for (let i = 1; i < 100; i++) af.push(af[i - 1] + Math.round(360 * (0.4 + 0.6 * rng())));
+  assert.ok(at(af, 50) > at(alt, 50) + 1.5, `${at(af, 50)} vs ${at(alt, 50)}`);
+  assert.ok(at(af, 50) > -0.5, `irregularly irregular: ${at(af, 50)}`);
+  // the window is the intervals of beats i-32 .. i+32, clipped to the prefix known
+  close(rhythmEntropy(af, 360, 40, 60), rhythmEntropy(af.slice(7, 60), 360, 33, 53), "window");
+  assert.equal(rhythmEntropy([0, 300, 600], 360, 1, 3), 0, "fewer than three intervals");
 });

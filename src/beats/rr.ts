@@ -20,12 +20,17 @@ export const RR_FEATURES = [
   // to isolated ectopic beats (a premature beat moves two of ~64 ratios), high in atrial fibrillation and
   // flutter with variable conduction; the rhythm guard (src/model/rhythm-guard.ts) reads it
   "rhythmIrregularity",
+  // the coefficient of sample entropy (COSEn, Lake & Moorman 2011) of the RR intervals of the beats within
+  // RHYTHM_HALF_WINDOW of this one: how unpredictable the next interval is from the last (sample entropy, m = 1,
+  // tolerance 30 ms) plus ln(2 r / mean RR). An irregular but patterned rhythm (bigeminy, runs of ectopic beats,
+  // pauses) repeats its intervals and scores low; atrial fibrillation's irregularly irregular one scores high
+  "rhythmEntropy",
 ] as const;
 
 export const RR_DIM = RR_FEATURES.length;
 
 /** The row of every beat of a record with fewer than two beats (no interval known). */
-export const NO_RR_ROW: readonly number[] = [0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0];
+export const NO_RR_ROW: readonly number[] = [0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0];
 
 /** Half-width of the local window: intervals i-LOCAL_BEFORE .. i+LOCAL_AFTER of the pre-RR series. */
 export const LOCAL_BEFORE = 4;
@@ -50,6 +55,35 @@ export function rhythmIrregularity(samples: ArrayLike<number>, i: number, r: num
   d.sort();
   const m = d.length >> 1;
   return d.length % 2 ? d[m] : (d[m - 1] + d[m]) / 2;
+}
+
+/** rhythmEntropy's match tolerance r, seconds (COSEn's). */
+export const ENTROPY_TOLERANCE_S = 0.03;
+
+/**
+ * rhythmEntropy of beat i among the first r beats of `samples` (rate `fs`): over the intervals x ending at beats
+ * k = max(1, i-32) .. min(r-1, i+32), B = the pairs of intervals within ENTROPY_TOLERANCE_S of each other (each
+ * but the last), A = those of them whose next intervals match too; ln((B + 1) / (A + 1)) + ln(2 r / mean(x)).
+ * 0 with fewer than three intervals.
+ */
+export function rhythmEntropy(samples: ArrayLike<number>, fs: number, i: number, r: number): number {
+  const lo = Math.max(1, i - RHYTHM_HALF_WINDOW);
+  const hi = Math.min(r - 1, i + RHYTHM_HALF_WINDOW);
+  const n = hi - lo + 1;
+  if (n < 3) return 0;
+  const tol = ENTROPY_TOLERANCE_S * fs;
+  const x = new Float64Array(n);
+  for (let k = lo; k <= hi; k++) x[k - lo] = samples[k] - samples[k - 1];
+  let a = 0;
+  let b = 0;
+  for (let p = 0; p < n - 1; p++)
+    for (let q = p + 1; q < n - 1; q++) {
+      if (Math.abs(x[p] - x[q]) > tol) continue;
+      b++;
+      if (Math.abs(x[p + 1] - x[q + 1]) <= tol) a++;
+    }
+  const mean = x.reduce((s, v) => s + v, 0) / n;
+  return Math.log((b + 1) / (a + 1)) + Math.log((2 * tol) / mean);
 }
 
 /**
@@ -89,7 +123,15 @@ export function rrFeatures(
     const localRR = (cum[hi + 1] - cum[lo]) / (hi - lo + 1);
     const localDiff = hi > lo ? (cumDiff[hi + 1] - cumDiff[lo + 1]) / (hi - lo) : 0;
     out.set(
-      rrRow(preRR, postRR, localRR, localDiff, recordRR, rhythmIrregularity(samples, i, n)),
+      rrRow(
+        preRR,
+        postRR,
+        localRR,
+        localDiff,
+        recordRR,
+        rhythmIrregularity(samples, i, n),
+        rhythmEntropy(samples, fs, i, n),
+      ),
       (i - from) * RR_DIM,
     );
   }
@@ -98,7 +140,7 @@ export function rrFeatures(
 
 /**
  * One row of RR_FEATURES from its parts (seconds; localDiff: mean |successive difference| of the local
- * pre-RRs; irregularity: rhythmIrregularity).
+ * pre-RRs; irregularity: rhythmIrregularity; entropy: rhythmEntropy).
  */
 export function rrRow(
   preRR: number,
@@ -107,6 +149,7 @@ export function rrRow(
   localDiff: number,
   recordRR: number,
   irregularity: number,
+  entropy: number,
 ): number[] {
   return [
     preRR,
@@ -120,5 +163,6 @@ export function rrRow(
     localRR / recordRR,
     localDiff / localRR,
     irregularity,
+    entropy,
   ];
 }

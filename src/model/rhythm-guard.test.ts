@@ -69,3 +69,19 @@ test("with qrsBelow too: irregular AND (no consistent P wave OR a QRS unlike the
   assert.match(rhythmGuardError({ ...g, atrialLags: 1.5 }, classes)!, /atrialLags/);
   assert.match(rhythmGuardError({ ...g, qrsBelow: -2 }, classes)!, /qrsBelow/);
 });
+
+test("measure rhythmEntropy: the flag reads the entropy column (negative thresholds allowed), not the irregularity", () => {
+  const p = Float32Array.from({ length: 9 }, (_, j) => [0.2, 0.7, 0.1][j % 3]);
+  const g = { suppress: "S", measure: "rhythmEntropy" as const, threshold: -0.75, logOffset: 0 };
+  const rr = rows([0.5, 0.01, 0.5]); // irregular, regular, irregular
+  const col = RR_FEATURES.indexOf("rhythmEntropy");
+  [-0.5, -0.7, -2.6].forEach((v, i) => (rr[i * RR_DIM + col] = v)); // AF-like, AF-like, regular
+  const { probs, ruledOut } = applyGuard(p, classes, rr, g);
+  assert.deepEqual(Array.from(ruledOut!), [1, 1, 0]);
+  close(probs, [0.2 / 0.3, 0, 0.1 / 0.3, 0.2 / 0.3, 0, 0.1 / 0.3, 0.2, 0.7, 0.1]);
+  assert.equal(rhythmGuardError(g, classes), undefined);
+  assert.match(rhythmGuardError({ ...g, threshold: Number.NaN }, classes)!, /finite/);
+  assert.match(rhythmGuardError({ ...g, measure: "entropy" }, classes)!, /measure must be one of/);
+  // the irregularity guard still refuses a negative threshold
+  assert.match(rhythmGuardError({ ...g, measure: undefined }, classes)!, /threshold must be a number >= 0/);
+});

@@ -144,6 +144,10 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
           rhythmGuard: {
             ...meta.rhythmGuard,
             rhythmIrregularity: beat.rr[RR_FEATURES.indexOf("rhythmIrregularity")],
+            // what a guard on the RR intervals' entropy (search 30) read of this beat
+            ...(meta.rhythmGuard.measure === "rhythmEntropy" && {
+              rhythmEntropy: beat.rr[RR_FEATURES.indexOf("rhythmEntropy")],
+            }),
           },
         }),
         // a model with a QRS veto: probs and class are after it (vetoedFrom: the class it ruled out)
