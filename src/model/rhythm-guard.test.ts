@@ -70,18 +70,22 @@ test("with qrsBelow too: irregular AND (no consistent P wave OR a QRS unlike the
   assert.match(rhythmGuardError({ ...g, qrsBelow: -2 }, classes)!, /qrsBelow/);
 });
 
-test("measure rhythmEntropy: the flag reads the entropy column (negative thresholds allowed), not the irregularity", () => {
-  const p = Float32Array.from({ length: 9 }, (_, j) => [0.2, 0.7, 0.1][j % 3]);
-  const g = { suppress: "S", measure: "rhythmEntropy" as const, threshold: -0.75, logOffset: 0 };
-  const rr = rows([0.5, 0.01, 0.5]); // irregular, regular, irregular
+test("entropyAbove: S also ruled out wherever rhythmEntropy reaches it, whatever the irregularity and conditions", () => {
+  const p = Float32Array.from({ length: 12 }, (_, j) => [0.2, 0.7, 0.1][j % 3]);
+  const g = { suppress: "S", threshold: 0.13, logOffset: 0, qrsBelow: 0.95, entropyAbove: -0.75 };
+  const rr = rows([0.01, 0.5, 0.5, 0.01]); // regular, irregular, irregular, regular
   const col = RR_FEATURES.indexOf("rhythmEntropy");
-  [-0.5, -0.7, -2.6].forEach((v, i) => (rr[i * RR_DIM + col] = v)); // AF-like, AF-like, regular
-  const { probs, ruledOut } = applyGuard(p, classes, rr, g);
-  assert.deepEqual(Array.from(ruledOut!), [1, 1, 0]);
-  close(probs, [0.2 / 0.3, 0, 0.1 / 0.3, 0.2 / 0.3, 0, 0.1 / 0.3, 0.2, 0.7, 0.1]);
+  [-0.5, -2.6, -2.6, -0.75].forEach((v, i) => (rr[i * RR_DIM + col] = v));
+  // 0: AF-like entropy; 1: irregular with an unusual QRS; 2: irregular, usual QRS, low entropy; 3: at the threshold
+  const qrs = Float32Array.of(0.99, 0.5, 0.99, 0.99);
+  const { probs, ruledOut } = applyGuard(p, classes, rr, g, { qrs });
+  assert.deepEqual(Array.from(ruledOut!), [1, 1, 0, 1]);
+  close(probs.subarray(6, 9), [0.2, 0.7, 0.1]);
+  close(probs.subarray(0, 3), [0.2 / 0.3, 0, 0.1 / 0.3]);
   assert.equal(rhythmGuardError(g, classes), undefined);
-  assert.match(rhythmGuardError({ ...g, threshold: Number.NaN }, classes)!, /finite/);
-  assert.match(rhythmGuardError({ ...g, measure: "entropy" }, classes)!, /measure must be one of/);
-  // the irregularity guard still refuses a negative threshold
-  assert.match(rhythmGuardError({ ...g, measure: undefined }, classes)!, /threshold must be a number >= 0/);
+  assert.match(
+    rhythmGuardError({ ...g, entropyAbove: Number.NaN }, classes)!,
+    /entropyAbove must be a finite/,
+  );
+  assert.match(rhythmGuardError({ ...g, entropyAbove: "-1" }, classes)!, /entropyAbove must be a finite/);
 });

@@ -8,24 +8,18 @@
 // `atrialLags` lags below it), as atrial fibrillation does and sinus rhythm made irregular by atrial premature
 // beats does not; with `qrsBelow` (search 27) a beat whose QRS is unlike the patient's usual one
 // (src/beats/qrs-match.ts: qrsMatch below it; an S beat is conducted normally, a V beat is not) in an irregular
-// rhythm is ruled out too: irregular AND (no consistent P wave OR an unusual QRS). With `measure`
-// "rhythmEntropy" (search 30) the flag reads the RR intervals' coefficient of sample entropy instead (src/beats/rr.ts:
-// an atrial fibrillation detector that ectopic beats, bigeminy and pauses do not fool the way they fool the
-// irregularity): S is ruled out where it reaches `threshold`.
+// rhythm is ruled out too: irregular AND (no consistent P wave OR an unusual QRS). With `entropyAbove`
+// (search 30) S is also ruled out wherever the RR intervals' coefficient of sample entropy (src/beats/rr.ts
+// rhythmEntropy: an atrial fibrillation detector that bigeminy, runs of ectopic beats and pauses do not trip the way
+// they trip the irregularity) reaches it: entropy high OR (irregular AND (no consistent P wave OR an unusual QRS)).
 import { RR_DIM, RR_FEATURES } from "../beats/index.js";
 import type { BeatMatches } from "./beat-matches.js";
-
-/** The RR feature a guard's flag reads. */
-export type GuardMeasure = "rhythmIrregularity" | "rhythmEntropy";
-export const GUARD_MEASURES: readonly GuardMeasure[] = ["rhythmIrregularity", "rhythmEntropy"];
 
 export interface RhythmGuard {
   /** The class an irregular rhythm rules out (e.g. "S"). */
   suppress: string;
-  /** The measure (default rhythmIrregularity) at or above which it is ruled out. */
+  /** rhythmIrregularity at or above which it is ruled out. */
   threshold: number;
-  /** The RR feature compared with threshold (default "rhythmIrregularity"). */
-  measure?: GuardMeasure;
   /** Added to its log-probability on the other beats (0: unchanged). */
   logOffset: number;
   /** If set (or qrsBelow): ruled out only where atrialConsistency is below this (or qrsMatch below qrsBelow). */
@@ -34,8 +28,12 @@ export interface RhythmGuard {
   atrialLags?: number;
   /** If set (or atrialBelow): ruled out only where qrsMatch is below this (or atrialConsistency below atrialBelow). */
   qrsBelow?: number;
+  /** If set: also ruled out wherever rhythmEntropy is at least this (atrial fibrillation), whatever the rest. */
+  entropyAbove?: number;
 }
 
+const IRREGULARITY = RR_FEATURES.indexOf("rhythmIrregularity");
+const ENTROPY = RR_FEATURES.indexOf("rhythmEntropy");
 const MAX_LAGS = 8;
 
 const unitRange = (v: unknown) => typeof v === "number" && v >= -1 && v <= 1;
@@ -43,16 +41,11 @@ const unitRange = (v: unknown) => typeof v === "number" && v >= -1 && v <= 1;
 /** Why `g` is not a rhythm guard of a model with these classes, or undefined when it is one. */
 export function rhythmGuardError(g: unknown, classes: readonly string[]): string | undefined {
   if (typeof g !== "object" || g === null) return "must be {suppress, threshold, logOffset}";
-  const { suppress, threshold, measure, logOffset, atrialBelow, atrialLags, qrsBelow } =
+  const { suppress, threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove } =
     g as Partial<RhythmGuard>;
   if (typeof suppress !== "string" || !classes.includes(suppress))
     return `suppress must be one of the classes ${classes.join(", ")}`;
-  if (measure !== undefined && !GUARD_MEASURES.includes(measure))
-    return `measure must be one of ${GUARD_MEASURES.join(", ")}`;
-  if ((measure ?? "rhythmIrregularity") === "rhythmEntropy") {
-    if (typeof threshold !== "number" || !Number.isFinite(threshold))
-      return "threshold must be a finite number";
-  } else if (typeof threshold !== "number" || !(threshold >= 0)) return "threshold must be a number >= 0";
+  if (typeof threshold !== "number" || !(threshold >= 0)) return "threshold must be a number >= 0";
   if (typeof logOffset !== "number" || !Number.isFinite(logOffset))
     return "logOffset must be a finite number";
   if (atrialBelow !== undefined && !unitRange(atrialBelow)) return "atrialBelow must be a number in [-1, 1]";
@@ -62,6 +55,8 @@ export function rhythmGuardError(g: unknown, classes: readonly string[]): string
   )
     return `atrialLags must be an integer 1..${MAX_LAGS}`;
   if (qrsBelow !== undefined && !unitRange(qrsBelow)) return "qrsBelow must be a number in [-1, 1]";
+  if (entropyAbove !== undefined && !(typeof entropyAbove === "number" && Number.isFinite(entropyAbove)))
+    return "entropyAbove must be a finite number";
   return undefined;
 }
 
@@ -116,11 +111,11 @@ export function applyGuard(
 
 /** 1 for the beats (full RR feature rows, n x RR_DIM) on which the guard rules its class out. */
 function ruledOut(rr: Float32Array, guard: RhythmGuard, inputs: BeatMatches): Uint8Array {
-  const { threshold, atrialBelow, qrsBelow } = guard;
+  const { threshold, atrialBelow, qrsBelow, entropyAbove } = guard;
   const anyCondition = atrialBelow !== undefined || qrsBelow !== undefined;
-  const column = RR_FEATURES.indexOf(guard.measure ?? "rhythmIrregularity");
   return Uint8Array.from({ length: rr.length / RR_DIM }, (_, i) => {
-    if (rr[i * RR_DIM + column] < threshold) return 0;
+    if (entropyAbove !== undefined && rr[i * RR_DIM + ENTROPY] >= entropyAbove) return 1;
+    if (rr[i * RR_DIM + IRREGULARITY] < threshold) return 0;
     if (!anyCondition) return 1;
     const noP = atrialBelow !== undefined && (inputs.atrial?.[i] ?? 1) < atrialBelow;
     const oddQrs = qrsBelow !== undefined && (inputs.qrs?.[i] ?? 1) < qrsBelow;

@@ -62,11 +62,11 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
     ],
     [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13"],
-      /--rhythm-guard S,0.13: wants class,\[measure:\]threshold,logOffset/,
+      /--rhythm-guard S,0.13: wants class,threshold,logOffset/,
     ],
     [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13,"],
-      /--rhythm-guard S,0.13,: wants class,\[measure:\]threshold,logOffset/,
+      /--rhythm-guard S,0.13,: wants class,threshold,logOffset/,
     ],
     [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13,0.5,0.7,0,0.95"],
@@ -93,16 +93,21 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       /threshold must be a number >= 0/,
     ],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,entropy:-0.75,0.5"],
-      /--rhythm-guard S,entropy:-0.75,0.5: measure must be one of rhythmIrregularity, rhythmEntropy/,
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13,0.5,-,-,0.95,x"],
+      /--rhythm-guard S,0.13,0.5,-,-,0.95,x: entropyAbove must be a finite number/,
     ],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,rhythmEntropy:x,0.5"],
-      /threshold must be a finite number/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,rhythmEntropy:1:2,0.5"],
-      /wants class,\[measure:\]threshold,logOffset/,
+      [
+        "--arch",
+        "v1",
+        "--scheme",
+        "aami",
+        "--split",
+        "inter",
+        "--rhythm-guard",
+        "S,0.13,0.5,-,-,0.95,-0.75,1",
+      ],
+      /wants class,threshold,logOffset\[,atrialBelow\[,atrialLags\[,qrsBelow\[,entropyAbove\]\]\]\]/,
     ],
     [
       ["--arch", "v1", "--scheme", "paper", "--split", "intra", "--morph-smoothing", "N,V,F:0.75:20"],

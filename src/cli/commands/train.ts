@@ -8,7 +8,7 @@ import { datasetFromCli } from "./dataset.js";
 import { shiftsError, symmetricShifts } from "../../model/shifts.js";
 import { inputColumns } from "../../model/batches.js";
 import { ARCHS, isArch } from "../../model/arrhythminet.js";
-import { rhythmGuardError, type GuardMeasure, type RhythmGuard } from "../../model/rhythm-guard.js";
+import { rhythmGuardError, type RhythmGuard } from "../../model/rhythm-guard.js";
 import { morphSmoothingError, type MorphSmoothing } from "../../model/morph-smoothing.js";
 import { qrsVetoError, type QrsVeto } from "../../model/qrs-veto.js";
 import {
@@ -146,7 +146,7 @@ export function register(program: Command): void {
     )
     .option(
       "--rhythm-guard <class,threshold,logOffset>",
-      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity (or the measure named, rhythmEntropy:threshold) >= threshold (and, given atrialBelow or qrsBelow, atrialConsistency over atrialLags lags < atrialBelow or qrsMatch < qrsBelow), log-prior offset elsewhere (e.g. S,0.13,0.5, S,0.13,0.5,0.7,3,0.95 or S,rhythmEntropy:-0.75,0.5)",
+      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold (and, given atrialBelow or qrsBelow, atrialConsistency over atrialLags lags < atrialBelow or qrsMatch < qrsBelow), and wherever rhythmEntropy >= entropyAbove if given; log-prior offset elsewhere (e.g. S,0.13,0.5, S,0.13,0.5,0.7,3,0.95 or S,0.13,0.5,-,-,0.95,-0.75)",
     )
     .option(
       "--morph-smoothing <classes:lambda:k[:keepAbove]>",
@@ -294,24 +294,22 @@ export function register(program: Command): void {
 }
 
 /**
- * --rhythm-guard S,0.13,0.5[,atrialBelow[,atrialLags[,qrsBelow]]] -> the guard, checked against the scheme's classes;
- * the threshold may name its measure (S,rhythmEntropy:-0.75,0.5).
+ * --rhythm-guard S,0.13,0.5[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove]]]] -> the guard, checked against the
+ * scheme's classes.
  */
 function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
-  const [suppress, measured, logOffset, atrialBelow, atrialLags, qrsBelow, ...rest] = text
+  const [suppress, threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove, ...rest] = text
     .split(",")
     .map((v) => v.trim());
-  const named = measured?.includes(":") ? measured.split(":") : undefined;
-  const threshold = named ? named[1] : measured;
   const optional = (v: string | undefined) => (v === undefined || v === "-" ? undefined : Number(v));
   const extra = {
     atrialBelow: optional(atrialBelow),
     atrialLags: optional(atrialLags),
     qrsBelow: optional(qrsBelow),
+    entropyAbove: optional(entropyAbove),
   };
   const g = {
     suppress,
-    ...(named && { measure: named[0] as GuardMeasure }),
     threshold: Number(threshold),
     logOffset: Number(logOffset),
     ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
@@ -319,9 +317,8 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
   const why =
     rest.length > 0 ||
     logOffset === undefined ||
-    (named !== undefined && named.length !== 2) ||
-    [threshold, logOffset, atrialBelow, atrialLags, qrsBelow].includes("")
-      ? "wants class,[measure:]threshold,logOffset[,atrialBelow[,atrialLags[,qrsBelow]]] (- for none)"
+    [threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove].includes("")
+      ? "wants class,threshold,logOffset[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove]]]] (- for none)"
       : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
   if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
   return g;
