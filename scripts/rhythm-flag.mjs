@@ -1,5 +1,6 @@
 // How well the rhythm guard's flag (analyze's "irregularRhythm": the beats on which the model's guard rules S out,
-// rhythmIrregularity >= its threshold and, with atrialBelow / qrsBelow, atrialConsistency or qrsMatch below those)
+// rhythmIrregularity >= its threshold and, with atrialBelow / qrsBelow, atrialConsistency or qrsMatch below those;
+// with entropyAbove, also wherever rhythmEntropy reaches it)
 // marks atrial fibrillation and flutter: per beat, against the reference rhythm annotations of mitdb (`+`
 // annotations "(AFIB" / "(AFL" in <record>.atr), on the reference beat positions, with the windows classify cuts (the MLII lead). Prints, for DS1
 // (where the guard was chosen), DS2 and all 48 records: AF/AFL beats flagged (Se), flagged beats in AF/AFL (+P), and
@@ -87,8 +88,9 @@ const parts = [
   guard.qrsBelow === undefined ? "" : `qrsMatch < ${guard.qrsBelow}`,
 ].filter(Boolean);
 const more = parts.length ? ` and (${parts.join(" or ")})` : "";
+const entropy = guard.entropyAbove === undefined ? "" : `rhythmEntropy >= ${guard.entropyAbove} or `;
 console.log(
-  `flag: rhythmIrregularity >= ${guard.threshold}${more} (${modelDir}), reference beats of ${dataDir}`,
+  `flag: ${entropy}rhythmIrregularity >= ${guard.threshold}${more} (${modelDir}), reference beats of ${dataDir}`,
 );
 report("DS1", DS1);
 report("DS2", DS2);
