@@ -63,7 +63,7 @@ export const ENTROPY_TOLERANCE_S = 0.03;
 /**
  * rhythmEntropy of beat i among the first r beats of `samples` (rate `fs`): over the intervals x ending at beats
  * k = max(1, i-32) .. min(r-1, i+32), B = the pairs of intervals within ENTROPY_TOLERANCE_S of each other (each
- * but the last), A = those of them whose next intervals match too; ln((B + 1) / (A + 1)) + ln(2 r / mean(x)).
+ * but the last), A = those of them whose next intervals match too; ln((B + 1) / (A + 1)) + ln(2 tolerance / mean(x)).
  * 0 with fewer than three intervals.
  */
 export function rhythmEntropy(samples: ArrayLike<number>, fs: number, i: number, r: number): number {
