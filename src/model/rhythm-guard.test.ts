@@ -89,3 +89,34 @@ test("entropyAbove: S also ruled out wherever rhythmEntropy reaches it, whatever
   );
   assert.match(rhythmGuardError({ ...g, entropyAbove: "-1" }, classes)!, /entropyAbove must be a finite/);
 });
+
+test("giveTo: on atrial-fibrillation evidence the ruled-out S mass goes to N; an unusual QRS alone renormalises", () => {
+  // the net's S 0.7 / V 0.2 / N 0.1: renormalising would make it V, giving S to N makes it N
+  const p = Float32Array.from({ length: 12 }, (_, j) => [0.1, 0.7, 0.2][j % 3]);
+  const g = {
+    suppress: "S",
+    threshold: 0.13,
+    logOffset: Math.log(2),
+    atrialBelow: 0.7,
+    qrsBelow: 0.95,
+    entropyAbove: -0.75,
+    giveTo: "N",
+  };
+  const rr = rows([0.01, 0.5, 0.5, 0.01]);
+  const col = RR_FEATURES.indexOf("rhythmEntropy");
+  [-0.5, -2.6, -2.6, -2.6].forEach((v, i) => (rr[i * RR_DIM + col] = v));
+  // 0: AF-like entropy; 1: irregular without a consistent P wave; 2: irregular, P wave, unusual QRS; 3: regular
+  const inputs = { atrial: Float32Array.of(0.9, 0.1, 0.9, 0.9), qrs: Float32Array.of(0.99, 0.99, 0.5, 0.99) };
+  const { probs, ruledOut } = applyGuard(p, classes, rr, g, inputs);
+  assert.deepEqual(Array.from(ruledOut!), [1, 1, 1, 0]);
+  close(probs.subarray(0, 3), [0.8, 0, 0.2]);
+  close(probs.subarray(3, 6), [0.8, 0, 0.2]);
+  close(probs.subarray(6, 9), [0.1 / 0.3, 0, 0.2 / 0.3]);
+  close(probs.subarray(9), [0.1 / 1.7, 1.4 / 1.7, 0.2 / 1.7]); // not ruled out: S's prior shift as before
+  // a plain guard (no conditions): the irregularity is the evidence
+  const plain = { suppress: "S", threshold: 0.13, logOffset: 0, giveTo: "N" };
+  close(guardProbs(p.subarray(0, 3), classes, rows([0.5]), plain), [0.8, 0, 0.2]);
+  assert.equal(rhythmGuardError(g, classes), undefined);
+  assert.match(rhythmGuardError({ ...g, giveTo: "S" }, classes)!, /giveTo must be one of the classes N, V/);
+  assert.match(rhythmGuardError({ ...g, giveTo: "Q" }, classes)!, /giveTo must be one of/);
+});

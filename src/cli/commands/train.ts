@@ -146,7 +146,7 @@ export function register(program: Command): void {
     )
     .option(
       "--rhythm-guard <class,threshold,logOffset>",
-      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold (and, given atrialBelow or qrsBelow, atrialConsistency over atrialLags lags < atrialBelow or qrsMatch < qrsBelow), and wherever rhythmEntropy >= entropyAbove if given; log-prior offset elsewhere (e.g. S,0.13,0.5, S,0.13,0.5,0.7,3,0.95 or S,0.13,0.5,-,-,0.95,-0.75)",
+      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold (and, given atrialBelow or qrsBelow, atrialConsistency over atrialLags lags < atrialBelow or qrsMatch < qrsBelow), and wherever rhythmEntropy >= entropyAbove if given; where the evidence is atrial fibrillation's (entropy, no consistent P wave) its probability goes to giveTo if given; log-prior offset elsewhere (e.g. S,0.13,0.5, S,0.13,0.5,0.7,3,0.95 or S,0.13,0.5,0.7,3,0.95,-0.75,N)",
     )
     .option(
       "--morph-smoothing <classes:lambda:k[:keepAbove]>",
@@ -294,13 +294,12 @@ export function register(program: Command): void {
 }
 
 /**
- * --rhythm-guard S,0.13,0.5[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove]]]] -> the guard, checked against the
- * scheme's classes.
+ * --rhythm-guard S,0.13,0.5[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove[,giveTo]]]]] -> the guard, checked
+ * against the scheme's classes.
  */
 function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
-  const [suppress, threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove, ...rest] = text
-    .split(",")
-    .map((v) => v.trim());
+  const [suppress, threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove, giveTo, ...rest] =
+    text.split(",").map((v) => v.trim());
   const optional = (v: string | undefined) => (v === undefined || v === "-" ? undefined : Number(v));
   const extra = {
     atrialBelow: optional(atrialBelow),
@@ -313,12 +312,13 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
     threshold: Number(threshold),
     logOffset: Number(logOffset),
     ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
+    ...(giveTo === undefined || giveTo === "-" ? {} : { giveTo }),
   };
   const why =
     rest.length > 0 ||
     logOffset === undefined ||
-    [threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove].includes("")
-      ? "wants class,threshold,logOffset[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove]]]] (- for none)"
+    [threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove, giveTo].includes("")
+      ? "wants class,threshold,logOffset[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove[,giveTo]]]]] (- for none)"
       : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
   if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
   return g;
