@@ -45,7 +45,7 @@ import { summarize, type RecordSummary } from "./summary.js";
 const RR_LOOKAHEAD = 5;
 /** Seconds of signal kept behind the newest sample for beats our detector reports late. */
 const KEEP_SECONDS = 30;
-const RECORD_LEVEL = /recordRR/;
+const RECORD_LEVEL = /recordRR|regionRR/;
 
 export interface StreamOptions {
   /** Beat positions (ascending, record rate) when known in advance; absent: our QRS detector finds them. */

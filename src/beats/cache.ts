@@ -8,7 +8,7 @@ import type { BeatSource } from "./source.js";
 import { windowLength } from "./window.js";
 
 const MAGIC = "AVBEATS1";
-const VERSION = 5; // bump when extraction changes (3: the lead chosen by name, recorded per record; 4: rhythmIrregularity; 5: rhythmEntropy)
+const VERSION = 6; // bump when extraction changes (3: the lead chosen by name, recorded per record; 4: rhythmIrregularity; 5: rhythmEntropy; 6: regionRR)
 
 type Extract = (source: BeatSource, record: string, settings: RecordSettings) => Promise<RecordTable>;
 

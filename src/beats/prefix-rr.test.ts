@@ -42,3 +42,22 @@ test("a beat's prefix row equals rrFeatures of the prefix, for every beat and pr
   }
   assert.throws(() => prefixRRRow(s, 360, 5, 5, 1), /beat 5 of prefix 5/);
 });
+
+test("regionRR of a prefix row: only the beats known, within 300 s (a record longer than the region)", () => {
+  const s = beats(1200, 5); // ~16 min
+  for (const r of [300, 700, 1200]) {
+    const whole = rrFeatures(s.slice(0, r), 360);
+    const recordRR = new RunningMeanRR(360).upTo(s, r);
+    for (const i of [0, Math.floor(r / 2), r - 6, r - 1]) {
+      const row = prefixRRRow(s, 360, i, r, recordRR);
+      for (const name of ["regionRR", "preRR/regionRR", "postRR/regionRR", "localRR/regionRR"] as const) {
+        const k = RR_FEATURES.indexOf(name);
+        const want = whole[i * RR_DIM + k];
+        assert.ok(
+          Math.abs(row[k] - want) <= 1e-6 * Math.abs(want),
+          `${name} of ${i}/${r}: ${row[k]} vs ${want}`,
+        );
+      }
+    }
+  }
+});

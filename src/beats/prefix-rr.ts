@@ -1,6 +1,14 @@
 // RR features of a beat over a PREFIX of the record's beats (causal use: only the beats known so far), in
 // O(1) per beat: row i of rrFeatures(samples.slice(0, r), fs) without recomputing the whole prefix.
-import { LOCAL_AFTER, LOCAL_BEFORE, NO_RR_ROW, rhythmEntropy, rhythmIrregularity, rrRow } from "./rr.js";
+import {
+  LOCAL_AFTER,
+  LOCAL_BEFORE,
+  NO_RR_ROW,
+  REGION_HALF_S,
+  rhythmEntropy,
+  rhythmIrregularity,
+  rrRow,
+} from "./rr.js";
 
 /**
  * The mean RR interval (s) of a growing prefix of the beats, summed interval after interval in the order
@@ -25,7 +33,8 @@ export class RunningMeanRR {
 }
 
 /**
- * Row i (RR_DIM values, RR_FEATURES order) of rrFeatures(samples.slice(0, r), fs) from beats max(0, i-32) .. min(r, i+33) only,
+ * Row i (RR_DIM values, RR_FEATURES order) of rrFeatures(samples.slice(0, r), fs) from beats max(0, i-32) .. min(r, i+33)
+ * and, for regionRR, the beats of the prefix within REGION_HALF_S of beat i only,
  * given recordRR = the prefix's mean RR (RunningMeanRR). The local sums are taken directly instead of as
  * differences of record-long prefix sums: equal to rrFeatures up to float64 rounding (~1e-15 relative).
  */
@@ -51,7 +60,23 @@ export function prefixRRRow(
   const localDiff = hi > lo ? diff / (hi - lo) : 0;
   const irregularity = rhythmIrregularity(samples, i, r);
   const entropy = rhythmEntropy(samples, fs, i, r);
+  // regionRR: the beats of the prefix within REGION_HALF_S of beat i, summed in rrFeatures' order
+  const half = REGION_HALF_S * fs;
+  let [rlo, rhi] = [i, i + 1];
+  while (rlo > 0 && samples[rlo - 1] >= samples[i] - half) rlo--;
+  while (rhi < r && samples[rhi] <= samples[i] + half) rhi++;
+  let region = 0;
+  for (let k = rlo; k < rhi; k++) region += pre(k);
   return Float32Array.from(
-    rrRow(preRR, postRR, local / (hi - lo + 1), localDiff, recordRR, irregularity, entropy),
+    rrRow(
+      preRR,
+      postRR,
+      local / (hi - lo + 1),
+      localDiff,
+      recordRR,
+      irregularity,
+      entropy,
+      region / (rhi - rlo),
+    ),
   );
 }

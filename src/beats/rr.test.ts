@@ -114,3 +114,27 @@ test("rhythmEntropy: sample entropy of the intervals (m 1, 30 ms) plus ln(2 r / 
   close(rhythmEntropy(af, 360, 40, 60), rhythmEntropy(af.slice(7, 60), 360, 33, 53), "window");
   assert.equal(rhythmEntropy([0, 300, 600], 360, 1, 3), 0, "fewer than three intervals");
 });
+
+test("regionRR: the mean pre-RR of the beats within +-300 s (brute force); its ratios follow a rate change", () => {
+  const rng = mulberry32(7);
+  // 500 s of 1.0 s beats, then 500 s of 0.5 s beats (jittered): slow sinus rhythm, then a fast one
+  const samples: number[] = [];
+  for (let t = 360; t < 1000 * 360;) {
+    samples.push(Math.round(t));
+    t += (t < 500 * 360 ? 360 : 180) * (1 + 0.05 * (rng() - 0.5));
+  }
+  const f = rrFeatures(samples, 360);
+  const pre = samples.map((s, i) => (i === 0 ? samples[1] - samples[0] : s - samples[i - 1]) / 360);
+  for (const i of [0, 1, 150, 480, 700, samples.length - 1]) {
+    const near = pre.filter((_, k) => Math.abs(samples[k] - samples[i]) <= 300 * 360);
+    const r = row(f, i);
+    close(r.regionRR, near.reduce((a, b) => a + b, 0) / near.length, `regionRR of beat ${i}`);
+    close(r["preRR/regionRR"], r.preRR / r.regionRR, "preRR/regionRR");
+    close(r["postRR/regionRR"], r.postRR / r.regionRR, "postRR/regionRR");
+    close(r["localRR/regionRR"], r.localRR / r.regionRR, "localRR/regionRR");
+  }
+  // far into the fast part the beat is not premature against its region, but is against the whole record
+  const last = row(f, samples.length - 10);
+  assert.ok(Math.abs(last["localRR/regionRR"] - 1) < 0.05, `${last["localRR/regionRR"]}`);
+  assert.ok(last["localRR/recordRR"] < 0.8, `${last["localRR/recordRR"]}`); // 0.5 s against the mean 0.67 s
+});

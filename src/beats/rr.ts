@@ -25,16 +25,26 @@ export const RR_FEATURES = [
   // tolerance 30 ms) plus ln(2 r / mean RR). An irregular but patterned rhythm (bigeminy, runs of ectopic beats,
   // pauses) repeats its intervals and scores low; atrial fibrillation's irregularly irregular one scores high
   "rhythmEntropy",
+  // s, de Chazal 2004's "average RR": the mean pre-RR of the beats whose R lies within REGION_HALF_S of this
+  // beat's (a record whose rate changes, e.g. slow sinus rhythm then fast flutter, keeps the beats of each part
+  // against their own part's rate), and the ratios to it (train --rr-average region: the nets read these three
+  // instead of the recordRR ones)
+  "regionRR",
+  "preRR/regionRR",
+  "postRR/regionRR",
+  "localRR/regionRR",
 ] as const;
 
 export const RR_DIM = RR_FEATURES.length;
 
 /** The row of every beat of a record with fewer than two beats (no interval known). */
-export const NO_RR_ROW: readonly number[] = [0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0];
+export const NO_RR_ROW: readonly number[] = [0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1];
 
 /** Half-width of the local window: intervals i-LOCAL_BEFORE .. i+LOCAL_AFTER of the pre-RR series. */
 export const LOCAL_BEFORE = 4;
 export const LOCAL_AFTER = 5;
+/** regionRR of a beat: the beats whose R lies within this many seconds of its R (de Chazal 2004: +-5 min). */
+export const REGION_HALF_S = 300;
 /** rhythmIrregularity of beat i: the ratios of beats i-32 .. i+32 (clipped to the record, or the prefix known). */
 export const RHYTHM_HALF_WINDOW = 32;
 
@@ -115,7 +125,12 @@ export function rrFeatures(
   // cumDiff[i + 1] - cumDiff[j + 1]: sum of |pre[k] - pre[k - 1]| for k in (j, i]
   const cumDiff = new Float64Array(n + 1);
   for (let i = 1; i < n; i++) cumDiff[i + 1] = cumDiff[i] + Math.abs(pre[i] - pre[i - 1]);
+  // the region of beat i: beats rlo .. rhi - 1, both ends only moving forward
+  const half = REGION_HALF_S * fs;
+  let [rlo, rhi] = [0, 0];
   for (let i = from; i < to; i++) {
+    while (samples[rlo] < samples[i] - half) rlo++;
+    while (rhi < n && samples[rhi] <= samples[i] + half) rhi++;
     const preRR = pre[i];
     const postRR = i + 1 < n ? pre[i + 1] : pre[i];
     const lo = Math.max(0, i - LOCAL_BEFORE);
@@ -131,6 +146,7 @@ export function rrFeatures(
         recordRR,
         rhythmIrregularity(samples, i, n),
         rhythmEntropy(samples, fs, i, n),
+        (cum[rhi] - cum[rlo]) / (rhi - rlo),
       ),
       (i - from) * RR_DIM,
     );
@@ -140,7 +156,8 @@ export function rrFeatures(
 
 /**
  * One row of RR_FEATURES from its parts (seconds; localDiff: mean |successive difference| of the local
- * pre-RRs; irregularity: rhythmIrregularity; entropy: rhythmEntropy).
+ * pre-RRs; irregularity: rhythmIrregularity; entropy: rhythmEntropy; regionRR: the mean pre-RR of the beats
+ * within REGION_HALF_S).
  */
 export function rrRow(
   preRR: number,
@@ -150,6 +167,7 @@ export function rrRow(
   recordRR: number,
   irregularity: number,
   entropy: number,
+  regionRR: number,
 ): number[] {
   return [
     preRR,
@@ -164,5 +182,9 @@ export function rrRow(
     localDiff / localRR,
     irregularity,
     entropy,
+    regionRR,
+    preRR / regionRR,
+    postRR / regionRR,
+    localRR / regionRR,
   ];
 }

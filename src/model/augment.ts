@@ -123,7 +123,7 @@ const col = (name: (typeof RR_FEATURES)[number]) => RR_FEATURES.indexOf(name);
 
 /**
  * A full RR feature row (RR_DIM) of a beat inside a simulated AF rhythm: the 10 local intervals are
- * log-normal around 1 (sigma 0.1-0.3), scaled to the beat's own local mean RR; record-level RR kept.
+ * log-normal around 1 (sigma 0.1-0.3), scaled to the beat's own local mean RR; record- and region-level RR kept.
  */
 export function afRRRow(row: Float32Array, rng: () => number): Float32Array {
   const sigma = 0.1 + 0.2 * rng();
@@ -142,6 +142,9 @@ export function afRRRow(row: Float32Array, rng: () => number): Float32Array {
   out[col("postRR/localRR")] = post;
   out[col("preRR/recordRR")] = pre * recordRatio;
   out[col("postRR/recordRR")] = post * recordRatio;
+  const regionRatio = row[col("localRR/regionRR")];
+  out[col("preRR/regionRR")] = pre * regionRatio;
+  out[col("postRR/regionRR")] = post * regionRatio;
   out[col("localRRdiff/localRR")] = diff / (r.length - 1) / mean;
   return out;
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { emptyPart, mulberry32, RR_DIM, RR_FEATURES } from "../beats/index.js";
-import { RR_INPUT_COLUMNS, argmaxRows, gatherBatch, predictPart, shuffle } from "./batches.js";
+import { RR_INPUT_COLUMNS, argmaxRows, gatherBatch, inputColumns, predictPart, shuffle } from "./batches.js";
 
 function part(n: number, len: number) {
   const p = emptyPart(len, n);
@@ -18,6 +18,19 @@ test("the RR input columns are the five per-patient ratios", () => {
     RR_INPUT_COLUMNS.map((c) => RR_FEATURES[c]),
     ["preRR/localRR", "postRR/localRR", "preRR/recordRR", "postRR/recordRR", "localRR/recordRR"],
   );
+  // --rr-average region: the same against de Chazal's +-5 min average; --irregularity adds its column
+  assert.deepEqual(
+    inputColumns({ rr: true, rrAverage: "region", irregularity: true }).map((c) => RR_FEATURES[c]),
+    [
+      "preRR/localRR",
+      "postRR/localRR",
+      "preRR/regionRR",
+      "postRR/regionRR",
+      "localRR/regionRR",
+      "localRRdiff/localRR",
+    ],
+  );
+  assert.deepEqual(inputColumns({ rr: false, rrAverage: "region" }), []);
 });
 
 test("gatherBatch copies the chosen rows, labels and RR columns in order", () => {

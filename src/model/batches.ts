@@ -1,21 +1,26 @@
 // Gathering training batches and predicting a dataset part in chunks, over the row-major arrays of src/beats.
 import { RR_DIM, RR_FEATURES, type BeatPart } from "../beats/index.js";
 
+/** The slow RR average the ratios are taken against: the whole record's mean, or de Chazal's +-5 min one. */
+export type RRAverage = "record" | "region";
+
 /** The RR columns fed to the net as extra features (--rr): the per-patient ratios (unit-free), not raw seconds. */
-export const RR_INPUT_COLUMNS: readonly number[] = [
-  "preRR/localRR",
-  "postRR/localRR",
-  "preRR/recordRR",
-  "postRR/recordRR",
-  "localRR/recordRR",
-].map((n) => RR_FEATURES.indexOf(n as (typeof RR_FEATURES)[number]));
+export const rrInputColumns = (average: RRAverage = "record"): number[] =>
+  [
+    "preRR/localRR",
+    "postRR/localRR",
+    `preRR/${average}RR`,
+    `postRR/${average}RR`,
+    `localRR/${average}RR`,
+  ].map((n) => RR_FEATURES.indexOf(n as (typeof RR_FEATURES)[number]));
+export const RR_INPUT_COLUMNS: readonly number[] = rrInputColumns();
 
 /** --irregularity adds the local RR irregularity (atrial fibrillation) to the RR inputs. */
 export const IRREGULARITY_COLUMN = RR_FEATURES.indexOf("localRRdiff/localRR");
 
-/** The RR_FEATURES columns a run feeds to the net's extra pathway (RR_INPUT_COLUMNS, + irregularity). */
-export const inputColumns = (c: { rr: boolean; irregularity?: boolean }): number[] =>
-  c.rr ? [...RR_INPUT_COLUMNS, ...(c.irregularity ? [IRREGULARITY_COLUMN] : [])] : [];
+/** The RR_FEATURES columns a run feeds to the net's extra pathway (rrInputColumns, + irregularity). */
+export const inputColumns = (c: { rr: boolean; irregularity?: boolean; rrAverage?: RRAverage }): number[] =>
+  c.rr ? [...rrInputColumns(c.rrAverage), ...(c.irregularity ? [IRREGULARITY_COLUMN] : [])] : [];
 
 /** Copies rows `idx[from .. from + n)` of a part into batch buffers (x, y and optional RR columns). */
 export function gatherBatch(

@@ -61,6 +61,8 @@ export interface TrainConfig {
   rr: boolean;
   /** With rr: also the local RR irregularity (localRRdiff/localRR). */
   irregularity?: boolean;
+  /** With rr: the ratios against regionRR (de Chazal's +-5 min average) instead of recordRR (absent: record). */
+  rrAverage?: "region";
   /** Training-batch augmentation (augment.ts); NO_AUGMENT: none. */
   augment: AugmentConfig;
   /** Dropout on the pooled (+ RR) features before the classifier, training only (0: none). */

@@ -110,6 +110,10 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       /wants class,threshold,logOffset\[,atrialBelow\[,atrialLags\[,qrsBelow\[,entropyAbove\[,giveTo\]\]\]\]\]/,
     ],
     [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rr", "--rr-average", "5min"],
+      /--rr-average 5min: must be record or region/,
+    ],
+    [
       [
         "--arch",
         "v1",

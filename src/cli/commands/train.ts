@@ -39,6 +39,7 @@ interface TrainCli {
   balance: string;
   rr?: boolean;
   irregularity?: boolean;
+  rrAverage: string;
   augment?: boolean | string;
   prematureSwap: string;
   afRhythm: string;
@@ -98,6 +99,11 @@ export function register(program: Command): void {
     )
     .option("--rr", "feed the per-patient RR ratios to the net's extra pathway")
     .option("--irregularity", "with --rr: also the local RR irregularity (atrial fibrillation)")
+    .option(
+      "--rr-average <record|region>",
+      "with --rr: the slow RR average of the ratios: the whole record's mean, or the mean over +-5 min around the beat (de Chazal 2004)",
+      "record",
+    )
     .option(
       "--augment [scale]",
       "augment training windows: time warp 10 %, baseline wander, noise (src/model/augment.ts), each x scale (default 1)",
@@ -210,6 +216,7 @@ export function register(program: Command): void {
           ...(o.weightPower === undefined ? {} : { weightPower: num("--weight-power", o.weightPower, 0, 1) }),
           rr: o.rr === true,
           ...(o.irregularity ? { irregularity: true } : {}),
+          ...(rrAverageOption(o.rrAverage) === "region" ? { rrAverage: "region" as const } : {}),
           augment: {
             ...augmentOption(o.augment),
             prematureSwap: num("--premature-swap", o.prematureSwap, 0, 1),
@@ -322,6 +329,13 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
       : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
   if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
   return g;
+}
+
+/** --rr-average record|region, checked. */
+function rrAverageOption(text: string): "record" | "region" {
+  if (text !== "record" && text !== "region")
+    throw new UserError(`--rr-average ${text}: must be record or region`);
+  return text;
 }
 
 /** --morph-smoothing N,V,F:0.75:20[:0.999] -> the smoothing, checked against the scheme's classes and the window. */
