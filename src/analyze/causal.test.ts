@@ -13,10 +13,10 @@ import {
   windowLength,
 } from "../beats/index.js";
 import {
+  applyGuard,
   argmaxRows,
   countBefore,
   fillInvalid,
-  guardProbs,
   invalidWindows,
   openClassifier,
   paddedWindows,
@@ -94,10 +94,10 @@ async function causalReference(
     return qrsMatch(windows.subarray(from * len, (i + 1) * len), len, before, meta.fs)[i - from];
   });
   const net = await c.predict(x, selectExtra(rr, meta));
-  const guarded = guardProbs(net, meta.classes, rr, g, { atrial, qrs });
+  const { probs: guarded, afEvidence: af } = applyGuard(net, meta.classes, rr, g, { atrial, qrs });
   const veto = meta.qrsVeto;
-  const p = veto?.pClasses && causalPMatch(windows, len, meta, guarded, qrs);
-  const probs = vetoProbs(guarded, meta.classes, qrs, veto, p);
+  const p = veto?.pClasses && causalPMatch(windows, len, meta, guarded, qrs, af);
+  const probs = vetoProbs(guarded, meta.classes, qrs, veto, p, af);
   return toClassifiedBeats(samples, { probs }, meta.classes, edge);
 }
 
@@ -111,9 +111,11 @@ function causalPMatch(
   meta: Classifier["meta"],
   guarded: Float32Array,
   qrs: Float32Array,
+  af: Uint8Array | undefined,
 ): Float32Array {
   const { classes, qrsVeto, window } = meta;
-  const qrsRule = vetoProbs(guarded, classes, qrs, { classes: qrsVeto!.classes, above: qrsVeto!.above });
+  const qrsOnly = { classes: qrsVeto!.classes, above: qrsVeto!.above, afAbove: qrsVeto!.afAbove };
+  const qrsRule = vetoProbs(guarded, classes, qrs, qrsOnly, undefined, af);
   const called = argmaxRows(qrsRule, classes.length);
   const usual = [...called.keys()].filter((i) => classes[called[i]] === "N");
   return Float32Array.from({ length: called.length }, (_, i) => {

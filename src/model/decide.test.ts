@@ -73,3 +73,22 @@ test("a QRS veto acts after the guard, on the qrsMatch of the beats' windows aga
     /needs the beats' windows/,
   );
 });
+
+test("the veto's afAbove acts on the beats the guard rules S out on atrial-fibrillation evidence, and there only", () => {
+  const spec = {
+    classes: ["N", "S", "V"],
+    window: { before: 90, after: 166 },
+    rhythmGuard: { suppress: "S", threshold: 0.13, logOffset: 0, entropyAbove: -0.75 },
+    qrsVeto: { classes: ["V"], above: 0.95, afAbove: 0.85 },
+  };
+  // beat 0: AF-like entropy, qrsMatch 0.88; beat 1: regular, 0.88; beat 2: AF-like, 0.8
+  const rr = new Float32Array(3 * RR_DIM);
+  [-0.5, -2, -0.5].forEach((v, i) => (rr[i * RR_DIM + RR_FEATURES.indexOf("rhythmEntropy")] = v));
+  const net = Float32Array.from({ length: 9 }, (_, j) => [0.3, 0.1, 0.6][j % 3]);
+  const d = decideProbs(spec, net, { rr, matches: { qrs: Float32Array.of(0.88, 0.88, 0.8) } });
+  assert.deepEqual([...(d.afEvidence ?? [])], [1, 0, 1]);
+  assert.deepEqual(
+    Array.from({ length: 3 }, (_, i) => (d.probs[i * 3 + 2] > 0.5 ? "V" : "N")),
+    ["N", "V", "V"],
+  );
+});

@@ -39,6 +39,8 @@ export interface Decision {
   probs: Float32Array;
   /** With a rhythm guard: 1 for the beats it ruled its class out on. */
   ruledOut?: Uint8Array;
+  /** With a rhythm guard: 1 for those of them ruled out on atrial-fibrillation evidence (the veto's afAbove). */
+  afEvidence?: Uint8Array;
   /** With morph smoothing: for each beat whose class the smoothing changed, the class the model gives it
    * without the smoothing (the net's, after the guard), else -1. */
   smoothedFrom?: Int32Array;
@@ -81,11 +83,12 @@ function vetoed(spec: DecisionSpec, d: Decision, g: BeatMatches, pOf?: PMatchOf)
   let m = g;
   if (hasPRule(veto) && !m.p) {
     if (!pOf) throw new Error("internal: the QRS veto's P rule needs the beats' pMatch");
-    const qrsRule = vetoProbs(d.probs, spec.classes, g.qrs, { classes: veto.classes, above: veto.above });
+    const qrsOnly = { classes: veto.classes, above: veto.above, afAbove: veto.afAbove };
+    const qrsRule = vetoProbs(d.probs, spec.classes, g.qrs, qrsOnly, undefined, d.afEvidence);
     const n = spec.classes.indexOf(USUAL_CLASS);
     m = { ...g, p: pOf(Uint8Array.from(argmaxRows(qrsRule, k), (c) => (c === n ? 1 : 0))) };
   }
-  const probs = vetoProbs(d.probs, spec.classes, m.qrs, veto, m.p);
+  const probs = vetoProbs(d.probs, spec.classes, m.qrs, veto, m.p, d.afEvidence);
   const [before, after] = [argmaxRows(d.probs, k), argmaxRows(probs, k)];
   return { ...d, probs, vetoedFrom: before.map((c, i) => (c === after[i] ? -1 : c)), matches: m };
 }

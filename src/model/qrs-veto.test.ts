@@ -74,3 +74,21 @@ test("model.json's P rule is checked: pClasses with pAbove, a class left", () =>
     /leave a class/,
   );
 });
+
+test("afAbove: on beats flagged as atrial fibrillation the QRS counts as the usual one from the lower match", () => {
+  const row = [0.3, 0.1, 0.5, 0.1, 0];
+  const p = Float32Array.from([...row, ...row, ...row]);
+  const veto = { classes: ["V", "F"], above: 0.95, afAbove: 0.85 };
+  const qrs = Float32Array.of(0.88, 0.88, 0.8);
+  // 0: AF, 0.88 >= 0.85: V, F out; 1: not AF, 0.88 < 0.95: kept; 2: AF but 0.8 < 0.85: kept
+  const out = vetoProbs(p, classes, qrs, veto, undefined, Uint8Array.of(1, 0, 1));
+  close(out, [0.75, 0.25, 0, 0, 0, ...row, ...row]);
+  // without the flags (no guard) afAbove does nothing
+  close(vetoProbs(p, classes, qrs, veto), [...row, ...row, ...row]);
+  assert.equal(qrsVetoError(veto, classes), undefined);
+  assert.match(
+    qrsVetoError({ ...veto, afAbove: 0.99 }, classes)!,
+    /afAbove must be a number in \[-1, above\]/,
+  );
+  assert.match(qrsVetoError({ ...veto, afAbove: "0.8" }, classes)!, /afAbove/);
+});

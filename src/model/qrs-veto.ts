@@ -6,6 +6,9 @@
 // QRS matches AND the P wave does too (pMatch >= pAbove against the median of the record's beats the model calls N
 // before this rule: the whole beat is the patient's usual one), these classes (S) are then ruled out the same way;
 // a record with fewer than 20 beats called N has no such template (pMatch NaN) and no P rule. Chosen on DS1 folds only; applied after the morph smoothing and the guard.
+// With `afAbove` (search 34): on the beats the rhythm guard rules S out on atrial-fibrillation evidence, the QRS
+// counts as the usual one from this lower qrsMatch (f and F waves riding on the QRS lower its match; a ventricular
+// beat's stays far lower).
 
 /** The class whose beats make the P rule's template (the patient's usual, sinus beats). */
 export const USUAL_CLASS = "N";
@@ -19,6 +22,8 @@ export interface QrsVeto {
   pClasses?: string[];
   /** pMatch at or above which pClasses are ruled out (-1 .. 1). */
   pAbove?: number;
+  /** qrsMatch from which the QRS counts as the usual one on beats flagged as atrial fibrillation (<= above). */
+  afAbove?: number;
 }
 
 const inUnitRange = (v: unknown) => typeof v === "number" && v >= -1 && v <= 1;
@@ -33,10 +38,12 @@ function classListError(cs: unknown, classes: readonly string[], name: string): 
 /** Why `v` is not a qrsVeto of a model with these classes, or undefined when it is one. */
 export function qrsVetoError(v: unknown, classes: readonly string[]): string | undefined {
   if (typeof v !== "object" || v === null) return "must be {classes, above}";
-  const { classes: cs, above, pClasses, pAbove } = v as Partial<QrsVeto>;
+  const { classes: cs, above, pClasses, pAbove, afAbove } = v as Partial<QrsVeto>;
   const why = classListError(cs, classes, "classes");
   if (why) return why;
   if (!inUnitRange(above)) return "above must be a number in [-1, 1]";
+  if (afAbove !== undefined && !(inUnitRange(afAbove) && afAbove <= above!))
+    return "afAbove must be a number in [-1, above]";
   if (pClasses === undefined && pAbove === undefined) return undefined;
   if (!inUnitRange(pAbove)) return "pAbove must be a number in [-1, 1] (with pClasses)";
   if (!classes.includes(USUAL_CLASS)) return `pClasses need a class ${USUAL_CLASS} (the usual beats)`;
@@ -56,8 +63,8 @@ function ruleOut(out: Float32Array, i: number, off: readonly boolean[]): void {
 }
 
 /**
- * Probabilities (n x classes) after the veto, from each beat's qrsMatch (and pMatch, for a veto with pClasses);
- * `probs` itself without a veto.
+ * Probabilities (n x classes) after the veto, from each beat's qrsMatch (and pMatch, for a veto with pClasses;
+ * and, for one with afAbove, the beats the guard flags as atrial fibrillation: `af`); `probs` itself without a veto.
  */
 export function vetoProbs(
   probs: Float32Array,
@@ -65,6 +72,7 @@ export function vetoProbs(
   qrs: Float32Array | undefined,
   veto: QrsVeto | undefined,
   p?: Float32Array,
+  af?: Uint8Array,
 ): Float32Array {
   if (!veto) return probs;
   const k = classes.length;
@@ -75,8 +83,9 @@ export function vetoProbs(
   const out = new Float32Array(probs);
   const off = classes.map((c) => veto.classes.includes(c));
   const pOff = classes.map((c) => veto.pClasses?.includes(c) ?? false);
+  const afAbove = veto.afAbove ?? veto.above;
   for (let i = 0; i < n; i++) {
-    if (!(qrs[i] >= veto.above)) continue;
+    if (!(qrs[i] >= (af?.[i] ? afAbove : veto.above))) continue;
     ruleOut(out, i, off);
     if (pOn && p![i] >= veto.pAbove!) ruleOut(out, i, pOff);
   }

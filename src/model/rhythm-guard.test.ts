@@ -107,8 +107,9 @@ test("giveTo: on atrial-fibrillation evidence the ruled-out S mass goes to N; an
   [-0.5, -2.6, -2.6, -2.6].forEach((v, i) => (rr[i * RR_DIM + col] = v));
   // 0: AF-like entropy; 1: irregular without a consistent P wave; 2: irregular, P wave, unusual QRS; 3: regular
   const inputs = { atrial: Float32Array.of(0.9, 0.1, 0.9, 0.9), qrs: Float32Array.of(0.99, 0.99, 0.5, 0.99) };
-  const { probs, ruledOut } = applyGuard(p, classes, rr, g, inputs);
+  const { probs, ruledOut, afEvidence } = applyGuard(p, classes, rr, g, inputs);
   assert.deepEqual(Array.from(ruledOut!), [1, 1, 1, 0]);
+  assert.deepEqual(Array.from(afEvidence!), [1, 1, 0, 0]); // what the QRS veto's afAbove reads
   close(probs.subarray(0, 3), [0.8, 0, 0.2]);
   close(probs.subarray(3, 6), [0.8, 0, 0.2]);
   close(probs.subarray(6, 9), [0.1 / 0.3, 0, 0.2 / 0.3]);

@@ -92,14 +92,15 @@ export function guardProbs(
   return applyGuard(probs, classes, rr, guard, inputs).probs;
 }
 
-/** guardProbs, and the beats on which the guard ruled its class out (undefined without a guard). */
+/** guardProbs, the beats on which the guard ruled its class out and those of them ruled out on atrial-fibrillation
+ * evidence (both undefined without a guard). */
 export function applyGuard(
   probs: Float32Array,
   classes: readonly string[],
   rr: Float32Array,
   guard: RhythmGuard | undefined,
   inputs: BeatMatches = {},
-): { probs: Float32Array; ruledOut?: Uint8Array } {
+): { probs: Float32Array; ruledOut?: Uint8Array; afEvidence?: Uint8Array } {
   if (!guard) return { probs };
   const k = classes.length;
   const n = probs.length / k;
@@ -124,7 +125,11 @@ export function applyGuard(
       for (let j = 0; j < k; j++)
         out[i * k + j] = (j === c ? row[j] * w : row[j] + (give && j === to ? row[c] : 0)) / sum;
   }
-  return { probs: out, ruledOut: why.map((v) => (v ? 1 : 0)) };
+  return {
+    probs: out,
+    ruledOut: why.map((v) => (v ? 1 : 0)),
+    afEvidence: why.map((v) => (v === AF_EVIDENCE ? 1 : 0)),
+  };
 }
 
 /** Why the guard rules its class out on a beat: not (0), atrial-fibrillation evidence, or only an unusual QRS. */

@@ -78,15 +78,19 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
     ],
     [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,F"],
-      /--qrs-veto V,F: wants classes:above\[:pClasses:pAbove\]/,
+      /--qrs-veto V,F: wants classes:above\[:pClasses:pAbove\[:afAbove\]\]/,
     ],
     [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,F:0.95:S"],
-      /--qrs-veto V,F:0.95:S: wants classes:above\[:pClasses:pAbove\]/,
+      /--qrs-veto V,F:0.95:S: wants classes:above\[:pClasses:pAbove\[:afAbove\]\]/,
     ],
     [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,F:0.95:S:1.2"],
       /--qrs-veto V,F:0.95:S:1.2: pAbove must be a number in \[-1, 1\]/,
+    ],
+    [
+      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,F:0.85:S:0.9:0.95"],
+      /--qrs-veto V,F:0.85:S:0.9:0.95: afAbove must be a number in \[-1, above\]/,
     ],
     [
       ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,x,0"],

@@ -159,8 +159,8 @@ export function register(program: Command): void {
       "score and ship the model with morph smoothing (before the rhythm guard): each beat's split among these classes pulled by lambda towards the mean split of the k beats of its record most alike in QRS shape; a beat whose own split gives its top class >= keepAbove is left as it is (e.g. N,V,F:0.75:20:0.999)",
     )
     .option(
-      "--qrs-veto <classes:above[:pClasses:pAbove]>",
-      "score and ship the model with a QRS veto (after the rhythm guard): these classes ruled out on beats whose QRS correlates >= above with the record's median beat's; pClasses too where, besides, the P wave correlates >= pAbove with the median beat's (e.g. V,F:0.95:S:0.9)",
+      "--qrs-veto <classes:above[:pClasses:pAbove[:afAbove]]>",
+      "score and ship the model with a QRS veto (after the rhythm guard): these classes ruled out on beats whose QRS correlates >= above with the record's median beat's (>= afAbove on beats the guard flags as atrial fibrillation); pClasses too where, besides, the P wave correlates >= pAbove with the median beat's (e.g. V,F:0.95:S:0.9 or V,F:0.95:S:0.9:0.85)",
     )
     .option(
       "--teachers <dirs>",
@@ -355,21 +355,22 @@ function morphSmoothingOption(text: string, scheme: string, window: WindowSpec):
   return s;
 }
 
-/** --qrs-veto V,F:0.95[:S:0.9] -> the veto, checked against the scheme's classes. */
+/** --qrs-veto V,F:0.95[:S:0.9[:0.85]] -> the veto, checked against the scheme's classes. */
 function qrsVetoOption(text: string, scheme: string): QrsVeto {
-  const [classes, above, pClasses, pAbove, ...rest] = text.split(":").map((v) => v.trim());
+  const [classes, above, pClasses, pAbove, afAbove, ...rest] = text.split(":").map((v) => v.trim());
   const list = (t: string | undefined) => (t ?? "").split(",").map((c) => c.trim());
   const v: QrsVeto = {
     classes: list(classes),
     above: Number(above),
     ...(pClasses !== undefined && { pClasses: list(pClasses), pAbove: Number(pAbove) }),
+    ...(afAbove !== undefined && { afAbove: Number(afAbove) }),
   };
   const why =
     rest.length > 0 ||
-    [above, pAbove].includes("") ||
+    [above, pAbove, afAbove].includes("") ||
     above === undefined ||
     (pClasses !== undefined && pAbove === undefined)
-      ? "wants classes:above[:pClasses:pAbove]"
+      ? "wants classes:above[:pClasses:pAbove[:afAbove]]"
       : qrsVetoError(
           v,
           isSchemeName(scheme) ? SCHEMES[scheme].classes : [...v.classes, ...(v.pClasses ?? [])],
