@@ -60,7 +60,8 @@ export function prefixRRRow(
   const localDiff = hi > lo ? diff / (hi - lo) : 0;
   const irregularity = rhythmIrregularity(samples, i, r);
   const entropy = rhythmEntropy(samples, fs, i, r);
-  // regionRR: the beats of the prefix within REGION_HALF_S of beat i, summed in rrFeatures' order
+  // regionRR: the mean pre-RR of the beats of the prefix within REGION_HALF_S of beat i, summed directly (rrFeatures
+  // takes a difference of prefix sums: equal up to float64 rounding, as for the local sums above)
   const half = REGION_HALF_S * fs;
   let [rlo, rhi] = [i, i + 1];
   while (rlo > 0 && samples[rlo - 1] >= samples[i] - half) rlo--;

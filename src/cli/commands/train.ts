@@ -6,7 +6,7 @@ import { UserError } from "../errors.js";
 import { action, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
 import { shiftsError, symmetricShifts } from "../../model/shifts.js";
-import { inputColumns } from "../../model/batches.js";
+import { inputColumns, type RRAverage } from "../../model/batches.js";
 import { ARCHS, isArch } from "../../model/arrhythminet.js";
 import { rhythmGuardError, type RhythmGuard } from "../../model/rhythm-guard.js";
 import { morphSmoothingError, type MorphSmoothing } from "../../model/morph-smoothing.js";
@@ -332,7 +332,7 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
 }
 
 /** --rr-average record|region, checked. */
-function rrAverageOption(text: string): "record" | "region" {
+function rrAverageOption(text: string): RRAverage {
   if (text !== "record" && text !== "region")
     throw new UserError(`--rr-average ${text}: must be record or region`);
   return text;
