@@ -121,3 +121,27 @@ test("giveTo: on atrial-fibrillation evidence the ruled-out S mass goes to N; an
   assert.match(rhythmGuardError({ ...g, giveTo: "S" }, classes)!, /giveTo must be one of the classes N, V/);
   assert.match(rhythmGuardError({ ...g, giveTo: "Q" }, classes)!, /giveTo must be one of/);
 });
+
+test("atrialEntropyAbove: no consistent P wave counts as atrial fibrillation only where the entropy reaches it", () => {
+  const p = Float32Array.from({ length: 12 }, (_, j) => [0.1, 0.7, 0.2][j % 3]);
+  const g = {
+    ...{ suppress: "S", threshold: 0.13, logOffset: 0, atrialBelow: 0.7, qrsBelow: 0.95 },
+    ...{ entropyAbove: -0.75, giveTo: "N", atrialEntropyAbove: -1.5 },
+  };
+  const rr = rows([0.5, 0.5, 0.5, 0.5]); // all irregular
+  const col = RR_FEATURES.indexOf("rhythmEntropy");
+  [-1.2, -1.5, -2.6, -2.6].forEach((v, i) => (rr[i * RR_DIM + col] = v));
+  // no consistent P wave on all four; 0-1: entropy at or above -1.5; 2: below, usual QRS; 3: below, unusual QRS
+  const inputs = { atrial: Float32Array.of(0.1, 0.1, 0.1, 0.1), qrs: Float32Array.of(0.99, 0.99, 0.99, 0.5) };
+  const { probs, ruledOut, afEvidence } = applyGuard(p, classes, rr, g, inputs);
+  assert.deepEqual(Array.from(ruledOut!), [1, 1, 0, 1]);
+  assert.deepEqual(Array.from(afEvidence!), [1, 1, 0, 0]);
+  close(probs.subarray(6, 9), [0.1, 0.7, 0.2]); // S stays
+  close(probs.subarray(9), [0.1 / 0.3, 0, 0.2 / 0.3]); // the unusual QRS alone: renormalised
+  const { atrialEntropyAbove: _, ...without } = g;
+  assert.deepEqual(Array.from(applyGuard(p, classes, rr, without, inputs).ruledOut!), [1, 1, 1, 1]);
+  assert.equal(rhythmGuardError(g, classes), undefined);
+  assert.match(rhythmGuardError({ ...g, atrialEntropyAbove: Number.NaN }, classes)!, /atrialEntropyAbove/);
+  const { atrialBelow: __, ...noAtrial } = g;
+  assert.match(rhythmGuardError(noAtrial, classes)!, /atrialEntropyAbove must be .* with atrialBelow/);
+});

@@ -16,6 +16,9 @@
 // normally) where the evidence is atrial fibrillation's (the entropy, or an irregular rhythm without a consistent P
 // wave) instead of being spread over all the others, which made a beat the net called S 0.97 / V 0.03 a V beat.
 // A beat ruled out only by its unusual QRS is still renormalised (there V is the likelier truth: bigeminy).
+// With `atrialEntropyAbove` (search 39) the P-wave condition counts only where rhythmEntropy reaches it as well:
+// atrial fibrillation's irregularity is random (high entropy); a sinus rhythm made irregular by ectopic runs and
+// pauses repeats its intervals and may still show small, noisy P waves that correlate poorly.
 import { RR_DIM, RR_FEATURES } from "../beats/index.js";
 import type { BeatMatches } from "./beat-matches.js";
 
@@ -34,6 +37,8 @@ export interface RhythmGuard {
   qrsBelow?: number;
   /** If set: also ruled out wherever rhythmEntropy is at least this (atrial fibrillation), whatever the rest. */
   entropyAbove?: number;
+  /** If set: the atrialBelow condition counts only where rhythmEntropy is at least this too. */
+  atrialEntropyAbove?: number;
   /** If set: where the guarded class is ruled out by atrial-fibrillation evidence (entropy, or no consistent P
    * wave; for a guard without atrialBelow and qrsBelow, the irregularity), its probability goes to this class
    * instead of being spread over the others by renormalising. */
@@ -45,6 +50,7 @@ const ENTROPY = RR_FEATURES.indexOf("rhythmEntropy");
 const MAX_LAGS = 8;
 
 const unitRange = (v: unknown) => typeof v === "number" && v >= -1 && v <= 1;
+const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
 
 /** Why `g` is not a rhythm guard of a model with these classes, or undefined when it is one. */
 export function rhythmGuardError(g: unknown, classes: readonly string[]): string | undefined {
@@ -63,9 +69,10 @@ export function rhythmGuardError(g: unknown, classes: readonly string[]): string
   )
     return `atrialLags must be an integer 1..${MAX_LAGS}`;
   if (qrsBelow !== undefined && !unitRange(qrsBelow)) return "qrsBelow must be a number in [-1, 1]";
-  if (entropyAbove !== undefined && !(typeof entropyAbove === "number" && Number.isFinite(entropyAbove)))
-    return "entropyAbove must be a finite number";
-  const { giveTo } = g as Partial<RhythmGuard>;
+  if (entropyAbove !== undefined && !finite(entropyAbove)) return "entropyAbove must be a finite number";
+  const { giveTo, atrialEntropyAbove } = g as Partial<RhythmGuard>;
+  if (atrialEntropyAbove !== undefined && !(finite(atrialEntropyAbove) && atrialBelow !== undefined))
+    return "atrialEntropyAbove must be a finite number, with atrialBelow";
   if (
     giveTo !== undefined &&
     !(typeof giveTo === "string" && classes.includes(giveTo) && giveTo !== suppress)
@@ -138,13 +145,16 @@ const ODD_QRS = 2;
 
 /** For the beats (full RR feature rows, n x RR_DIM): why the guard rules its class out (0: it does not). */
 function ruledOut(rr: Float32Array, guard: RhythmGuard, inputs: BeatMatches): Uint8Array {
-  const { threshold, atrialBelow, qrsBelow, entropyAbove } = guard;
+  const { threshold, atrialBelow, qrsBelow, entropyAbove, atrialEntropyAbove } = guard;
   const anyCondition = atrialBelow !== undefined || qrsBelow !== undefined;
   return Uint8Array.from({ length: rr.length / RR_DIM }, (_, i) => {
-    if (entropyAbove !== undefined && rr[i * RR_DIM + ENTROPY] >= entropyAbove) return AF_EVIDENCE;
+    const entropy = rr[i * RR_DIM + ENTROPY];
+    if (entropyAbove !== undefined && entropy >= entropyAbove) return AF_EVIDENCE;
     if (rr[i * RR_DIM + IRREGULARITY] < threshold) return 0;
     if (!anyCondition) return AF_EVIDENCE;
-    if (atrialBelow !== undefined && (inputs.atrial?.[i] ?? 1) < atrialBelow) return AF_EVIDENCE;
+    const atrialCounts = atrialEntropyAbove === undefined || entropy >= atrialEntropyAbove;
+    if (atrialBelow !== undefined && atrialCounts && (inputs.atrial?.[i] ?? 1) < atrialBelow)
+      return AF_EVIDENCE;
     return qrsBelow !== undefined && (inputs.qrs?.[i] ?? 1) < qrsBelow ? ODD_QRS : 0;
   });
 }

@@ -145,7 +145,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
             ...meta.rhythmGuard,
             rhythmIrregularity: beat.rr[RR_FEATURES.indexOf("rhythmIrregularity")],
             // what a guard on the RR intervals' entropy (search 30) read of this beat
-            ...(meta.rhythmGuard.entropyAbove !== undefined && {
+            ...((meta.rhythmGuard.entropyAbove ?? meta.rhythmGuard.atrialEntropyAbove) !== undefined && {
               rhythmEntropy: beat.rr[RR_FEATURES.indexOf("rhythmEntropy")],
             }),
           },

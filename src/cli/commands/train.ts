@@ -152,7 +152,7 @@ export function register(program: Command): void {
     )
     .option(
       "--rhythm-guard <class,threshold,logOffset>",
-      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold (and, given atrialBelow or qrsBelow, atrialConsistency over atrialLags lags < atrialBelow or qrsMatch < qrsBelow), and wherever rhythmEntropy >= entropyAbove if given; where the evidence is atrial fibrillation's (entropy, no consistent P wave) its probability goes to giveTo if given; log-prior offset elsewhere (e.g. S,0.13,0.5, S,0.13,0.5,0.7,3,0.95 or S,0.13,0.5,0.7,3,0.95,-0.75,N)",
+      "score and ship the model with a rhythm guard: the class ruled out where rhythmIrregularity >= threshold (and, given atrialBelow or qrsBelow, atrialConsistency over atrialLags lags < atrialBelow or qrsMatch < qrsBelow), and wherever rhythmEntropy >= entropyAbove if given; where the evidence is atrial fibrillation's (entropy, no consistent P wave) its probability goes to giveTo if given; the atrialBelow condition only where rhythmEntropy >= atrialEntropyAbove too, if given; log-prior offset elsewhere (e.g. S,0.13,0.5, S,0.13,0.5,0.7,3,0.95, S,0.13,0.5,0.7,3,0.95,-0.75,N or S,0.13,0.5,0.7,3,0.95,-0.75,N,-1.5)",
     )
     .option(
       "--morph-smoothing <classes:lambda:k[:keepAbove]>",
@@ -301,18 +301,29 @@ export function register(program: Command): void {
 }
 
 /**
- * --rhythm-guard S,0.13,0.5[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove[,giveTo]]]]] -> the guard, checked
+ * --rhythm-guard S,0.13,0.5[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove[,giveTo[,atrialEntropyAbove]]]]]] -> the guard, checked
  * against the scheme's classes.
  */
 function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
-  const [suppress, threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove, giveTo, ...rest] =
-    text.split(",").map((v) => v.trim());
+  const [
+    suppress,
+    threshold,
+    logOffset,
+    atrialBelow,
+    atrialLags,
+    qrsBelow,
+    entropyAbove,
+    giveTo,
+    atrialEntropy,
+    ...rest
+  ] = text.split(",").map((v) => v.trim());
   const optional = (v: string | undefined) => (v === undefined || v === "-" ? undefined : Number(v));
   const extra = {
     atrialBelow: optional(atrialBelow),
     atrialLags: optional(atrialLags),
     qrsBelow: optional(qrsBelow),
     entropyAbove: optional(entropyAbove),
+    atrialEntropyAbove: optional(atrialEntropy),
   };
   const g = {
     suppress,
@@ -324,8 +335,10 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
   const why =
     rest.length > 0 ||
     logOffset === undefined ||
-    [threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove, giveTo].includes("")
-      ? "wants class,threshold,logOffset[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove[,giveTo]]]]] (- for none)"
+    [threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove, giveTo, atrialEntropy].includes(
+      "",
+    )
+      ? "wants class,threshold,logOffset[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove[,giveTo[,atrialEntropyAbove]]]]]] (- for none)"
       : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
   if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
   return g;
