@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { runCli } from "../../../test/run-cli.js";
 
 const run = (...args: string[]) => runCli(args);
+/** The options every AAMI inter-patient row of the rejection table starts with. */
+const INTER = ["--arch", "v1", "--scheme", "aami", "--split", "inter"];
 
 test("train rejects bad options with one line and a non-zero exit, before any work", () => {
   for (const [args, msg] of [
@@ -13,134 +15,68 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
     ],
     [["--arch", "v1", "--scheme", "paper", "--split", "intra", "--balance", "x"], /--balance must be/],
     [["--arch", "v1", "--scheme", "paper", "--split", "intra", "--lr", "-1"], /--lr must be/],
+    [[...INTER, "--oversample-cap", "F=0.5"], /--oversample-cap wants/],
+    [[...INTER, "--val-records", "none"], /add --last-epoch/],
+    [[...INTER, "--average-from", "11"], /after the last epoch/],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--oversample-cap", "F=0.5"],
-      /--oversample-cap wants/,
-    ],
-    [["--arch", "v1", "--scheme", "aami", "--split", "inter", "--val-records", "none"], /add --last-epoch/],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--average-from", "11"],
-      /after the last epoch/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rr", "--teachers", "models/v1-paper-intra"],
+      [...INTER, "--rr", "--teachers", "models/v1-paper-intra"],
       /--teachers: teacher models\/v1-paper-intra cannot teach this run: its classes N L R A V/,
     ],
+    [[...INTER, "--rr", "--teachers", "models/v1-aami-inter"], /its morph pair, the run's none/],
+    [[...INTER, "--teachers", "/nonexistent/m"], /--teachers: /],
+    [[...INTER, "--teachers", ","], /--teachers wants/],
+    [[...INTER, "--window", "90"], /--window 90: wants before,after/],
+    [[...INTER, "--augment", "--premature-swap", "2"], /--premature-swap must be a number in \[0, 1\]/],
+    [[...INTER, "--augment", "0"], /--augment must be a scale in \(0, 4\]/],
+    [[...INTER, "--window", "-1,166"], /--window -1,166: wants/],
+    [[...INTER, "--window", "10,10"], /32\.\.3600 samples/],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rr", "--teachers", "models/v1-aami-inter"],
-      /its morph pair, the run's none/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--teachers", "/nonexistent/m"],
-      /--teachers: /,
-    ],
-    [["--arch", "v1", "--scheme", "aami", "--split", "inter", "--teachers", ","], /--teachers wants/],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--window", "90"],
-      /--window 90: wants before,after/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--augment", "--premature-swap", "2"],
-      /--premature-swap must be a number in \[0, 1\]/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--augment", "0"],
-      /--augment must be a scale in \(0, 4\]/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--window", "-1,166"],
-      /--window -1,166: wants/,
-    ],
-    [["--arch", "v1", "--scheme", "aami", "--split", "inter", "--window", "10,10"], /32\.\.3600 samples/],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--window", "90,66", "--shift-average", "25"],
+      [...INTER, "--window", "90,66", "--shift-average", "25"],
       /--shift-average: the shifts must be whole sample counts within ±19/,
     ],
     [
       ["--arch", "v1", "--scheme", "paper", "--split", "intra", "--rhythm-guard", "S,0.13,0.5"],
       /--rhythm-guard S,0.13,0.5: suppress must be one of the classes N, L, R, A, V/,
     ],
+    [[...INTER, "--rhythm-guard", "S,0.13"], /--rhythm-guard S,0.13: wants class,threshold,logOffset/],
+    [[...INTER, "--rhythm-guard", "S,0.13,"], /--rhythm-guard S,0.13,: wants class,threshold,logOffset/],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13"],
-      /--rhythm-guard S,0.13: wants class,threshold,logOffset/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13,"],
-      /--rhythm-guard S,0.13,: wants class,threshold,logOffset/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13,0.5,0.7,0,0.95"],
+      [...INTER, "--rhythm-guard", "S,0.13,0.5,0.7,0,0.95"],
       /--rhythm-guard S,0.13,0.5,0.7,0,0.95: atrialLags must be an integer 1..8/,
     ],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,X:0.95"],
+      [...INTER, "--qrs-veto", "V,X:0.95"],
       /--qrs-veto V,X:0.95: classes must be a non-empty list of the model's classes N, S, V, F, Q/,
     ],
+    [[...INTER, "--qrs-veto", "V,F"], /--qrs-veto V,F: wants classes:above\[:pClasses:pAbove\[:afAbove\]\]/],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,F"],
-      /--qrs-veto V,F: wants classes:above\[:pClasses:pAbove\[:afAbove\]\]/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,F:0.95:S"],
+      [...INTER, "--qrs-veto", "V,F:0.95:S"],
       /--qrs-veto V,F:0.95:S: wants classes:above\[:pClasses:pAbove\[:afAbove\]\]/,
     ],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,F:0.95:S:1.2"],
+      [...INTER, "--qrs-veto", "V,F:0.95:S:1.2"],
       /--qrs-veto V,F:0.95:S:1.2: pAbove must be a number in \[-1, 1\]/,
     ],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--qrs-veto", "V,F:0.85:S:0.9:0.95"],
+      [...INTER, "--qrs-veto", "V,F:0.85:S:0.9:0.95"],
       /--qrs-veto V,F:0.85:S:0.9:0.95: afAbove must be a number in \[-1, above\]/,
     ],
+    [[...INTER, "--rhythm-guard", "S,x,0"], /threshold must be a number >= 0/],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,x,0"],
-      /threshold must be a number >= 0/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rhythm-guard", "S,0.13,0.5,-,-,0.95,x"],
+      [...INTER, "--rhythm-guard", "S,0.13,0.5,-,-,0.95,x"],
       /--rhythm-guard S,0.13,0.5,-,-,0.95,x: entropyAbove must be a finite number/,
     ],
     [
-      [
-        "--arch",
-        "v1",
-        "--scheme",
-        "aami",
-        "--split",
-        "inter",
-        "--rhythm-guard",
-        "S,0.13,0.5,-,-,0.95,-0.75,N,-1.5,1",
-      ],
+      [...INTER, "--rhythm-guard", "S,0.13,0.5,-,-,0.95,-0.75,N,-1.5,1"],
       /wants class,threshold,logOffset\[,atrialBelow\[,atrialLags\[,qrsBelow\[,entropyAbove\[,giveTo\[,atrialEntropyAbove\]\]\]\]\]\]/,
     ],
     [
-      [
-        "--arch",
-        "v1",
-        "--scheme",
-        "aami",
-        "--split",
-        "inter",
-        "--rhythm-guard",
-        "S,0.13,0.5,-,-,0.95,-0.75,N,-1.5",
-      ],
+      [...INTER, "--rhythm-guard", "S,0.13,0.5,-,-,0.95,-0.75,N,-1.5"],
       /--rhythm-guard S,0.13,0.5,-,-,0.95,-0.75,N,-1.5: atrialEntropyAbove must be a finite number, with atrialBelow/,
     ],
+    [[...INTER, "--rr", "--rr-average", "5min"], /--rr-average 5min: must be record or region/],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--rr", "--rr-average", "5min"],
-      /--rr-average 5min: must be record or region/,
-    ],
-    [
-      [
-        "--arch",
-        "v1",
-        "--scheme",
-        "aami",
-        "--split",
-        "inter",
-        "--rhythm-guard",
-        "S,0.13,0.5,-,-,0.95,-0.75,S",
-      ],
+      [...INTER, "--rhythm-guard", "S,0.13,0.5,-,-,0.95,-0.75,S"],
       /--rhythm-guard S,0.13,0.5,-,-,0.95,-0.75,S: giveTo must be one of the classes N, V, F, Q/,
     ],
     [
@@ -148,36 +84,16 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       /--morph-smoothing N,V,F:0.75:20: classes must be 2 or more distinct classes of N, L, R, A, V/,
     ],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--morph-smoothing", "N,V,F:0.75"],
+      [...INTER, "--morph-smoothing", "N,V,F:0.75"],
       /--morph-smoothing N,V,F:0.75: wants classes:lambda:k\[:keepAbove\]/,
     ],
+    [[...INTER, "--morph-smoothing", "N,V,F:0.75:20:1.5"], /keepAbove must be a number in \(0, 1\]/],
+    [[...INTER, "--morph-smoothing", "N,V:2:20"], /lambda must be a number from 0 to 1/],
     [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--morph-smoothing", "N,V,F:0.75:20:1.5"],
-      /keepAbove must be a number in \(0, 1\]/,
-    ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--morph-smoothing", "N,V:2:20"],
-      /lambda must be a number from 0 to 1/,
-    ],
-    [
-      [
-        "--arch",
-        "v1",
-        "--scheme",
-        "aami",
-        "--split",
-        "inter",
-        "--window",
-        "30,166",
-        "--morph-smoothing",
-        "N,V:0.5:20",
-      ],
+      [...INTER, "--window", "30,166", "--morph-smoothing", "N,V:0.5:20"],
       /needs a window from at least R-36/,
     ],
-    [
-      ["--arch", "v1", "--scheme", "aami", "--split", "inter", "--teachers", "models/x", "--distill", "2"],
-      /--distill must be a number in \[0, 1\]/,
-    ],
+    [[...INTER, "--teachers", "models/x", "--distill", "2"], /--distill must be a number in \[0, 1\]/],
     [
       ["--arch", "v1", "--scheme", "nope", "--split", "intra", "--run-dir", "/nonexistent/x"],
       /--scheme must be/,
