@@ -144,7 +144,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
           rhythmGuard: {
             ...meta.rhythmGuard,
             rhythmIrregularity: beat.rr[RR_FEATURES.indexOf("rhythmIrregularity")],
-            // what a guard on the RR intervals' entropy (search 30) read of this beat
+            // what a guard reading the RR intervals' entropy (searches 30, 39) read of this beat
             ...((meta.rhythmGuard.entropyAbove ?? meta.rhythmGuard.atrialEntropyAbove) !== undefined && {
               rhythmEntropy: beat.rr[RR_FEATURES.indexOf("rhythmEntropy")],
             }),
