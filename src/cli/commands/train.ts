@@ -305,6 +305,7 @@ export function register(program: Command): void {
  * against the scheme's classes.
  */
 function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
+  const fields = text.split(",").map((v) => v.trim());
   const [
     suppress,
     threshold,
@@ -316,7 +317,7 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
     giveTo,
     atrialEntropy,
     ...rest
-  ] = text.split(",").map((v) => v.trim());
+  ] = fields;
   const optional = (v: string | undefined) => (v === undefined || v === "-" ? undefined : Number(v));
   const extra = {
     atrialBelow: optional(atrialBelow),
@@ -333,11 +334,7 @@ function rhythmGuardOption(text: string, scheme: string): RhythmGuard {
     ...(giveTo === undefined || giveTo === "-" ? {} : { giveTo }),
   };
   const why =
-    rest.length > 0 ||
-    logOffset === undefined ||
-    [threshold, logOffset, atrialBelow, atrialLags, qrsBelow, entropyAbove, giveTo, atrialEntropy].includes(
-      "",
-    )
+    rest.length > 0 || logOffset === undefined || fields.slice(1).includes("")
       ? "wants class,threshold,logOffset[,atrialBelow[,atrialLags[,qrsBelow[,entropyAbove[,giveTo[,atrialEntropyAbove]]]]]] (- for none)"
       : rhythmGuardError(g, isSchemeName(scheme) ? SCHEMES[scheme].classes : [suppress]);
   if (why) throw new UserError(`--rhythm-guard ${text}: ${why}`);
