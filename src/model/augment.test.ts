@@ -4,6 +4,8 @@ import { RR_FEATURES, emptyPart, mulberry32 } from "../beats/index.js";
 import {
   afRRRow,
   augmentBatch,
+  betaDraw,
+  mixupBatch,
   normalRowsByRecord,
   prematureClass,
   simulateAfRR,
@@ -103,4 +105,54 @@ test("simulateAfRR changes only normal beats' extra inputs", () => {
   simulateAfRR(extra, cols, part, [0, 1], 1, mulberry32(1));
   assert.notEqual(extra[0], 7);
   assert.deepEqual([...extra.subarray(2)], [7, 7]);
+});
+
+test("Beta(a, a) draws lie in [0, 1] with mean 1/2 and variance 1 / (4 (2a + 1))", () => {
+  for (const a of [0.2, 1, 3]) {
+    const rng = mulberry32(7);
+    const d = Array.from({ length: 20000 }, () => betaDraw(a, rng));
+    assert.ok(d.every((v) => v >= 0 && v <= 1));
+    const mean = d.reduce((s, v) => s + v, 0) / d.length;
+    const variance = d.reduce((s, v) => s + (v - mean) ** 2, 0) / d.length;
+    assert.ok(Math.abs(mean - 0.5) < 0.01, `a ${a}: mean ${mean}`);
+    const want = 1 / (4 * (2 * a + 1));
+    assert.ok(Math.abs(variance - want) < 0.1 * want, `a ${a}: variance ${variance}, want ${want}`);
+  }
+});
+
+test("mixup: each row is a convex blend of itself and one partner, inputs and targets with the same weight", () => {
+  const n = 6;
+  const w = 4;
+  const K = 3;
+  const x = Float32Array.from({ length: n * w }, (_, i) => Math.floor(i / w) * 10 + (i % w));
+  const extra = Float32Array.from({ length: n * 2 }, (_, i) => Math.floor(i / 2) * 100 + (i % 2));
+  const y = Int32Array.from([0, 1, 2, 0, 1, 2]);
+  const m = mixupBatch({ x, y, extra }, K, 0.4, mulberry32(3));
+  const partners = new Set<number>();
+  let blended = 0;
+  for (let i = 0; i < n; i++) {
+    // row i is lambda x_i + (1 - lambda) x_j: x's rows are 10 j + k, so lambda and j follow from column 0
+    const row = Array.from(m.x.subarray(i * w, (i + 1) * w));
+    const target = Array.from(m.y.subarray(i * K, (i + 1) * K));
+    assert.ok(Math.abs(target.reduce((s, v) => s + v, 0) - 1) < 1e-6);
+    const found = [...Array(n).keys()].find((j) => {
+      const lambda = j === i ? 1 : (row[0] - 10 * j) / (10 * (i - j));
+      if (!(lambda >= -1e-5 && lambda <= 1 + 1e-5)) return false;
+      const close = (a: number, b: number) => Math.abs(a - b) < 1e-3;
+      const okX = row.every((v, k) => close(v, lambda * x[i * w + k] + (1 - lambda) * x[j * w + k]));
+      const okE = [0, 1].every((k) =>
+        close(m.extra![i * 2 + k], lambda * extra[i * 2 + k] + (1 - lambda) * extra[j * 2 + k]),
+      );
+      const t = new Array(K).fill(0);
+      t[y[i]] += lambda;
+      t[y[j]] += 1 - lambda;
+      const okY = target.every((v, k) => Math.abs(v - t[k]) < 1e-5);
+      if (okX && okE && okY && j !== i && lambda < 0.999) blended++;
+      return okX && okE && okY;
+    });
+    assert.ok(found !== undefined, `row ${i} is not a blend of itself and another row`);
+    partners.add(found);
+  }
+  assert.ok(blended > 0, "some row is blended");
+  assert.deepEqual(mixupBatch({ x, y, extra }, K, 0.4, mulberry32(3)), m, "the same seed, the same batch");
 });

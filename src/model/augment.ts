@@ -168,3 +168,59 @@ export function simulateAfRR(
     cols.forEach((c, j) => (extra[b * cols.length + j] = row[c]));
   }
 }
+
+/** A Gamma(shape, 1) draw (Marsaglia & Tsang 2000; shape < 1 by the boost Gamma(a + 1) x U^(1/a)). */
+export function gammaDraw(shape: number, rng: () => number): number {
+  if (!(shape > 0)) throw new RangeError(`gamma shape must be > 0, got ${shape}`);
+  if (shape < 1) return gammaDraw(shape + 1, rng) * Math.max(rng(), 1e-12) ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const z = gauss(rng);
+    const v = (1 + c * z) ** 3;
+    if (v <= 0) continue;
+    const u = Math.max(rng(), 1e-12);
+    if (Math.log(u) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
+  }
+}
+
+/** A Beta(a, a) draw. */
+export const betaDraw = (a: number, rng: () => number): number => {
+  const g = gammaDraw(a, rng);
+  return g / (g + gammaDraw(a, rng));
+};
+
+/**
+ * Mixup (Zhang et al. 2018) of a gathered training batch: beat i becomes lambda_i x beat i + (1 - lambda_i) x
+ * beat p(i) (p a random permutation of the batch, lambda_i ~ Beta(alpha, alpha)), its waveform channels, RR
+ * inputs and one-hot target alike, so the targets become soft. Between patients' beats the net sees blends
+ * and is asked for blended confidence instead of a sure call on every unfamiliar shape.
+ */
+export function mixupBatch(
+  b: { x: Float32Array; y: Int32Array; extra?: Float32Array },
+  numClasses: number,
+  alpha: number,
+  rng: () => number,
+): { x: Float32Array; y: Float32Array; extra?: Float32Array } {
+  const n = b.y.length;
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+  }
+  const lambda = Float32Array.from({ length: n }, () => betaDraw(alpha, rng));
+  const mix = (a: Float32Array) => {
+    const w = a.length / n;
+    const out = new Float32Array(a.length);
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < w; k++)
+        out[i * w + k] = lambda[i] * a[i * w + k] + (1 - lambda[i]) * a[perm[i] * w + k];
+    return out;
+  };
+  const y = new Float32Array(n * numClasses);
+  for (let i = 0; i < n; i++) {
+    y[i * numClasses + b.y[i]] += lambda[i];
+    y[i * numClasses + b.y[perm[i]]] += 1 - lambda[i];
+  }
+  return { x: mix(b.x), y, ...(b.extra ? { extra: mix(b.extra) } : {}) };
+}

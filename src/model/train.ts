@@ -36,6 +36,7 @@ import {
   NO_AUGMENT,
   augmentBatch,
   isAugmenting,
+  mixupBatch,
   normalRowsByRecord,
   prematureClass,
   simulateAfRR,
@@ -102,6 +103,8 @@ export interface TrainConfig {
    * mean probabilities of these teacher model directories on the same augmented batch.
    */
   distill?: { teachers: string[]; alpha: number };
+  /** Mixup (augment.ts mixupBatch) of every training batch with Beta(alpha, alpha) weights; absent: none. */
+  mixup?: number;
 }
 
 export const TRAIN_DEFAULTS: Omit<TrainConfig, "arch"> = {
@@ -171,6 +174,8 @@ export async function train(
     rrColumns: rrCols,
     window: data.window,
   };
+  if (config.mixup !== undefined && !(config.mixup > 0)) throw new RangeError("mixup alpha must be > 0");
+  if (config.mixup !== undefined && config.distill) throw new Error("mixup and distillation do not combine");
   const teachers = config.distill
     ? await openTeachers(config.distill.teachers, student, config.distill.alpha, config.threads)
     : null;
@@ -195,12 +200,14 @@ export async function train(
     const t0 = performance.now();
     const idx = batches.order(epoch);
     const augRng = mulberry32(fnv1a32(`${config.seed}:${epoch}:augment`));
+    const mixRng = mulberry32(fnv1a32(`${config.seed}:${epoch}:mixup`));
     let lossSum = 0;
     for (let s = 0; s < batches.steps; s++) {
       const b = batches.batch(idx, s, augRng);
       const lr = oneCycleLr((epoch - 1) * batches.steps + s, config.epochs * batches.steps, config.maxLr);
-      const y = teachers ? await teachers.targets(b.x, b.y, b.extra) : b.y;
-      const loss = await trainer.step(b.x, y, lr, b.extra);
+      const m = config.mixup ? mixupBatch(b, K, config.mixup, mixRng) : null;
+      const y = m ? m.y : teachers ? await teachers.targets(b.x, b.y, b.extra) : b.y;
+      const loss = m ? await trainer.step(m.x, y, lr, m.extra) : await trainer.step(b.x, y, lr, b.extra);
       lossSum += loss;
       const samplesPerSec = ((s + 1) * B) / ((performance.now() - t0) / 1000);
       opts.events?.onStep?.({ epoch, step: s + 1, steps: batches.steps, loss, samplesPerSec });

@@ -26,6 +26,11 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
     [[...INTER, "--teachers", "/nonexistent/m"], /--teachers: /],
     [[...INTER, "--teachers", ","], /--teachers wants/],
     [[...INTER, "--window", "90"], /--window 90: wants before,after/],
+    [[...INTER, "--mixup", "0"], /--mixup must be/],
+    [
+      [...INTER, "--rr", "--mixup", "0.2", "--teachers", "models/v1-aami-inter"],
+      /--mixup and --teachers do not combine/,
+    ],
     [[...INTER, "--augment", "--premature-swap", "2"], /--premature-swap must be a number in \[0, 1\]/],
     [[...INTER, "--augment", "0"], /--augment must be a scale in \(0, 4\]/],
     [[...INTER, "--window", "-1,166"], /--window -1,166: wants/],

@@ -63,6 +63,7 @@ interface TrainCli {
   qrsVeto?: string;
   teachers?: string;
   distill: string;
+  mixup?: string;
   window?: string;
 }
 
@@ -117,6 +118,10 @@ export function register(program: Command): void {
       "--af-rhythm <p>",
       "with --rr: probability that a training normal beat gets the RR inputs of a simulated atrial fibrillation",
       "0",
+    )
+    .option(
+      "--mixup <alpha>",
+      "mix each training beat with another of its batch, inputs and targets, by a Beta(alpha, alpha) weight (Zhang et al. 2018)",
     )
     .option(
       "--oversample-ratio <r>",
@@ -222,6 +227,7 @@ export function register(program: Command): void {
             prematureSwap: num("--premature-swap", o.prematureSwap, 0, 1),
             ...(Number(o.afRhythm) > 0 ? { afRhythm: num("--af-rhythm", o.afRhythm, 0, 1) } : {}),
           },
+          ...(o.mixup === undefined ? {} : { mixup: num("--mixup", o.mixup, 1e-3, 100) }),
           dropout: num("--dropout", o.dropout, 0, 0.9),
           threads: int("--threads", o.threads, 1),
           ...(o.morph === "none" ? {} : { morph: morphMode(o.morph) }),
@@ -250,6 +256,8 @@ export function register(program: Command): void {
             ? {}
             : { chooseMinSupport: int("--choose-min-support", o.chooseMinSupport, 0) }),
         } as const;
+        if (config.mixup !== undefined && config.distill)
+          throw new UserError("--mixup and --teachers do not combine (both set the training targets)");
         if (config.averageFrom !== undefined && config.averageFrom > config.epochs)
           throw new UserError(
             `--average-from ${config.averageFrom} is after the last epoch (${config.epochs})`,
