@@ -72,3 +72,20 @@ test("tempered class weights keep a weighted mean of 1, shrink the spread, and p
   assert.deepEqual([...classWeights(y, 4, 0)], [1, 1, 0, 1]);
   assert.throws(() => classWeights(y, 4, 2), /power/);
 });
+
+test("record-tempered oversampling: a record's share of the extra copies follows its count^power", () => {
+  // class 1: 90 beats of record a, 10 of record b; class 0 (majority): 2000 beats of record a
+  const y = labels([2000, 100]);
+  const of = Array.from(y, (c, i) => (c === 1 && i >= 2090 ? "b" : "a"));
+  const share = (power: number) => {
+    const idx = oversampleIndices(y, 2, { ratio: 1, rng: mulberry32(3), groups: { of, power } });
+    const extra = Array.from(idx.subarray(y.length));
+    assert.equal(extra.length, 1900);
+    assert.ok(extra.every((i) => y[i] === 1));
+    return extra.filter((i) => of[i] === "b").length / extra.length;
+  };
+  assert.ok(Math.abs(share(1) - 0.1) < 0.03, `power 1: b's share ${share(1)}`);
+  assert.ok(Math.abs(share(0) - 0.5) < 0.04, `power 0: b's share ${share(0)}`);
+  assert.ok(Math.abs(share(0.5) - 1 / (1 + 3)) < 0.04, `power 0.5: b's share ${share(0.5)}`); // sqrt10/(sqrt90+sqrt10)
+  assert.throws(() => oversampleIndices(y, 2, { rng: mulberry32(1), groups: { of, power: 2 } }), /power/);
+});

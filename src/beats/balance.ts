@@ -18,6 +18,13 @@ export interface OversampleOptions {
    * dozens of times. Missing or undefined entries: no cap (the default).
    */
   cap?: ReadonlyArray<number | undefined>;
+  /**
+   * Record-tempered draws: the extra copies of a class pick a group (a record) with probability proportional
+   * to its count of that class raised to `power`, then one of its beats of that class uniformly. Power 1 is
+   * the uniform draw in distribution; 0.5 gives the patients with few beats of a class more of the copies.
+   * Absent: the uniform draw over the class's beats (the default).
+   */
+  groups?: { of: ArrayLike<string>; power: number };
 }
 
 /**
@@ -49,9 +56,37 @@ export function oversampleIndices(
   let k = y.length;
   for (let c = 0; c < nClasses; c++) {
     if (counts[c] === 0 || counts[c] >= goal[c]) continue;
-    for (let j = counts[c]; j < goal[c]; j++) out[k++] = byClass[c][randInt(opts.rng, counts[c])];
+    const draw = opts.groups ? groupDraw(byClass[c], opts.groups, opts.rng) : null;
+    for (let j = counts[c]; j < goal[c]; j++)
+      out[k++] = draw ? draw() : byClass[c][randInt(opts.rng, counts[c])];
   }
   return out;
+}
+
+/** A draw from `rows`: a group with probability proportional to (its count)^power, then a row of it uniformly. */
+function groupDraw(
+  rows: Int32Array,
+  groups: { of: ArrayLike<string>; power: number },
+  rng: Rng,
+): () => number {
+  if (!(groups.power >= 0 && groups.power <= 1))
+    throw new Error(`oversampling record power must be in [0, 1], got ${groups.power}`);
+  const byGroup = new Map<string, number[]>();
+  for (const r of rows) {
+    const g = groups.of[r];
+    const list = byGroup.get(g);
+    if (list) list.push(r);
+    else byGroup.set(g, [r]);
+  }
+  const lists = [...byGroup.values()];
+  let total = 0;
+  const cum = lists.map((l) => (total += l.length ** groups.power));
+  return () => {
+    const u = rng() * total;
+    let g = 0;
+    while (g < cum.length - 1 && cum[g] <= u) g++;
+    return lists[g][randInt(rng, lists[g].length)];
+  };
 }
 
 /**

@@ -58,6 +58,8 @@ export interface TrainConfig {
   weightPower?: number;
   /** Optional per-class oversampling caps, x the class's own count, by class name (e.g. { F: 2, Q: 1 }). */
   oversampleCap?: Record<string, number>;
+  /** Record-tempered oversampling (balance.ts `groups`): a record's extra copies of a class ~ its count^power. */
+  oversampleRecordPower?: number;
   /** Feed the per-patient RR ratios (RR_INPUT_COLUMNS) through the net's extra pathway. */
   rr: boolean;
   /** With rr: also the local RR irregularity (localRRdiff/localRR). */
@@ -282,11 +284,13 @@ export function trainingBatches(data: BeatDataset, config: TrainConfig) {
   if (unknown.length > 0)
     throw new Error(`oversampling cap for ${unknown.join(", ")}: not a class of ${data.classes.join(" ")}`);
   const cap = config.oversampleCap && data.classes.map((name) => config.oversampleCap?.[name]);
+  const power = config.oversampleRecordPower;
+  const groups = power === undefined ? {} : { groups: { of: part.record, power } };
   const order = (epoch: number | string) => {
     const rng = mulberry32(fnv1a32(`${config.seed}:${epoch}`));
     const idx =
       config.balance === "oversample"
-        ? oversampleIndices(part.y, K, { ratio: config.oversampleRatio, rng, cap })
+        ? oversampleIndices(part.y, K, { ratio: config.oversampleRatio, rng, cap, ...groups })
         : Int32Array.from(part.y.keys());
     return shuffle(idx, rng);
   };

@@ -45,6 +45,7 @@ interface TrainCli {
   afRhythm: string;
   oversampleRatio: string;
   oversampleCap?: string;
+  oversampleRecordPower?: string;
   hideTest?: boolean;
   weightPower?: string;
   weightDecay: string;
@@ -132,6 +133,10 @@ export function register(program: Command): void {
       "--oversample-cap <caps>",
       "per-class oversampling caps, x the class's own count, e.g. F=2,Q=1 (default: none)",
     )
+    .option(
+      "--oversample-record-power <p>",
+      "record-tempered oversampling: a record's extra copies of a class ~ its count of the class^p (0..1; default: uniform)",
+    )
     .option("--weight-power <p>", "with --balance weights: temper the class weights, weight^p (0..1)")
     .option(
       "--morph <how>",
@@ -218,6 +223,9 @@ export function register(program: Command): void {
           balance: o.balance as "oversample" | "weights" | "none",
           oversampleRatio: num("--oversample-ratio", o.oversampleRatio, 0, 1),
           ...(o.oversampleCap === undefined ? {} : { oversampleCap: parseCaps(o.oversampleCap) }),
+          ...(o.oversampleRecordPower === undefined
+            ? {}
+            : { oversampleRecordPower: num("--oversample-record-power", o.oversampleRecordPower, 0, 1) }),
           ...(o.weightPower === undefined ? {} : { weightPower: num("--weight-power", o.weightPower, 0, 1) }),
           rr: o.rr === true,
           ...(o.irregularity ? { irregularity: true } : {}),
