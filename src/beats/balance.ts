@@ -39,6 +39,9 @@ export function oversampleIndices(
 ): Int32Array {
   const ratio = opts.ratio ?? 0.25;
   if (!(ratio >= 0)) throw new Error(`oversampling ratio must be >= 0, got ${ratio}`);
+  const power = opts.groups?.power;
+  if (power !== undefined && !(power >= 0 && power <= 1))
+    throw new Error(`oversampling record power must be in [0, 1], got ${power}`);
   const counts = classCounts(y, nClasses);
   const target = Math.ceil(ratio * Math.max(0, ...counts));
   const goal = counts.map((c, k) => {
@@ -69,8 +72,6 @@ function groupDraw(
   groups: { of: ArrayLike<string>; power: number },
   rng: Rng,
 ): () => number {
-  if (!(groups.power >= 0 && groups.power <= 1))
-    throw new Error(`oversampling record power must be in [0, 1], got ${groups.power}`);
   const byGroup = new Map<string, number[]>();
   for (const r of rows) {
     const g = groups.of[r];

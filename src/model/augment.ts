@@ -11,6 +11,7 @@
 // replaced by those of a random irregular rhythm around the same local mean RR (log-normal intervals,
 // CV 10-30 %), label kept. In AF a short RR is not a premature beat; DS1 trains on one AF record only.
 import { RR_DIM, RR_FEATURES, type BeatPart } from "../beats/index.js";
+import { shuffle } from "./batches.js";
 
 export interface AugmentConfig {
   /** max relative stretch of the time axis about the R peak (0.1: factors in [0.9, 1.1]); 0 = off */
@@ -203,11 +204,10 @@ export function mixupBatch(
   rng: () => number,
 ): { x: Float32Array; y: Float32Array; extra?: Float32Array } {
   const n = b.y.length;
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [perm[i], perm[j]] = [perm[j], perm[i]];
-  }
+  const perm = shuffle(
+    Int32Array.from({ length: n }, (_, i) => i),
+    rng,
+  );
   const lambda = Float32Array.from({ length: n }, () => betaDraw(alpha, rng));
   const mix = (a: Float32Array) => {
     const w = a.length / n;

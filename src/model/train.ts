@@ -208,8 +208,9 @@ export async function train(
       const b = batches.batch(idx, s, augRng);
       const lr = oneCycleLr((epoch - 1) * batches.steps + s, config.epochs * batches.steps, config.maxLr);
       const m = config.mixup ? mixupBatch(b, K, config.mixup, mixRng) : null;
+      const input = m ?? b;
       const y = m ? m.y : teachers ? await teachers.targets(b.x, b.y, b.extra) : b.y;
-      const loss = m ? await trainer.step(m.x, y, lr, m.extra) : await trainer.step(b.x, y, lr, b.extra);
+      const loss = await trainer.step(input.x, y, lr, input.extra);
       lossSum += loss;
       const samplesPerSec = ((s + 1) * B) / ((performance.now() - t0) / 1000);
       opts.events?.onStep?.({ epoch, step: s + 1, steps: batches.steps, loss, samplesPerSec });
