@@ -1,5 +1,6 @@
-// The per-class table and confusion matrix that `evaluate` prints (reference beats or detected ones).
-import type { EvaluationReport } from "../model/index.js";
+// The per-class table, confusion matrix and per-record table that `evaluate` prints (reference beats or detected
+// ones).
+import type { EvaluationReport, RecordBreakdown } from "../model/index.js";
 
 const pct = (v: number) => (100 * v).toFixed(2).padStart(7);
 
@@ -20,6 +21,57 @@ export function classTableLines(
     `${text.confusionTitle} ${report.classes.join(" ")}):`,
     ...report.confusion.map(
       (row, i) => `  ${report.classes[i].padEnd(4)}${row.map((v) => String(v).padStart(8)).join("")}`,
+    ),
+  ];
+}
+
+const cell = (v: number | null) => (v === null ? "-" : (100 * v).toFixed(1)).padStart(6);
+
+/**
+ * One row per record (beats, accuracy, each class's Se and +P; "-" where undefined), then EC57's two summary rows:
+ * gross (the pooled beats: `pooled`) and average (the mean over records, `b.recordAverage`).
+ */
+export function recordTableLines(
+  b: RecordBreakdown,
+  pooled: Pick<EvaluationReport, "perClass" | "accuracy" | "beats" | "classes">,
+): string[] {
+  const classes = pooled.classes;
+  const head =
+    "record   beats  acc %" + classes.map((c) => `${`${c} Se`.padStart(7)}${`${c} +P`.padStart(7)}`).join("");
+  const row = (
+    name: string,
+    beats: string,
+    acc: number | null,
+    se: (c: string) => number | null,
+    pp: typeof se,
+  ) =>
+    `${name.padEnd(6)}${beats.padStart(8)}${cell(acc).padStart(7)}` +
+    classes.map((c) => ` ${cell(se(c))} ${cell(pp(c))}`).join("");
+  return [
+    `per record (Se / +P %; average: EC57's mean over the records with beats of / called the class):`,
+    head,
+    ...b.records.map((r) =>
+      row(
+        r.record,
+        String(r.beats),
+        r.accuracy,
+        (c) => r.perClass[c].sensitivity,
+        (c) => r.perClass[c].precision,
+      ),
+    ),
+    row(
+      "gross",
+      String(pooled.beats),
+      pooled.accuracy,
+      (c) => pooled.perClass[c].sensitivity,
+      (c) => pooled.perClass[c].precision,
+    ),
+    row(
+      "avg",
+      "",
+      null,
+      (c) => b.recordAverage[c].sensitivity,
+      (c) => b.recordAverage[c].precision,
     ),
   ];
 }

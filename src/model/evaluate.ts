@@ -4,7 +4,13 @@ import { datasetMorph, morphOf, netInputShape, selectExtra } from "./beat-inputs
 import { argmaxRows } from "./batches.js";
 import type { ModelMeta } from "./bundle.js";
 import type { Classifier } from "./classify.js";
-import { evaluatePredictions, type Metrics } from "./metrics.js";
+import {
+  confusionsByRecord,
+  evaluatePredictions,
+  recordBreakdown,
+  type Metrics,
+  type RecordBreakdown,
+} from "./metrics.js";
 import { decideProbs } from "./decide.js";
 
 export interface ClassReport {
@@ -45,18 +51,20 @@ export function partNetInput(c: Classifier, part: BeatPart, templates?: Template
   return datasetMorph(part.x, part.record, windowLength(c.meta.window), templates, morphOf(c.meta));
 }
 
-/** Metrics of `c` on a dataset part (its beats as the dataset cut them). */
+/** Metrics of `c` on a dataset part (its beats as the dataset cut them), pooled and per record. */
 export async function evaluateOnPart(
   c: Classifier,
   part: BeatPart,
   templates?: Templates,
-): Promise<{ report: EvaluationReport; metrics: Metrics }> {
+): Promise<{ report: EvaluationReport; metrics: Metrics; byRecord: RecordBreakdown }> {
   const meta = c.meta;
   const k = meta.classes.length;
   const net = await c.predict(partNetInput(c, part, templates), selectExtra(part.rr, meta));
   const { probs } = decideProbs(meta, net, { rr: part.rr, windows: part.x, record: part.record });
-  const metrics = evaluatePredictions(part.y, argmaxRows(probs, k), meta.classes);
-  return { metrics, report: reportFromMetrics(metrics, meta) };
+  const y = argmaxRows(probs, k);
+  const metrics = evaluatePredictions(part.y, y, meta.classes);
+  const byRecord = recordBreakdown(confusionsByRecord(part.y, y, part.record, k), meta.classes);
+  return { metrics, report: reportFromMetrics(metrics, meta), byRecord };
 }
 
 /** The report of metrics of a model (its size from `meta`). */

@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { confusionMatrix, evaluatePredictions, metricsFromConfusion } from "./metrics.js";
+import {
+  confusionMatrix,
+  confusionsByRecord,
+  evaluatePredictions,
+  metricsFromConfusion,
+  recordBreakdown,
+  recordReport,
+} from "./metrics.js";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
 
@@ -64,4 +71,49 @@ test("perfect predictions give 1 everywhere", () => {
   assert.equal(m.macroF1, 1);
   for (const p of m.perClass)
     assert.deepEqual([p.precision, p.sensitivity, p.specificity, p.f1], [1, 1, 1, 1]);
+});
+
+test("per record: each record's confusion, Se / +P null where undefined, EC57 averages over defined records", () => {
+  // record a: N N S (S called N once), record b: N V V (one N called V), record c: N only
+  const yTrue = [0, 0, 1, 0, 2, 2, 0, 0];
+  const yPred = [0, 0, 0, 2, 2, 2, 0, 0];
+  const rec = ["a", "a", "a", "b", "b", "b", "c", "c"];
+  const byRecord = confusionsByRecord(yTrue, yPred, rec, 3);
+  assert.deepEqual(
+    byRecord.map(([r]) => r),
+    ["a", "b", "c"],
+  );
+  const pooled = byRecord.reduce(
+    (s, [, cm]) => s.map((row, i) => row.map((v, j) => v + cm[i][j])),
+    [
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ],
+  );
+  assert.deepEqual(pooled, confusionMatrix(yTrue, yPred, 3));
+  const { records, recordAverage } = recordBreakdown(byRecord, ["N", "S", "V"]);
+  const [a, b, c] = records;
+  assert.equal(a.beats, 3);
+  close(a.accuracy!, 2 / 3);
+  assert.deepEqual(a.perClass.S, { support: 1, called: 0, sensitivity: 0, precision: null });
+  close(a.perClass.N.precision!, 2 / 3);
+  assert.deepEqual(b.perClass.V, { support: 2, called: 3, sensitivity: 1, precision: 2 / 3 });
+  assert.equal(b.perClass.N.sensitivity, 0);
+  assert.deepEqual(c.perClass.V, { support: 0, called: 0, sensitivity: null, precision: null });
+  // S: Se defined in record a only (0), +P nowhere; V: Se in b only, +P in b only
+  assert.deepEqual(recordAverage.S, {
+    sensitivity: 0,
+    sensitivityRecords: 1,
+    precision: null,
+    precisionRecords: 0,
+  });
+  assert.equal(recordAverage.V.sensitivityRecords, 1);
+  close(recordAverage.V.precision!, 2 / 3);
+  // N: Se over a (1), b (0), c (1); +P over a (2/3), c (1)
+  close(recordAverage.N.sensitivity!, 2 / 3);
+  assert.equal(recordAverage.N.precisionRecords, 2);
+  close(recordAverage.N.precision!, (2 / 3 + 1) / 2);
+  assert.equal(recordReport("empty", [[0]], ["N"]).accuracy, null);
+  assert.throws(() => confusionsByRecord([0], [0], [], 1), /1 beats/);
 });

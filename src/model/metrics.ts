@@ -100,3 +100,110 @@ export function evaluatePredictions(
 ): Metrics {
   return metricsFromConfusion(confusionMatrix(yTrue, yPred, classes.length), classes);
 }
+
+/** One class in one record: its beats, the beats called it, and Se / +P (null where undefined: 0 / 0). */
+export interface RecordClassStats {
+  support: number;
+  called: number;
+  sensitivity: number | null;
+  precision: number | null;
+}
+
+/** One record's figures: the per-record table of ANSI/AAMI EC57 (bxb's `-L` lines). */
+export interface RecordReport {
+  record: string;
+  beats: number;
+  /** null for a record without scored beats. */
+  accuracy: number | null;
+  perClass: Record<string, RecordClassStats>;
+}
+
+/**
+ * EC57's record averages of one class (sumstats' "Average" line): the mean Se over the records that have beats of
+ * the class and the mean +P over the records with beats called it (null when there are none); the pooled figures
+ * (EC57's "gross" statistics) are the confusion matrix's.
+ */
+export interface RecordAverage {
+  sensitivity: number | null;
+  sensitivityRecords: number;
+  precision: number | null;
+  precisionRecords: number;
+}
+
+export interface RecordBreakdown {
+  records: RecordReport[];
+  recordAverage: Record<string, RecordAverage>;
+}
+
+const orNull = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+
+/** The confusion matrix of each record's beats (`record[i]` names beat i's), in order of first appearance. */
+export function confusionsByRecord(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  record: readonly string[],
+  nClasses: number,
+): [string, ConfusionMatrix][] {
+  if (record.length !== yTrue.length)
+    throw new Error(`confusionsByRecord: ${record.length} record names for ${yTrue.length} beats`);
+  const rows = new Map<string, number[]>();
+  record.forEach((r, i) => (rows.get(r) ?? rows.set(r, []).get(r)!).push(i));
+  return [...rows].map(([r, idx]) => [
+    r,
+    confusionMatrix(
+      idx.map((i) => yTrue[i]),
+      idx.map((i) => yPred[i]),
+      nClasses,
+    ),
+  ]);
+}
+
+/** One record's EC57 line from its confusion matrix. */
+export function recordReport(record: string, cm: ConfusionMatrix, classes: readonly string[]): RecordReport {
+  const beats = cm.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+  const correct = cm.reduce((s, row, i) => s + row[i], 0);
+  const perClass = Object.fromEntries(
+    classes.map((name, c) => {
+      const support = cm[c].reduce((a, b) => a + b, 0);
+      const called = cm.reduce((s, row) => s + row[c], 0);
+      const tp = cm[c][c];
+      return [name, { support, called, sensitivity: orNull(tp, support), precision: orNull(tp, called) }];
+    }),
+  );
+  return { record, beats, accuracy: orNull(correct, beats), perClass };
+}
+
+const mean = (v: number[]): number | null => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : null);
+
+/** EC57's record averages of each class over these records' reports. */
+export function recordAverages(
+  records: readonly RecordReport[],
+  classes: readonly string[],
+): Record<string, RecordAverage> {
+  const of = (name: string, key: "sensitivity" | "precision") =>
+    records.map((r) => r.perClass[name][key]).filter((v): v is number => v !== null);
+  return Object.fromEntries(
+    classes.map((name) => {
+      const se = of(name, "sensitivity");
+      const pp = of(name, "precision");
+      return [
+        name,
+        {
+          sensitivity: mean(se),
+          sensitivityRecords: se.length,
+          precision: mean(pp),
+          precisionRecords: pp.length,
+        },
+      ];
+    }),
+  );
+}
+
+/** Per-record reports and EC57 record averages from each record's confusion matrix. */
+export function recordBreakdown(
+  byRecord: readonly (readonly [string, ConfusionMatrix])[],
+  classes: readonly string[],
+): RecordBreakdown {
+  const records = byRecord.map(([r, cm]) => recordReport(r, cm, classes));
+  return { records, recordAverage: recordAverages(records, classes) };
+}

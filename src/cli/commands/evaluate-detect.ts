@@ -23,21 +23,25 @@ import {
 } from "../../beats/index.js";
 import {
   openClassifier,
+  recordAverages,
+  recordReport,
   reportFromMetrics,
   writeConfusionChart,
   type CausalOptions,
   type Classifier,
   type EvaluationReport,
   type ModelBundle,
+  type RecordAverage,
+  type RecordReport,
 } from "../../model/index.js";
 import { resolveLead, type LeadChoice } from "../../wfdb/index.js";
 import { UserError } from "../errors.js";
 import { warnLeadFallback } from "../lead-notes.js";
-import { classTableLines } from "../report-lines.js";
+import { classTableLines, recordTableLines } from "../report-lines.js";
 import { printJson } from "../run.js";
 
-export interface RecordEndToEnd {
-  record: string;
+/** One record end to end: its detection counts, and (RecordReport) the figures of its matched beats. */
+export interface RecordEndToEnd extends RecordReport {
   /** The record's signal the model read. */
   lead: LeadChoice;
   matched: number;
@@ -51,6 +55,8 @@ export interface DetectEvaluation {
   detection: EndToEndSummary["detection"];
   endToEndAccuracy: number;
   records: RecordEndToEnd[];
+  /** EC57's record averages of the matched beats' Se and +P. */
+  recordAverage: Record<string, RecordAverage>;
   /** Causal runs: when each label came out (over all records' detected beats). */
   delay?: DelayStats;
 }
@@ -103,7 +109,7 @@ export async function evaluateDetected(
     const counts = await run(join(dataDir, record));
     const r = summarizeEndToEnd(counts, s.classes);
     perRecord.push({
-      record,
+      ...recordReport(record, counts.confusion, s.classes),
       lead,
       matched: r.detection.matched,
       missed: r.detection.missed,
@@ -118,6 +124,7 @@ export async function evaluateDetected(
     detection: sum.detection,
     endToEndAccuracy: sum.endToEndAccuracy,
     records: perRecord,
+    recordAverage: recordAverages(perRecord, s.classes),
     ...(causal ? { delay: delayStats(delays) } : {}),
   };
 }
@@ -166,6 +173,8 @@ export interface RunDetectOptions {
   morphSmoothing?: boolean;
   /** false: without the model's QRS veto. */
   qrsVeto?: boolean;
+  /** Print the per-record table too. */
+  perRecord?: boolean;
 }
 
 /** `evaluate --beats detect`: checks the options, runs, prints. */
@@ -215,6 +224,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
       detection: e.detection,
       endToEndAccuracy: e.endToEndAccuracy,
       records: e.records,
+      recordAverage: e.recordAverage,
       ...(e.delay ? { delay: e.delay } : {}),
       chart,
     });
@@ -228,6 +238,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
       confusionTitle: "confusion of matched beats (rows reference, columns predicted",
     }),
   ];
+  if (o.perRecord) lines.push(...recordTableLines(e, report));
   if (chart) lines.push(`chart: ${chart.svg}, ${chart.png}`);
   process.stdout.write(lines.join("\n") + "\n");
 }

@@ -9,6 +9,7 @@ import { isBeatCode, readAnnotations, writeAnnotations, writeRecord } from "../.
 import { copyRecord100 } from "../../../test/record-cli.js";
 import { runCli } from "../../../test/run-cli.js";
 import { MITDB, needShared } from "../../../test/shared.js";
+import type { RecordAverage, RecordReport } from "../../model/index.js";
 
 // The shipped inter-patient pair model, read only (its template comes from the detected beats here).
 const MODEL = "models/v1-aami-inter";
@@ -29,7 +30,8 @@ interface DetectJson {
   confusion: number[][];
   detection: DetectionReport;
   endToEndAccuracy: number;
-  records: { record: string; matched: number; missed: number; falseDetections: number }[];
+  records: (RecordReport & { matched: number; missed: number; falseDetections: number })[];
+  recordAverage: Record<string, RecordAverage>;
 }
 
 const evaluate = (dir: string, ...args: string[]) =>
@@ -71,6 +73,30 @@ function checkTotals(o: DetectJson): void {
     o.records.reduce((s, r) => s + r.falseDetections, 0),
     d.falseDetections,
   );
+  checkRecords(o);
+}
+
+/** The per-record figures add up to the pooled ones; one record's averages are its own figures. */
+function checkRecords(o: Pick<DetectJson, "records" | "recordAverage" | "perClass" | "beats">): void {
+  assert.equal(
+    o.records.reduce((s, r) => s + r.beats, 0),
+    o.beats,
+  );
+  for (const [c, m] of Object.entries(o.perClass)) {
+    assert.equal(
+      o.records.reduce((s, r) => s + r.perClass[c].support, 0),
+      m.support,
+      c,
+    );
+    if (o.records.length !== 1) continue;
+    const r = o.records[0].perClass[c];
+    assert.deepEqual(o.recordAverage[c], {
+      sensitivity: r.sensitivity,
+      sensitivityRecords: r.sensitivity === null ? 0 : 1,
+      precision: r.precision,
+      precisionRecords: r.precision === null ? 0 : 1,
+    });
+  }
 }
 
 test("evaluate --beats atr is the default: the same report, no detection part", () => {
@@ -84,6 +110,26 @@ test("evaluate --beats atr is the default: the same report, no detection part", 
   assert.equal(o.endToEndAccuracy, undefined);
   // Record 100's beats with a full window (the dataset drops edge beats): fewer than its 2273.
   assert.ok((o.beats as number) > 2200 && (o.beats as number) < 2273, `${String(o.beats)} beats`);
+  const j = o as unknown as DetectJson;
+  assert.deepEqual(
+    j.records.map((x) => x.record),
+    ["100"],
+  );
+  checkRecords(j);
+  const human = runCli([
+    "--data-dir",
+    data,
+    "evaluate",
+    "--model",
+    MODEL,
+    "--no-chart",
+    "--no-speed",
+    "--per-record",
+  ]);
+  assert.equal(human.status, 0, human.stderr);
+  assert.match(human.stdout, /^100 +\d+ +\d+\.\d/m);
+  assert.match(human.stdout, /^gross +\d+ /m);
+  assert.match(human.stdout, /^avg /m);
 });
 
 test("evaluate --beats detect on record 100: every reference beat matched or missed, counts agree", async () => {

@@ -10,7 +10,7 @@ import {
 } from "../../model/index.js";
 import { addCausalSettings, parseCausal, type CausalCliOptions } from "../causal-options.js";
 import { UserError } from "../errors.js";
-import { classTableLines } from "../report-lines.js";
+import { classTableLines, recordTableLines } from "../report-lines.js";
 import { action, printJson } from "../run.js";
 import { NO_MORPH_SMOOTHING, NO_QRS_VETO, NO_RHYTHM_GUARD } from "../record-model.js";
 import { datasetFromCli } from "./dataset.js";
@@ -31,6 +31,7 @@ interface EvaluateCliOptions extends CausalCliOptions {
   rhythmGuard: boolean;
   morphSmoothing: boolean;
   qrsVeto: boolean;
+  perRecord?: boolean;
 }
 
 const THREADS = 2;
@@ -75,6 +76,11 @@ export function register(program: Command): void {
     .option(...NO_RHYTHM_GUARD)
     .option(...NO_MORPH_SMOOTHING)
     .option(...NO_QRS_VETO)
+    .option(
+      "--per-record",
+      "also print each record's beats, accuracy and per-class Se / +P, and ANSI/AAMI EC57's gross and record-average " +
+        "statistics (the JSON always has them: records, recordAverage)",
+    )
     .option("--json", "print one JSON object on stdout");
   addCausalSettings(cmd).action(
     action(async (opts: EvaluateCliOptions) => {
@@ -106,6 +112,7 @@ export function register(program: Command): void {
           rhythmGuard: opts.rhythmGuard,
           morphSmoothing: opts.morphSmoothing,
           qrsVeto: opts.qrsVeto,
+          perRecord: opts.perRecord,
         });
       const { dataset } = await datasetFromCli(
         { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir, lead: meta.lead, window: meta.window },
@@ -125,7 +132,7 @@ export function register(program: Command): void {
       });
       try {
         const { templates } = dataset;
-        const { report } = await evaluateOnPart(c, test, templates);
+        const { report, byRecord } = await evaluateOnPart(c, test, templates);
         const speed = opts.speed ? await measureSpeed(c, test, { threads: THREADS, templates }) : undefined;
         let chart: { svg: string; png: string } | undefined;
         if (opts.chart) {
@@ -156,6 +163,7 @@ export function register(program: Command): void {
           })),
           ...report,
           ...speed,
+          ...byRecord,
           chart,
         };
         if (opts.json) return printJson(out);
@@ -171,6 +179,7 @@ export function register(program: Command): void {
           lines.push(
             `latency ${speed.latencyMsBatch1} ms per beat (batch 1), throughput ${speed.throughputBatch256} beats/s (batch 256), ${THREADS} threads`,
           );
+        if (opts.perRecord) lines.push(...recordTableLines(byRecord, report));
         if (chart) lines.push(`chart: ${chart.svg}, ${chart.png}`);
         process.stdout.write(lines.join("\n") + "\n");
       } finally {
