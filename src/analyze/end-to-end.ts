@@ -38,6 +38,9 @@ export interface EndToEndOptions {
   tolerance?: number;
 }
 
+/** Where a scored whole-record run takes its beats: our detector, or the reference annotations themselves. */
+export type ScoredBeats = "detect" | "atr";
+
 export function emptyCounts(nClasses: number): EndToEndCounts {
   return {
     confusion: Array.from({ length: nClasses }, () => new Array<number>(nClasses).fill(0)),
@@ -152,15 +155,16 @@ export async function referenceBeats(path: string): Promise<ReferenceBeat[]> {
 
 /**
  * One record end to end, as `classify --beats detect` runs it (our detector, then the classifier, the
- * template of a pair model from the detected beats), scored against `<path>.atr`.
+ * template of a pair model from the detected beats), scored against `<path>.atr`; with `beats` "atr", as
+ * `classify --beats atr` runs it (every reference beat classified where it is annotated, so each is matched).
  */
 export async function endToEndRecord(
   path: string,
   classifier: Classifier,
   scheme: LabelScheme,
-  opts: EndToEndOptions = {},
+  opts: EndToEndOptions & { beats?: ScoredBeats } = {},
 ): Promise<EndToEndCounts> {
-  const analysis = await analyzeRecord(path, classifier, { beats: "detect" });
+  const analysis = await analyzeRecord(path, classifier, { beats: opts.beats ?? "detect" });
   return scoreEndToEnd(await referenceBeats(path), analysis.beats, scheme, analysis.fs, opts);
 }
 

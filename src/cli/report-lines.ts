@@ -33,9 +33,10 @@ const cell = (v: number | null) => (v === null ? "-" : (100 * v).toFixed(1)).pad
  */
 export function recordTableLines(
   b: RecordBreakdown,
-  pooled: Pick<EvaluationReport, "perClass" | "accuracy" | "beats" | "classes">,
+  pooled: Pick<EvaluationReport, "perClass" | "accuracy" | "beats" | "classes" | "confusion">,
 ): string[] {
   const classes = pooled.classes;
+  const called = (c: string) => pooled.confusion.reduce((s, row) => s + row[classes.indexOf(c)], 0);
   const head =
     "record   beats  acc %" + classes.map((c) => `${`${c} Se`.padStart(7)}${`${c} +P`.padStart(7)}`).join("");
   const row = (
@@ -63,8 +64,8 @@ export function recordTableLines(
       "gross",
       String(pooled.beats),
       pooled.accuracy,
-      (c) => pooled.perClass[c].sensitivity,
-      (c) => pooled.perClass[c].precision,
+      (c) => (pooled.perClass[c].support > 0 ? pooled.perClass[c].sensitivity : null),
+      (c) => (called(c) > 0 ? pooled.perClass[c].precision : null),
     ),
     row(
       "avg",

@@ -1,5 +1,6 @@
-// `evaluate --beats detect`: the test records of the inter split run end to end (our QRS detector, then the
-// model), scored against the reference beats with the bxb / EC57 rule. Not a command itself (no register).
+// `evaluate --beats detect` (and `--records`): whole records run end to end (our QRS detector, then the model; or
+// the model at the reference beats, `--beats atr --records`), scored against the reference beats with the bxb /
+// EC57 rule. Not a command itself (no register).
 import { join } from "node:path";
 import {
   addCounts,
@@ -12,6 +13,7 @@ import {
   type DelayStats,
   type EndToEndCounts,
   type EndToEndSummary,
+  type ScoredBeats,
 } from "../../analyze/index.js";
 import {
   DS2,
@@ -85,20 +87,24 @@ export async function detectTestRecords(
   return { dataDir, records };
 }
 
-/** Runs every record end to end (held, or `causal` through the causal stream) and sums the counts. */
+/**
+ * Runs every record end to end (held, or `causal` through the causal stream; `beats` "atr": held, at the reference
+ * beats) and sums the counts.
+ */
 export async function evaluateDetected(
   c: Classifier,
   scheme: SchemeName,
   dataDir: string,
   records: readonly string[],
   causal?: CausalOptions,
+  beats: ScoredBeats = "detect",
 ): Promise<DetectEvaluation> {
   const s = SCHEMES[scheme];
   let total = emptyCounts(s.classes.length);
   const perRecord: RecordEndToEnd[] = [];
   const delays: BeatDelay[] = [];
   const run = async (path: string): Promise<EndToEndCounts> => {
-    if (!causal) return endToEndRecord(path, c, s);
+    if (!causal) return endToEndRecord(path, c, s, { beats });
     const r = await endToEndCausal(path, c, s, { causal });
     for (const d of r.delays) delays.push(d);
     return r.counts;
@@ -175,12 +181,17 @@ export interface RunDetectOptions {
   qrsVeto?: boolean;
   /** Print the per-record table too. */
   perRecord?: boolean;
+  /** "atr" (with `records`): the model at the reference beats instead of our detector's (default "detect"). */
+  beats?: ScoredBeats;
 }
 
 /** `evaluate --beats detect`: checks the options, runs, prints. */
 export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions): Promise<void> {
   if (!isSchemeName(o.scheme)) throw new UserError(`--scheme must be paper or aami, not "${o.scheme}"`);
-  if (o.split !== "inter")
+  const beats = o.beats ?? "detect";
+  if (beats === "atr" && (!o.records || o.causal))
+    throw new UserError("internal: whole records at the reference beats are run for --records, not causally");
+  if (o.split !== "inter" && !o.records)
     throw new UserError(
       `--beats detect needs --split inter (whole test records, DS2); the ${o.split} split's test beats are not whole records`,
     );
@@ -194,14 +205,17 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
   });
   let e: DetectEvaluation;
   try {
-    e = await evaluateDetected(c, o.scheme, dataDir, records, o.causal);
+    e = await evaluateDetected(c, o.scheme, dataDir, records, o.causal, beats);
   } finally {
     await c.release();
   }
   const { report } = e;
   const chart = o.chartOut
     ? await writeConfusionChart(o.chartOut, report.confusion, report.classes, {
-        title: `${meta.name}: ${o.scheme} / inter test, detected beats (${report.beats} matched)`,
+        title:
+          beats === "atr"
+            ? `${meta.name}: ${o.scheme}, records ${records.join(" ")} (${report.beats} beats)`
+            : `${meta.name}: ${o.scheme} / inter test, detected beats (${report.beats} matched)`,
       })
     : undefined;
   const part = o.records ? "records" : "test";
@@ -218,7 +232,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
   if (o.json)
     return printJson({
       ...head,
-      beatsFrom: "detect",
+      beatsFrom: beats,
       ...(o.causal ? { causal: o.causal } : {}),
       ...report,
       detection: e.detection,
@@ -228,16 +242,26 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
       ...(e.delay ? { delay: e.delay } : {}),
       chart,
     });
-  const lines = [
-    `${meta.name} on ${o.records ? `${o.scheme}, records ${records.join(" ")}` : `${o.scheme}/inter test`}, ` +
-      `beats from our detector${o.causal ? ", causal" : ""} (${records.length} records): ` +
-      `${report.beats} matched beats, accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`,
-    ...detectionLines(e),
-    ...classTableLines(report, {
-      tableNote: "   (matched beats)",
-      confusionTitle: "confusion of matched beats (rows reference, columns predicted",
-    }),
-  ];
+  const where = o.records ? `${o.scheme}, records ${records.join(" ")}` : `${o.scheme}/inter test`;
+  const figures = `accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`;
+  const lines =
+    beats === "atr"
+      ? [
+          `${meta.name} on ${where}, at the reference beats (${records.length} records): ${report.beats} beats, ${figures}`,
+          ...classTableLines(report, {
+            tableNote: "",
+            confusionTitle: "confusion (rows true, columns predicted",
+          }),
+        ]
+      : [
+          `${meta.name} on ${where}, beats from our detector${o.causal ? ", causal" : ""} (${records.length} records): ` +
+            `${report.beats} matched beats, ${figures}`,
+          ...detectionLines(e),
+          ...classTableLines(report, {
+            tableNote: "   (matched beats)",
+            confusionTitle: "confusion of matched beats (rows reference, columns predicted",
+          }),
+        ];
   if (o.perRecord) lines.push(...recordTableLines(e, report));
   if (chart) lines.push(`chart: ${chart.svg}, ${chart.png}`);
   process.stdout.write(lines.join("\n") + "\n");

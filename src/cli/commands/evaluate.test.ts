@@ -49,10 +49,10 @@ function detectedCount(path: string): number {
   return (JSON.parse(r.stdout) as { beats: unknown[] }).beats.length;
 }
 
-function checkTotals(o: DetectJson): void {
+function checkTotals(o: DetectJson, beatsFrom = "detect"): void {
   const d = o.detection;
   const trace = o.confusion.reduce((s, row, i) => s + row[i], 0);
-  assert.equal(o.beatsFrom, "detect");
+  assert.equal(o.beatsFrom, beatsFrom);
   assert.equal(
     o.confusion.flat().reduce((a, b) => a + b, 0),
     d.matched,
@@ -255,7 +255,7 @@ test("evaluate --beats detect --records and the causal settings: chosen records,
   assert.equal(o.part, "records");
   for (const [args, msg] of [
     [["--beats", "detect", "--records", "100,999"], /--records: 999 .* not found/],
-    [["--records", "100"], /--records needs --beats detect/],
+    [["--records", "100", "--causal"], /--causal needs --beats detect/],
     [["--beats", "detect", "--causal-warmup", "3"], /need --causal/],
     [["--beats", "detect", "--causal", "--causal-history", "0"], /--causal-history must be a whole number/],
   ] as const) {
@@ -264,4 +264,45 @@ test("evaluate --beats detect --records and the causal settings: chosen records,
     assert.match(bad.stderr.trim(), msg);
     assert.equal(bad.stderr.trim().split("\n").length, 1);
   }
+});
+
+test("evaluate --records at the reference beats: every scheme beat scored, as classify --beats atr labels it", async () => {
+  const r = evaluate(data, "--records", "100");
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout) as DetectJson & { part: string };
+  checkTotals(o, "atr");
+  assert.equal(o.part, "records");
+  const rec = join(data, "100");
+  assert.equal(o.beats, await aamiBeats(rec));
+  assert.equal(o.detection.missed, 0);
+  assert.equal(o.detection.falseDetections, 0);
+  // the same confusion as classify's labels at the .atr beats against their reference classes
+  const c = runCli(["classify", rec, "--model", MODEL, "--beats", "atr", "--json"]);
+  assert.equal(c.status, 0, c.stderr);
+  const labels = new Map(
+    (JSON.parse(c.stdout) as { beats: { sample: number; label: string }[] }).beats.map((b) => [
+      b.sample,
+      b.label,
+    ]),
+  );
+  const classes = SCHEMES.aami.classes;
+  const cm = classes.map(() => classes.map(() => 0));
+  for (const a of await readAnnotations(rec, "atr")) {
+    const t = isBeatCode(a.code) ? labelOf(SCHEMES.aami, a.symbol) : -1;
+    if (t >= 0) cm[t][classes.indexOf(labels.get(a.sample)!)]++;
+  }
+  assert.deepEqual(o.confusion, cm);
+  const human = runCli([
+    "--data-dir",
+    data,
+    "evaluate",
+    "--model",
+    MODEL,
+    "--records",
+    "100",
+    "--per-record",
+  ]);
+  assert.equal(human.status, 0, human.stderr);
+  assert.match(human.stdout, /at the reference beats \(1 records\)/);
+  assert.match(human.stdout, /^100 +\d+ /m);
 });

@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .option("--no-cache", "do not read or write the beat cache")
     .option(
       "--beats <from>",
-      "atr: the reference beats of the test part; detect: end to end on each DS2 record (inter split only): " +
+      "atr: the reference beats of the test part (or of the --records); detect: end to end on each DS2 record (inter split only): " +
         "our QRS detector, then the model, detections matched one-to-one to the .atr beats within ±150 ms " +
         "(bxb/EC57); metrics over matched beats plus detection {matched, missed, falseDetections} and " +
         "endToEndAccuracy = correct / (matched + missed); .atr beats outside the scheme are not scored, " +
@@ -71,7 +71,9 @@ export function register(program: Command): void {
     )
     .option(
       "--records <list>",
-      "with --beats detect: these records (comma-separated, e.g. the DS1 hold-out 118,124,201,215) instead of DS2",
+      "whole records of the data directory (comma-separated, e.g. the DS1 hold-out 118,124,201,215, or another " +
+        "database's) instead of the split's test part, each classified as `classify` does (any rate, the model's " +
+        "lead) at the --beats positions and scored against its .atr; with --beats detect: instead of DS2",
     )
     .option(...NO_RHYTHM_GUARD)
     .option(...NO_MORPH_SMOOTHING)
@@ -96,11 +98,9 @@ export function register(program: Command): void {
       if (opts.beats !== "atr" && opts.beats !== "detect")
         throw new UserError(`--beats must be atr or detect, not "${opts.beats}"`);
       const causal = parseCausal(opts);
-      if ((causal || opts.records) && opts.beats !== "detect")
-        throw new UserError(
-          `${causal ? "--causal" : "--records"} needs --beats detect (whole records streamed end to end)`,
-        );
-      if (opts.beats === "detect")
+      if (causal && opts.beats !== "detect")
+        throw new UserError("--causal needs --beats detect (whole records streamed end to end)");
+      if (opts.beats === "detect" || opts.records)
         return runEvaluateDetect(bundle, {
           scheme,
           split,
@@ -113,6 +113,7 @@ export function register(program: Command): void {
           morphSmoothing: opts.morphSmoothing,
           qrsVeto: opts.qrsVeto,
           perRecord: opts.perRecord,
+          beats: opts.beats,
         });
       const { dataset } = await datasetFromCli(
         { scheme, split, cache: opts.cache, cacheDir: opts.cacheDir, lead: meta.lead, window: meta.window },
