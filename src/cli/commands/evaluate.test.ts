@@ -34,8 +34,12 @@ interface DetectJson {
   recordAverage: Record<string, RecordAverage>;
 }
 
+/** `evaluate` of MODEL on the records of `dir`, its human-readable output. */
+const evaluateText = (dir: string, ...args: string[]) =>
+  runCli(["--data-dir", dir, "evaluate", "--model", MODEL, ...args]);
+
 const evaluate = (dir: string, ...args: string[]) =>
-  runCli(["--data-dir", dir, "evaluate", "--model", MODEL, "--no-chart", "--no-speed", "--json", ...args]);
+  evaluateText(dir, "--no-chart", "--no-speed", "--json", ...args);
 
 /** Reference beats of the AAMI classes of a record. */
 async function aamiBeats(path: string): Promise<number> {
@@ -116,16 +120,7 @@ test("evaluate --beats atr is the default: the same report, no detection part", 
     ["100"],
   );
   checkRecords(j);
-  const human = runCli([
-    "--data-dir",
-    data,
-    "evaluate",
-    "--model",
-    MODEL,
-    "--no-chart",
-    "--no-speed",
-    "--per-record",
-  ]);
+  const human = evaluateText(data, "--no-chart", "--no-speed", "--per-record");
   assert.equal(human.status, 0, human.stderr);
   assert.match(human.stdout, /^100 +\d+ +\d+\.\d/m);
   assert.match(human.stdout, /^gross +\d+ /m);
@@ -148,7 +143,7 @@ test("evaluate --beats detect on record 100: every reference beat matched or mis
     o.records.map((x) => x.record),
     ["100"],
   );
-  const human = runCli(["--data-dir", data, "evaluate", "--model", MODEL, "--beats", "detect"]);
+  const human = evaluateText(data, "--beats", "detect");
   assert.equal(human.status, 0, human.stderr);
   assert.match(human.stdout, /end-to-end accuracy \d+\.\d\d %/);
 });
@@ -292,16 +287,7 @@ test("evaluate --records at the reference beats: every scheme beat scored, as cl
     if (t >= 0) cm[t][classes.indexOf(labels.get(a.sample)!)]++;
   }
   assert.deepEqual(o.confusion, cm);
-  const human = runCli([
-    "--data-dir",
-    data,
-    "evaluate",
-    "--model",
-    MODEL,
-    "--records",
-    "100",
-    "--per-record",
-  ]);
+  const human = evaluateText(data, "--records", "100", "--per-record");
   assert.equal(human.status, 0, human.stderr);
   assert.match(human.stdout, /at the reference beats \(1 records\)/);
   assert.match(human.stdout, /^100 +\d+ /m);
