@@ -1,4 +1,5 @@
 /** A label scheme: which annotation symbols become which class, and which records are left out. */
+import { PACED_RECORDS } from "./split.js";
 export type SchemeName = "paper" | "aami";
 
 export interface LabelScheme {
@@ -31,7 +32,7 @@ const AAMI: LabelScheme = {
     F: "F",
     "/": "Q", f: "Q", Q: "Q",
   },
-  excludedRecords: ["102", "104", "107", "217"],
+  excludedRecords: PACED_RECORDS,
 };
 
 export const SCHEMES: Readonly<Record<SchemeName, LabelScheme>> = { paper: PAPER, aami: AAMI };

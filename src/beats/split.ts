@@ -18,6 +18,16 @@ export const DS2: readonly string[] = [
   "212", "213", "214", "219", "221", "222", "228", "231", "232", "233", "234",
 ];
 
+/** mitdb's paced records (AAMI EC57 leaves them out). */
+export const PACED_RECORDS: readonly string[] = ["102", "104", "107", "217"];
+
+/**
+ * The mitdb records whose beats a model trained on `split` has seen (training or validation part): DS1 for the
+ * inter split, every one of the 48 for the intra split (it draws its training beats from each record).
+ */
+export const recordsSeenInTraining = (split: SplitName): readonly string[] =>
+  split === "inter" ? DS1 : [...DS1, ...DS2, ...PACED_RECORDS];
+
 /**
  * The patient-wise validation hold-out of the inter split: four DS1 records that together hold ~27 % of
  * DS1's S beats and ~11 % of its V beats (AAMI), chosen from DS1 counts alone. DS2 chooses nothing.

@@ -20,8 +20,10 @@ import {
   SCHEMES,
   defaultDataDir,
   isSchemeName,
+  recordsSeenInTraining,
   wfdbSource,
   type SchemeName,
+  type SplitName,
 } from "../../beats/index.js";
 import {
   openClassifier,
@@ -85,6 +87,20 @@ export async function detectTestRecords(
   const records = only ? [...only] : all.filter((r) => DS2.includes(r) && !excluded.includes(r));
   if (records.length === 0) throw new UserError(`no DS2 (inter test) record with a .atr found in ${dataDir}`);
   return { dataDir, records };
+}
+
+/**
+ * One stderr line when chosen records are mitdb records the model's training saw (by name: another database's
+ * records are not known to differ): their figures are not those of new patients.
+ */
+function warnSeenRecords(records: readonly string[], model: string, split: SplitName): void {
+  const seen = records.filter((r) => recordsSeenInTraining(split).includes(r));
+  if (seen.length)
+    process.stderr.write(
+      `arrhythmia-vision: warning: ${seen.join(", ")}: mitdb record names whose beats ${model} was trained on ` +
+        `(its ${split} split${split === "intra" ? " draws training beats from every record" : ": DS1"}); ` +
+        `their figures are not those of new patients\n`,
+    );
 }
 
 /**
@@ -197,6 +213,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     );
   const { dataDir, records } = await detectTestRecords(o.scheme, o.dataDir, o.records);
   const meta = bundle.meta;
+  if (o.records) warnSeenRecords(records, meta.name, meta.training.split);
   const c = await openClassifier(bundle, {
     threads: 2,
     rhythmGuard: o.rhythmGuard,

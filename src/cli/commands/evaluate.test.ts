@@ -251,6 +251,7 @@ test("evaluate --beats detect --records and the causal settings: chosen records,
   for (const [args, msg] of [
     [["--beats", "detect", "--records", "100,999"], /--records: 999 .* not found/],
     [["--records", "100", "--causal"], /--causal needs --beats detect/],
+    [["--records", "100,"], /--records: an empty record name in "100,"/],
     [["--beats", "detect", "--causal-warmup", "3"], /need --causal/],
     [["--beats", "detect", "--causal", "--causal-history", "0"], /--causal-history must be a whole number/],
   ] as const) {
@@ -266,6 +267,7 @@ test("evaluate --records at the reference beats: every scheme beat scored, as cl
   assert.equal(r.status, 0, r.stderr);
   const o = JSON.parse(r.stdout) as DetectJson & { part: string };
   checkTotals(o, "atr");
+  assert.equal(r.stderr, "", "100 is a DS2 record: the inter model never saw it");
   assert.equal(o.part, "records");
   const rec = join(data, "100");
   assert.equal(o.beats, await aamiBeats(rec));
@@ -290,5 +292,21 @@ test("evaluate --records at the reference beats: every scheme beat scored, as cl
   const human = evaluateText(data, "--records", "100", "--per-record");
   assert.equal(human.status, 0, human.stderr);
   assert.match(human.stdout, /at the reference beats \(1 records\)/);
+  // an intra model was trained on beats of every mitdb record: one warning line says so
+  const intra = runCli([
+    "--data-dir",
+    data,
+    "evaluate",
+    "--model",
+    "models/v1-paper-intra",
+    "--records",
+    "100",
+  ]);
+  assert.equal(intra.status, 0, intra.stderr);
+  assert.match(
+    intra.stderr,
+    /^arrhythmia-vision: warning: 100: mitdb record names whose beats v1-paper-intra was trained on/,
+  );
+  assert.equal(intra.stderr.trim().split("\n").length, 1);
   assert.match(human.stdout, /^100 +\d+ /m);
 });

@@ -100,7 +100,11 @@ export function register(program: Command): void {
       const causal = parseCausal(opts);
       if (causal && opts.beats !== "detect")
         throw new UserError("--causal needs --beats detect (whole records streamed end to end)");
-      if (opts.beats === "detect" || opts.records)
+      if (opts.records !== undefined && !opts.records.split(",").every((r) => r.trim()))
+        throw new UserError(
+          `--records: an empty record name in "${opts.records}" (give e.g. --records 100,101)`,
+        );
+      if (opts.beats === "detect" || opts.records !== undefined)
         return runEvaluateDetect(bundle, {
           scheme,
           split,
