@@ -227,12 +227,13 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     await c.release();
   }
   const { report } = e;
+  const where = o.records ? `${o.scheme}, records ${records.join(" ")}` : `${o.scheme}/inter test`;
   const chart = o.chartOut
     ? await writeConfusionChart(o.chartOut, report.confusion, report.classes, {
         title:
           beats === "atr"
-            ? `${meta.name}: ${o.scheme}, records ${records.join(" ")} (${report.beats} beats)`
-            : `${meta.name}: ${o.scheme} / inter test, detected beats (${report.beats} matched)`,
+            ? `${meta.name}: ${where} (${report.beats} beats)`
+            : `${meta.name}: ${where}, detected beats (${report.beats} matched)`,
       })
     : undefined;
   const part = o.records ? "records" : "test";
@@ -259,7 +260,6 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
       ...(e.delay ? { delay: e.delay } : {}),
       chart,
     });
-  const where = o.records ? `${o.scheme}, records ${records.join(" ")}` : `${o.scheme}/inter test`;
   const figures = `accuracy ${(100 * report.accuracy).toFixed(2)} %, macro-F1 ${(100 * report.macroF1).toFixed(2)} %`;
   const lines =
     beats === "atr"
