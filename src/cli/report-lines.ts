@@ -1,6 +1,13 @@
 // The per-class table, confusion matrix and per-record table that `evaluate` prints (reference beats or detected
 // ones).
-import type { EvaluationReport, RecordBreakdown } from "../model/index.js";
+import {
+  recordReport,
+  type EvaluationReport,
+  type RecordAverage,
+  type RecordBreakdown,
+  type RecordClassStats,
+  type RecordReport,
+} from "../model/index.js";
 
 const pct = (v: number) => (100 * v).toFixed(2).padStart(7);
 
@@ -29,50 +36,29 @@ const cell = (v: number | null) => (v === null ? "-" : (100 * v).toFixed(1)).pad
 
 /**
  * One row per record (beats, accuracy, each class's Se and +P; "-" where undefined), then EC57's two summary rows:
- * gross (the pooled beats: `pooled`) and average (the mean over records, `b.recordAverage`).
+ * gross (all beats pooled: `pooled`'s confusion) and average (the mean over records, `b.recordAverage`).
  */
 export function recordTableLines(
   b: RecordBreakdown,
-  pooled: Pick<EvaluationReport, "perClass" | "accuracy" | "beats" | "classes" | "confusion">,
+  pooled: Pick<EvaluationReport, "classes" | "confusion">,
 ): string[] {
   const classes = pooled.classes;
-  const called = (c: string) => pooled.confusion.reduce((s, row) => s + row[classes.indexOf(c)], 0);
   const head =
     "record   beats  acc %" + classes.map((c) => `${`${c} Se`.padStart(7)}${`${c} +P`.padStart(7)}`).join("");
   const row = (
     name: string,
     beats: string,
     acc: number | null,
-    se: (c: string) => number | null,
-    pp: typeof se,
+    of: (c: string) => RecordAverage | RecordClassStats,
   ) =>
     `${name.padEnd(6)}${beats.padStart(8)}${cell(acc).padStart(7)}` +
-    classes.map((c) => ` ${cell(se(c))} ${cell(pp(c))}`).join("");
+    classes.map((c) => ` ${cell(of(c).sensitivity)} ${cell(of(c).precision)}`).join("");
+  const recordRow = (r: RecordReport) => row(r.record, String(r.beats), r.accuracy, (c) => r.perClass[c]);
   return [
     `per record (Se / +P %; average: EC57's mean over the records with beats of / called the class):`,
     head,
-    ...b.records.map((r) =>
-      row(
-        r.record,
-        String(r.beats),
-        r.accuracy,
-        (c) => r.perClass[c].sensitivity,
-        (c) => r.perClass[c].precision,
-      ),
-    ),
-    row(
-      "gross",
-      String(pooled.beats),
-      pooled.accuracy,
-      (c) => (pooled.perClass[c].support > 0 ? pooled.perClass[c].sensitivity : null),
-      (c) => (called(c) > 0 ? pooled.perClass[c].precision : null),
-    ),
-    row(
-      "avg",
-      "",
-      null,
-      (c) => b.recordAverage[c].sensitivity,
-      (c) => b.recordAverage[c].precision,
-    ),
+    ...b.records.map(recordRow),
+    recordRow(recordReport("gross", pooled.confusion, classes)),
+    row("avg", "", null, (c) => b.recordAverage[c]),
   ];
 }

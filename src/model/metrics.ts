@@ -158,19 +158,16 @@ export function confusionsByRecord(
   ]);
 }
 
-/** One record's EC57 line from its confusion matrix. */
+/** One record's EC57 line from its confusion matrix (metricsFromConfusion's counts, undefined ratios null). */
 export function recordReport(record: string, cm: ConfusionMatrix, classes: readonly string[]): RecordReport {
-  const beats = cm.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
-  const correct = cm.reduce((s, row, i) => s + row[i], 0);
+  const m = metricsFromConfusion(cm, classes);
   const perClass = Object.fromEntries(
-    classes.map((name, c) => {
-      const support = cm[c].reduce((a, b) => a + b, 0);
-      const called = cm.reduce((s, row) => s + row[c], 0);
-      const tp = cm[c][c];
-      return [name, { support, called, sensitivity: orNull(tp, support), precision: orNull(tp, called) }];
-    }),
+    m.perClass.map(({ name, support, tp, fp }) => [
+      name,
+      { support, called: tp + fp, sensitivity: orNull(tp, support), precision: orNull(tp, tp + fp) },
+    ]),
   );
-  return { record, beats, accuracy: orNull(correct, beats), perClass };
+  return { record, beats: m.total, accuracy: m.total > 0 ? m.accuracy : null, perClass };
 }
 
 const mean = (v: number[]): number | null => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : null);

@@ -94,7 +94,8 @@ export async function detectTestRecords(
  * records are not known to differ): their figures are not those of new patients.
  */
 function warnSeenRecords(records: readonly string[], model: string, split: SplitName): void {
-  const seen = records.filter((r) => recordsSeenInTraining(split).includes(r));
+  const trained = recordsSeenInTraining(split);
+  const seen = records.filter((r) => trained.includes(r));
   if (seen.length)
     process.stderr.write(
       `arrhythmia-vision: warning: ${seen.join(", ")}: mitdb record names whose beats ${model} was trained on ` +
