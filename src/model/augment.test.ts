@@ -9,6 +9,8 @@ import {
   normalRowsByRecord,
   prematureClass,
   simulateAfRR,
+  virtualPatientOperator,
+  virtualPatients,
   warpWindow,
   znorm,
   type AugmentConfig,
@@ -155,4 +157,41 @@ test("mixup: each row is a convex blend of itself and one partner, inputs and ta
   }
   assert.ok(blended > 0, "some row is blended");
   assert.deepEqual(mixupBatch({ x, y, extra }, K, 0.4, mulberry32(3)), m, "the same seed, the same batch");
+});
+
+const bump = (n: number, at: number, width: number, sign = 1) =>
+  Float32Array.from({ length: n }, (_, k) => sign * Math.exp(-(((k - at) / width) ** 2)));
+
+test("virtual patient: one linear map (beat and template alike); s = 1, beta = 0 is the identity", () => {
+  const t = bump(64, 20, 3);
+  const [x, y] = [bump(64, 22, 2), bump(64, 40, 6, -1)];
+  const L = virtualPatientOperator(t, 1.1, 0.25, 20);
+  const lhs = L(Float32Array.from(x, (v, k) => 2 * v + y[k]));
+  const [lx, ly] = [L(x), L(y)];
+  lhs.forEach((v, k) => assert.ok(Math.abs(v - (2 * lx[k] + ly[k])) < 1e-5));
+  assert.deepEqual(virtualPatientOperator(t, 1, 0, 20)(x), x);
+  assert.notDeepEqual(lx, x);
+});
+
+test("virtual patients: p = 0 changes nothing; a beat that is its own template stays its own template", () => {
+  const t = bump(64, 20, 3);
+  znorm(t);
+  const other = bump(64, 20, 5);
+  znorm(other);
+  const x = new Float32Array(128);
+  x.set(t, 0);
+  x.set(other, 64);
+  const same = virtualPatients(x.slice(), [t, t], 64, 20, 0, mulberry32(1));
+  assert.deepEqual(same, [t, t]);
+  const y = x.slice();
+  const moved = virtualPatients(y, [t, t], 64, 20, 1, mulberry32(1));
+  assert.notDeepEqual(moved[0], t);
+  // row 0 equals its template: after one operator on both, the pair's difference channel stays ~0
+  for (let k = 0; k < 64; k++) assert.ok(Math.abs(y[k] - moved[0][k]) < 1e-4, `sample ${k}`);
+  // row 1 differs from its template and stays z-normalised
+  const row1 = y.subarray(64);
+  const m = row1.reduce((a, v) => a + v, 0) / 64;
+  assert.ok(Math.abs(m) < 1e-5);
+  assert.ok(Math.abs(row1.reduce((a, v) => a + (v - m) ** 2, 0) / 64 - 1) < 1e-3);
+  assert.ok(row1.some((v, k) => Math.abs(v - moved[1][k]) > 0.05));
 });

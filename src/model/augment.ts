@@ -24,12 +24,19 @@ export interface AugmentConfig {
   prematureSwap: number;
   /** probability that a normal beat gets the RR inputs of a simulated AF rhythm; 0 or absent = off */
   afRhythm?: number;
+  /** probability that a beat and its record's template get one virtual-patient transform; 0 or absent = off */
+  virtualPatient?: number;
 }
 
 export const NO_AUGMENT: AugmentConfig = { warp: 0, wander: 0, noise: 0, prematureSwap: 0 };
 
 export const isAugmenting = (a: AugmentConfig): boolean =>
-  a.warp > 0 || a.wander > 0 || a.noise > 0 || a.prematureSwap > 0 || (a.afRhythm ?? 0) > 0;
+  a.warp > 0 ||
+  a.wander > 0 ||
+  a.noise > 0 ||
+  a.prematureSwap > 0 ||
+  (a.afRhythm ?? 0) > 0 ||
+  (a.virtualPatient ?? 0) > 0;
 
 /** The class a premature swap applies to: S (aami) or A (paper); -1 if the scheme has neither. */
 export const prematureClass = (classes: readonly string[]): number =>
@@ -118,6 +125,79 @@ export function augmentBatch(x: Float32Array, a: AugmentConfig, c: AugmentContex
     if (a.noise > 0) for (let k = 0; k < len; k++) w[k] += a.noise * gauss(rng);
     if (a.warp > 0 || a.wander > 0 || a.noise > 0) znorm(w);
   }
+}
+
+/** Time-scale range and derivative-mix range of the virtual-patient transform. */
+export const VIRTUAL_PATIENT = { scale: 0.15, derivative: 0.3 } as const;
+
+const meanStd = (w: Float32Array): [number, number] => {
+  let m = 0;
+  for (const v of w) m += v;
+  m /= w.length;
+  let ss = 0;
+  for (const v of w) ss += (v - m) ** 2;
+  return [m, Math.sqrt(ss / w.length)];
+};
+
+/** The central difference of a window (one-sided at the ends). */
+function centralDifference(w: Float32Array): Float32Array {
+  const n = w.length;
+  const d = new Float32Array(n);
+  for (let k = 0; k < n; k++) d[k] = (w[Math.min(n - 1, k + 1)] - w[Math.max(0, k - 1)]) / 2;
+  return d;
+}
+
+/**
+ * The virtual-patient operator L(x) = W_s x + beta c D W_s x (W_s: warpWindow by s about `center`; D: central
+ * difference; c = std(W_s t) / std(D W_s t) of the template t, a patient-level constant), so L is one linear map.
+ */
+export function virtualPatientOperator(
+  t: Float32Array,
+  s: number,
+  beta: number,
+  center: number,
+): (x: Float32Array) => Float32Array {
+  const dt = centralDifference(warpWindow(t.slice(), s, center));
+  const sdT = meanStd(warpWindow(t.slice(), s, center))[1];
+  const sdD = meanStd(dt)[1];
+  const c = sdD > 1e-9 ? sdT / sdD : 0;
+  return (x) => {
+    const w = warpWindow(x.slice(), s, center);
+    const d = centralDifference(w);
+    for (let k = 0; k < w.length; k++) w[k] += beta * c * d[k];
+    return w;
+  };
+}
+
+/**
+ * Virtual patients (--virtual-patient p): with probability p, a gathered beat (x, `len` samples per row, z-normalised)
+ * and its record's template get the same virtualPatientOperator (s ~ U[1 -+ 0.15], beta ~ U[-+0.3]), so the beat's
+ * relation to its template is kept while the patient's QRS / T shape and widths change. The beat is z-normalised
+ * again, the template rescaled to its own mean and standard deviation. x changes in place; returns each row's
+ * template (the record's own where no transform was drawn).
+ */
+export function virtualPatients(
+  x: Float32Array,
+  templates: readonly Float32Array[],
+  len: number,
+  center: number,
+  p: number,
+  rng: () => number,
+): Float32Array[] {
+  return templates.map((t, b) => {
+    if (!(rng() < p)) return t;
+    const s = 1 + VIRTUAL_PATIENT.scale * (2 * rng() - 1);
+    const beta = VIRTUAL_PATIENT.derivative * (2 * rng() - 1);
+    const L = virtualPatientOperator(t, s, beta, center);
+    const w = x.subarray(b * len, (b + 1) * len);
+    w.set(L(w));
+    znorm(w);
+    const lt = L(t);
+    const [m0, sd0] = meanStd(t);
+    const [m1, sd1] = meanStd(lt);
+    const k = sd1 > 1e-9 ? sd0 / sd1 : 0;
+    return lt.map((v) => (v - m1) * k + m0);
+  });
 }
 
 const col = (name: (typeof RR_FEATURES)[number]) => RR_FEATURES.indexOf(name);

@@ -10,6 +10,7 @@ import {
   fnv1a32,
   mulberry32,
   morphChannels,
+  morphInput,
   oversampleIndices,
   sameWindow,
   windowText,
@@ -40,6 +41,7 @@ import {
   normalRowsByRecord,
   prematureClass,
   simulateAfRR,
+  virtualPatients,
   type AugmentConfig,
 } from "./augment.js";
 import type { Arch } from "./arrhythminet.js";
@@ -307,7 +309,16 @@ export function trainingBatches(data: BeatDataset, config: TrainConfig) {
     const af = config.augment.afRhythm ?? 0;
     if (af > 0 && b.extra) simulateAfRR(b.extra, rrCols, part, rows, af, augRng);
     const records = Array.from(rows, (r) => part.record[r]);
-    return { ...b, x: datasetMorph(b.x, records, len, data.templates, config.morph ?? "none") };
+    const morph = config.morph ?? "none";
+    const vp = config.augment.virtualPatient ?? 0;
+    if (vp === 0) return { ...b, x: datasetMorph(b.x, records, len, data.templates, morph) };
+    const own = records.map((r) => {
+      const t = data.templates.get(r);
+      if (!t) throw new Error(`virtual patients: no template of record ${r}`);
+      return t;
+    });
+    const t = virtualPatients(b.x, own, len, data.window.before, vp, augRng);
+    return { ...b, x: morphInput(b.x, len, (k) => t[k], morph) };
   };
   // the same every epoch (oversampling targets are fixed)
   return { steps: Math.floor(order(1).length / B), order, batch };

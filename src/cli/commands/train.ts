@@ -65,6 +65,7 @@ interface TrainCli {
   teachers?: string;
   distill: string;
   mixup?: string;
+  virtualPatient: string;
   window?: string;
 }
 
@@ -118,6 +119,12 @@ export function register(program: Command): void {
     .option(
       "--af-rhythm <p>",
       "with --rr: probability that a training normal beat gets the RR inputs of a simulated atrial fibrillation",
+      "0",
+    )
+    .option(
+      "--virtual-patient <p>",
+      "probability that a training beat and its record's template get one random linear change of shape (time scale " +
+        "+-15 %, derivative mix +-0.3): the patient's morphology varies, the beat's relation to its template is kept",
       "0",
     )
     .option(
@@ -234,6 +241,9 @@ export function register(program: Command): void {
             ...augmentOption(o.augment),
             prematureSwap: num("--premature-swap", o.prematureSwap, 0, 1),
             ...(Number(o.afRhythm) > 0 ? { afRhythm: num("--af-rhythm", o.afRhythm, 0, 1) } : {}),
+            ...(o.virtualPatient !== "0"
+              ? { virtualPatient: num("--virtual-patient", o.virtualPatient, 0, 1) }
+              : {}),
           },
           ...(o.mixup === undefined ? {} : { mixup: num("--mixup", o.mixup, 1e-3, 100) }),
           dropout: num("--dropout", o.dropout, 0, 0.9),
