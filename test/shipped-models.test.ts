@@ -39,8 +39,8 @@ const FLOORS: Floor[] = [
   // 01:15 UTC, the veto's P rule of search 29 since 03:21 UTC, the guard's entropy flag of search 30 since 19:57
   // UTC, its giveTo N of search 31 since 21:24 UTC, the veto's afAbove of search 34 since 2026-12-07 00:47 UTC, the
   // guard's atrialEntropyAbove of search 39 since 02:13 UTC, re-trained with search 41's record-tempered
-  // oversampling since 07:25 UTC) measured: accuracy 0.9603, S Se 0.8155, V Se 0.9357 (0.9619, 0.8068, 0.9379
-  // before search 41; accuracy 0.9595 and S Se 0.7425 before atrialEntropyAbove, floors 0.944 and 0.725; V Se met, 0.9627, until the
+  // oversampling since 07:25 UTC, search 50's second template since 15:20 UTC) measured: accuracy 0.9606, S Se
+  // 0.8160, V Se 0.9357 (0.9603, 0.8155, 0.9357 before search 50; 0.9619, 0.8068, 0.9379 before search 41; accuracy 0.9595 and S Se 0.7425 before atrialEntropyAbove, floors 0.944 and 0.725; V Se met, 0.9627, until the
   // veto; accuracy 0.9478 before the P rule, when the floor was 0.935; S Se 0.7523 before the entropy flag, when its
   // floor was 0.73; V Se 0.9581 before giveTo, when its floor was 0.952; 0.9522 before afAbove, floor 0.946)
   // (the V1 before it: 0.9502, 0.7267, 0.9624)

@@ -29,6 +29,7 @@ import {
   recordMorph,
   selectExtra,
   decisionReadsWindows,
+  secondTemplateNet,
   templateBeats,
   toClassifiedBeats,
   usesTemplate,
@@ -236,8 +237,12 @@ export class AnalyzerStream {
       ? this.causal.next(windows, templateBeats(edge, invalid), this.known, from)
       : this.heldInputs(windows, edge, invalid, from, upto);
     if (x.length !== n * netInputShape(meta).size) throw new Error("internal: window count mismatch");
-    const net = await this.classifier.predict(x, extra);
-    // held: one batch of all the record's beats at the end; causal: each beat's neighbours before it
+    const first = await this.classifier.predict(x, extra);
+    // held: one batch of all the record's beats at the end (and the model's second template, which reads them
+    // all); causal: each beat's neighbours before it (no second template)
+    const { net, moved } = this.causal
+      ? { net: first, moved: [] }
+      : await secondTemplateNet(this.classifier, first, { rr, windows }, extra, edge);
     const matches = this.matches?.next(windows);
     const causalP = this.pMatch;
     const pMatchOf = causalP && ((usual: Uint8Array) => causalP.next(windows, usual));
@@ -253,6 +258,7 @@ export class AnalyzerStream {
       : decideProbs(meta, net, { rr, windows, matches, pMatchOf });
     const samples = this.known.slice(from, upto);
     const beats = toClassifiedBeats(samples, g, meta.classes, edge);
+    for (const i of moved) beats[i].secondTemplate = true;
     this.emitted = upto;
     for (const b of beats) this.out.push(b); // no spread: a held record can have >100k beats
     this.trim();

@@ -21,6 +21,7 @@ import type { MorphInput, WindowSpec } from "../beats/index.js";
 import type { LeadSpec } from "../wfdb/index.js";
 import { rhythmGuardError, type RhythmGuard } from "./rhythm-guard.js";
 import { qrsVetoError, type QrsVeto } from "./qrs-veto.js";
+import { secondTemplateError, type SecondTemplate } from "./second-template.js";
 import { morphSmoothingError, type MorphSmoothing } from "./morph-smoothing.js";
 import { shiftsError } from "./shifts.js";
 
@@ -106,6 +107,8 @@ export interface ModelMeta {
    * record's usual one (absent: none).
    */
   qrsVeto?: QrsVeto;
+  /** A second template for patients with two normal QRS shapes (second-template.ts); absent: none. */
+  secondTemplate?: SecondTemplate;
   /** Trainable parameters (buffers such as BN running statistics not counted). */
   params: number;
   /** params x 4 bytes / 1024 (float32). */
@@ -356,6 +359,11 @@ export function checkMeta(m: unknown, where: string): asserts m is ModelMeta {
   if (m.morphSmoothing !== undefined) {
     const why = morphSmoothingError(m.morphSmoothing, m.classes, m.window as WindowSpec);
     if (why) throw bad("morphSmoothing", why);
+  }
+  if (m.secondTemplate !== undefined) {
+    const why = secondTemplateError(m.secondTemplate);
+    if (why) throw bad("secondTemplate", why);
+    if ((m.morph ?? "none") === "none") throw bad("secondTemplate", "needs a residual or pair model");
   }
   if (m.qrsVeto !== undefined) {
     const why = qrsVetoError(m.qrsVeto, m.classes);

@@ -2,9 +2,11 @@
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bundle.js";
 import { createSession, loadOrt } from "./engine/runtime.js";
-import { beatInputs, netInputShape, type BeatInputs } from "./beat-inputs.js";
+import { beatInputs, morphOf, netInputShape, type BeatInputs } from "./beat-inputs.js";
+import { morphInput, windowLength } from "../beats/index.js";
+import { secondTemplates } from "./second-template.js";
 import { argmaxRows } from "./batches.js";
-import { decideProbs, type Decision } from "./decide.js";
+import { decideProbs, type Decision, type DecisionInputs } from "./decide.js";
 import { withShifts } from "./shifts.js";
 
 export interface ClassifierOptions {
@@ -43,6 +45,9 @@ export interface ClassifiedBeat {
   /** The model's QRS veto changed the beat's class from this one (e.g. V): its QRS matches the record's usual beat
    * (and for S, its P wave too). */
   vetoedFrom?: string;
+  /** The net saw this beat against its record's second template (model.json secondTemplate: the record's
+   * normal beats have two QRS shapes and this beat's is the second). */
+  secondTemplate?: true;
   /** What the model's guard and veto read, when they read the windows (4 decimals): the correlation of the beat's
    * QRS (`qrs`) with the record's median beat's and of its P wave (`p`) with that of the beats called N (absent
    * while fewer than 20 are known), the atrialConsistency around it (`atrial`). */
@@ -174,8 +179,44 @@ export async function classifyInputs(
   samples: ArrayLike<number>,
   inputs: BeatInputs,
 ): Promise<ClassifiedBeat[]> {
-  const g = decideProbs(c.meta, await c.predict(inputs.x, inputs.extra), inputs);
-  return toClassifiedBeats(samples, g, c.meta.classes, inputs.edge);
+  const first = await c.predict(inputs.x, inputs.extra);
+  const { net, moved } = await secondTemplateNet(c, first, inputs, inputs.extra, inputs.edge);
+  const beats = toClassifiedBeats(samples, decideProbs(c.meta, net, inputs), c.meta.classes, inputs.edge);
+  for (const i of moved) beats[i].secondTemplate = true;
+  return beats;
+}
+
+/**
+ * The net's probabilities under model.json's secondTemplate (second-template.ts): the beats that take their
+ * record's second template predicted again against it; `extra` the beats' extra inputs, `exclude` beats kept out
+ * of a template (padded edge windows). Without secondTemplate: `net` as it is.
+ */
+export async function secondTemplateNet(
+  c: Classifier,
+  net: Float32Array,
+  beats: DecisionInputs & { windows: Float32Array },
+  extra: Float32Array | undefined,
+  exclude?: Uint8Array,
+): Promise<{ net: Float32Array; moved: number[] }> {
+  const meta = c.meta;
+  if (!meta.secondTemplate) return { net, moved: [] };
+  const { templates, moved } = secondTemplates(meta, net, beats, exclude);
+  if (moved.length === 0) return { net, moved };
+  const len = windowLength(meta.window);
+  const k = meta.classes.length;
+  const n = beats.windows.length / len;
+  const nE = extra ? extra.length / n : 0;
+  const w = new Float32Array(moved.length * len);
+  const e = extra ? new Float32Array(moved.length * nE) : undefined;
+  moved.forEach((i, j) => {
+    w.set(beats.windows.subarray(i * len, (i + 1) * len), j * len);
+    if (e && extra) e.set(extra.subarray(i * nE, (i + 1) * nE), j * nE);
+  });
+  const templateOf = (j: number) => templates.get(beats.record?.[moved[j]] ?? "")!;
+  const p = await c.predict(morphInput(w, len, templateOf, morphOf(meta)), e);
+  const out = Float32Array.from(net);
+  moved.forEach((i, j) => out.set(p.subarray(j * k, (j + 1) * k), i * k));
+  return { net: out, moved };
 }
 
 /**

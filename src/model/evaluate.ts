@@ -3,7 +3,7 @@ import { windowLength, type BeatPart } from "../beats/index.js";
 import { datasetMorph, morphOf, netInputShape, selectExtra } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
 import type { ModelMeta } from "./bundle.js";
-import type { Classifier } from "./classify.js";
+import { secondTemplateNet, type Classifier } from "./classify.js";
 import {
   confusionsByRecord,
   evaluatePredictions,
@@ -59,8 +59,11 @@ export async function evaluateOnPart(
 ): Promise<{ report: EvaluationReport; metrics: Metrics; byRecord: RecordBreakdown }> {
   const meta = c.meta;
   const k = meta.classes.length;
-  const net = await c.predict(partNetInput(c, part, templates), selectExtra(part.rr, meta));
-  const { probs } = decideProbs(meta, net, { rr: part.rr, windows: part.x, record: part.record });
+  const extra = selectExtra(part.rr, meta);
+  const beats = { rr: part.rr, windows: part.x, record: part.record };
+  const first = await c.predict(partNetInput(c, part, templates), extra);
+  const { net } = await secondTemplateNet(c, first, beats, extra);
+  const { probs } = decideProbs(meta, net, beats);
   const y = argmaxRows(probs, k);
   const metrics = evaluatePredictions(part.y, y, meta.classes);
   const byRecord = recordBreakdown(confusionsByRecord(part.y, y, part.record, k), meta.classes);

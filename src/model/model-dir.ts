@@ -55,6 +55,7 @@ export async function writeModelDir(
       ...(state.config.rhythmGuard ? { rhythmGuard: state.config.rhythmGuard } : {}),
       ...(state.config.morphSmoothing ? { morphSmoothing: state.config.morphSmoothing } : {}),
       ...(state.config.qrsVeto ? { qrsVeto: state.config.qrsVeto } : {}),
+      ...(state.config.secondTemplate ? { secondTemplate: state.config.secondTemplate } : {}),
       params: trainer.paramCount,
       training: {
         command,

@@ -29,6 +29,7 @@ import { oneCycleLr } from "./schedule.js";
 import type { RhythmGuard } from "./rhythm-guard.js";
 import { decideProbs } from "./decide.js";
 import type { QrsVeto } from "./qrs-veto.js";
+import type { SecondTemplate } from "./second-template.js";
 import type { MorphSmoothing } from "./morph-smoothing.js";
 import { withShifts } from "./shifts.js";
 import { createTrainer, type Trainer } from "./trainer.js";
@@ -98,6 +99,8 @@ export interface TrainConfig {
   morphSmoothing?: MorphSmoothing;
   /** The QRS veto (src/model/qrs-veto.ts) the model is scored and shipped with; absent: none. */
   qrsVeto?: QrsVeto;
+  /** The second template (src/model/second-template.ts) the model is shipped with (not scored in training). */
+  secondTemplate?: SecondTemplate;
   /** The beat window the dataset was cut with (absent: DEFAULT_WINDOW, 256 samples [R-90, R+166)). */
   window?: WindowSpec;
   /** Also keep every epoch's weights as epoch-<n>.ckpt in the run directory. */

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { trainTinyModel } from "../../../test/tiny-model.js";
 import { isBeatCode, readAnnotations, writeAnnotations } from "../../wfdb/index.js";
 import { runCli } from "../../../test/run-cli.js";
+import { MITDB, needShared } from "../../../test/shared.js";
 
 const run = (...args: string[]) => runCli(args);
 
@@ -172,3 +173,32 @@ test("bad input: one-line error and a non-zero exit", async () => {
     "atr",
   );
 });
+
+test(
+  "the shipped v1-aami-inter's second template: 108's second normal shape flagged, none on 100; explain refuses those beats",
+  { skip: needShared() },
+  () => {
+    const beatsOf = (r: string) => {
+      const c = run("classify", join(MITDB, r), "--beats", "atr", "--json");
+      assert.equal(c.status, 0, c.stderr);
+      return (JSON.parse(c.stdout) as { beats: { sample: number; secondTemplate?: true }[] }).beats;
+    };
+    const moved = beatsOf("108").filter((b) => b.secondTemplate);
+    assert.ok(moved.length > 100, `${moved.length} beats of 108 against the second template`);
+    assert.equal(beatsOf("100").filter((b) => b.secondTemplate).length, 0);
+    const e = run(
+      "explain",
+      join(MITDB, "108"),
+      "--model",
+      "models/v1-aami-inter",
+      "--beat",
+      String(moved.find((b) => b.sample > 1000)!.sample),
+      "--method",
+      "gradcam",
+      "--json",
+    );
+    assert.equal(e.status, 1);
+    assert.match(e.stderr, /second template .*not supported yet/);
+    assert.equal(e.stderr.trim().split("\n").length, 1, e.stderr);
+  },
+);

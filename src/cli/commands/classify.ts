@@ -57,7 +57,8 @@ export function register(program: Command): void {
               [b.sample, b.label, ...classifier.meta.classes.map((c) => b.probs[c].toFixed(4))].join("\t") +
                 (b.edge ? "\tedge" : "") +
                 (b.smoothedFrom ? `\tsmoothed from ${b.smoothedFrom}` : "") +
-                (b.vetoedFrom ? `\tQRS veto: not ${b.vetoedFrom}` : ""),
+                (b.vetoedFrom ? `\tQRS veto: not ${b.vetoedFrom}` : "") +
+                (b.secondTemplate ? "\tsecond template" : ""),
             );
           process.stdout.write(lines.join("\n") + "\n");
         });

@@ -196,7 +196,7 @@ async function decidedProbs(
   const { meta } = bundle;
   const { guardProbs } = await import("../../model/rhythm-guard.js");
   const { decisionReadsWindows } = await import("../../model/decide.js");
-  if (!meta.morphSmoothing && !decisionReadsWindows(meta)) {
+  if (!meta.morphSmoothing && !decisionReadsWindows(meta) && !meta.secondTemplate) {
     const guard = meta.rhythmGuard;
     return {
       probs: Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net),
@@ -211,6 +211,11 @@ async function decidedProbs(
     if (!row)
       throw new Error(
         `internal: the beat at sample ${beat.sample} is not among the record's classified beats`,
+      );
+    if (row.secondTemplate)
+      throw new UserError(
+        `the beat at sample ${beat.sample} was classified against its record's second template (model.json ` +
+          "secondTemplate: a second normal QRS shape); explaining such beats is not supported yet",
       );
     return {
       probs: meta.classes.map((k) => row.probs[k]),

@@ -11,6 +11,7 @@ import { ARCHS, isArch } from "../../model/arrhythminet.js";
 import { rhythmGuardError, type RhythmGuard } from "../../model/rhythm-guard.js";
 import { morphSmoothingError, type MorphSmoothing } from "../../model/morph-smoothing.js";
 import { qrsVetoError, type QrsVeto } from "../../model/qrs-veto.js";
+import { SECOND_TEMPLATE } from "../../model/second-template.js";
 import {
   DEFAULT_WINDOW,
   SCHEMES,
@@ -62,6 +63,7 @@ interface TrainCli {
   rhythmGuard?: string;
   morphSmoothing?: string;
   qrsVeto?: string;
+  secondTemplate?: boolean;
   teachers?: string;
   distill: string;
   mixup?: string;
@@ -180,6 +182,10 @@ export function register(program: Command): void {
       "score and ship the model with a QRS veto (after the rhythm guard): these classes ruled out on beats whose QRS correlates >= above with the record's median beat's (>= afAbove on beats the guard flags as atrial fibrillation); pClasses too where, besides, the P wave correlates >= pAbove with the median beat's (e.g. V,F:0.95:S:0.9 or V,F:0.95:S:0.9:0.85)",
     )
     .option(
+      "--second-template",
+      "ship the model with a second template (a residual or pair model; after training, not scored by it): where a record's beats called N have a second QRS shape (correlation < 0.95 with the median beat, >= max(20, 10 %) of them), beats of that shape are shown to the net against the median of those beats",
+    )
+    .option(
       "--teachers <dirs>",
       "knowledge distillation: comma-separated model directories (same --rr/--morph inputs) whose mean probabilities on each training batch join the labels",
     )
@@ -269,6 +275,7 @@ export function register(program: Command): void {
                 ),
               }),
           ...(o.qrsVeto === undefined ? {} : { qrsVeto: qrsVetoOption(o.qrsVeto, o.scheme) }),
+          ...(o.secondTemplate ? { secondTemplate: SECOND_TEMPLATE } : {}),
           ...(o.averageFrom === undefined ? {} : { averageFrom: int("--average-from", o.averageFrom, 1) }),
           ...(o.chooseMinSupport === undefined
             ? {}
@@ -276,6 +283,8 @@ export function register(program: Command): void {
         } as const;
         if (config.mixup !== undefined && config.distill)
           throw new UserError("--mixup and --teachers do not combine (both set the training targets)");
+        if (config.secondTemplate && (config.morph ?? "none") === "none")
+          throw new UserError("--second-template needs --morph residual or pair (the net reads a template)");
         if (config.averageFrom !== undefined && config.averageFrom > config.epochs)
           throw new UserError(
             `--average-from ${config.averageFrom} is after the last epoch (${config.epochs})`,

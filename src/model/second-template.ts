@@ -1,0 +1,86 @@
+// model.json `secondTemplate` (docs/RESULTS.md, search 50): a patient whose normal beats come in two QRS shapes
+// (mitdb 108, 230) shows the net its second shape beside a median beat of the first, and the net calls it V. A
+// first pass decides every beat; the beats it calls N (after the guard, before the veto) whose QRS does not match
+// the record's median beat (correlation < `below`) form a second template, their median window, when they are at
+// least max(`min`, `fraction` x the beats called N); every beat whose QRS matches that template better than the
+// first is shown to the net against it, and the whole decision runs again. From the model's own calls, never labels.
+import {
+  medianTemplate,
+  qrsMatch,
+  qrsRegion,
+  recordRuns,
+  regionMatch,
+  windowLength,
+} from "../beats/index.js";
+import { argmaxRows } from "./batches.js";
+import { decideProbs, type DecisionInputs, type DecisionSpec } from "./decide.js";
+import { USUAL_CLASS } from "./qrs-veto.js";
+
+export interface SecondTemplate {
+  /** a beat called N is unlike the record's median beat below this QRS correlation */
+  below: number;
+  /** the least number of such beats, and the least share of the beats called N, for a second template */
+  min: number;
+  fraction: number;
+}
+
+/** What search 50 chose on DS1 (search 43's rule for the second shape). */
+export const SECOND_TEMPLATE: SecondTemplate = { below: 0.95, min: 20, fraction: 0.1 };
+
+/** Why `s` is not a usable secondTemplate, or undefined. */
+export function secondTemplateError(s: unknown): string | undefined {
+  const t = s as SecondTemplate;
+  if (typeof s !== "object" || s === null) return "must be an object {below, min, fraction}";
+  if (!(t.below > 0 && t.below <= 1)) return `below must be in (0, 1], not ${t.below}`;
+  if (!(Number.isInteger(t.min) && t.min >= 1)) return `min must be a whole number >= 1, not ${t.min}`;
+  if (!(t.fraction >= 0 && t.fraction <= 1)) return `fraction must be in [0, 1], not ${t.fraction}`;
+  return undefined;
+}
+
+export interface SecondTemplates {
+  /** each record's second template (z-normalised window), for the records that have one */
+  templates: Map<string, Float32Array>;
+  /** the beats that match it better than the record's median beat, ascending */
+  moved: number[];
+}
+
+/**
+ * The second templates of the beats' records and the beats that take them, from the first pass's net
+ * probabilities `net` (the model's decision without its QRS veto says which beats are N). `exclude`: beats left
+ * out of a template (e.g. padded edge windows).
+ */
+export function secondTemplates(
+  spec: DecisionSpec & { secondTemplate?: SecondTemplate },
+  net: Float32Array,
+  beats: DecisionInputs & { windows: Float32Array },
+  exclude?: Uint8Array,
+): SecondTemplates {
+  const s = spec.secondTemplate;
+  const templates = new Map<string, Float32Array>();
+  const moved: number[] = [];
+  if (!s) return { templates, moved };
+  const len = windowLength(spec.window);
+  const fs = spec.fs ?? 360;
+  const n = beats.windows.length / len;
+  const N = spec.classes.indexOf(USUAL_CLASS);
+  const called = argmaxRows(
+    decideProbs({ ...spec, qrsVeto: undefined }, net, beats).probs,
+    spec.classes.length,
+  );
+  const q1 = beats.matches?.qrs ?? qrsMatch(beats.windows, len, spec.window.before, fs, beats.record);
+  const odd = new Uint8Array(n);
+  for (const idx of recordRuns(n, beats.record)) {
+    const calledN = idx.filter((i) => called[i] === N && !exclude?.[i]);
+    const unlike = calledN.filter((i) => q1[i] < s.below);
+    if (unlike.length < Math.max(s.min, s.fraction * calledN.length)) continue;
+    const w = new Float32Array(unlike.length * len);
+    unlike.forEach((i, j) => w.set(beats.windows.subarray(i * len, (i + 1) * len), j * len));
+    templates.set(beats.record?.[idx[0]] ?? "", medianTemplate(w, len));
+    for (const i of unlike) odd[i] = 1;
+  }
+  if (templates.size === 0) return { templates, moved };
+  const region = qrsRegion(len, spec.window.before, fs);
+  const q2 = regionMatch(beats.windows, len, region, beats.record, { usual: odd, min: 1 });
+  for (let i = 0; i < n; i++) if (templates.has(beats.record?.[i] ?? "") && q2[i] > q1[i]) moved.push(i);
+  return { templates, moved };
+}
