@@ -247,6 +247,7 @@ export async function runEvaluateDetect(bundle: ModelBundle, o: RunDetectOptions
     rhythmGuard: c.meta.rhythmGuard ?? null,
     morphSmoothing: c.meta.morphSmoothing ?? null,
     qrsVeto: c.meta.qrsVeto ?? null,
+    secondTemplate: c.meta.secondTemplate ?? null,
   };
   if (o.json)
     return printJson({

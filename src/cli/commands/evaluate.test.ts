@@ -265,8 +265,9 @@ test("evaluate --beats detect --records and the causal settings: chosen records,
 test("evaluate --records at the reference beats: every scheme beat scored, as classify --beats atr labels it", async () => {
   const r = evaluate(data, "--records", "100");
   assert.equal(r.status, 0, r.stderr);
-  const o = JSON.parse(r.stdout) as DetectJson & { part: string };
+  const o = JSON.parse(r.stdout) as DetectJson & { part: string; secondTemplate: unknown };
   checkTotals(o, "atr");
+  assert.deepEqual(o.secondTemplate, { below: 0.95, min: 20, fraction: 0.1 }, "the model's step echoed");
   assert.equal(r.stderr, "", "100 is a DS2 record: the inter model never saw it");
   assert.equal(o.part, "records");
   const rec = join(data, "100");

@@ -161,6 +161,7 @@ export function register(program: Command): void {
           rhythmGuard: c.meta.rhythmGuard ?? null,
           morphSmoothing: c.meta.morphSmoothing ?? null,
           qrsVeto: c.meta.qrsVeto ?? null,
+          secondTemplate: c.meta.secondTemplate ?? null,
           leadFallbacks: dataset.leadFallbacks.map((f) => ({
             record: f.record,
             index: f.index,
