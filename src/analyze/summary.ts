@@ -39,6 +39,11 @@ export interface RecordSummary {
    * model without one.
    */
   qrsVetoed: { beats: number; percent: number } | null;
+  /**
+   * A model with a second template: the beats the net saw against the record's second normal QRS shape
+   * (`secondTemplate`), and their share (%); null for a model without it.
+   */
+  secondTemplate: { beats: number; percent: number } | null;
 }
 
 const SVE = new Set(["A", "S"]);
@@ -74,7 +79,7 @@ export function summarize(
   classes: readonly string[],
   fs: number,
   lengthSamples: number,
-  model: Pick<ModelMeta, "rhythmGuard" | "morphSmoothing" | "qrsVeto"> = {},
+  model: Pick<ModelMeta, "rhythmGuard" | "morphSmoothing" | "qrsVeto" | "secondTemplate"> = {},
 ): RecordSummary {
   const counts = Object.fromEntries(classes.map((c) => [c, 0]));
   for (const b of beats) counts[b.label]++;
@@ -95,6 +100,7 @@ export function summarize(
     irregularRhythm: model.rhythmGuard ? flagged(beats, (b) => b.irregularRhythm === true) : null,
     morphSmoothed: model.morphSmoothing ? flagged(beats, (b) => b.smoothedFrom !== undefined) : null,
     qrsVetoed: model.qrsVeto ? flagged(beats, (b) => b.vetoedFrom !== undefined) : null,
+    secondTemplate: model.secondTemplate ? flagged(beats, (b) => b.secondTemplate === true) : null,
   };
 }
 
@@ -136,6 +142,10 @@ export function formatSummary(record: string, model: string, s: RecordSummary): 
   if (s.qrsVetoed)
     lines.push(
       `  relabelled by the model's QRS veto (classes ruled out on beats like the record's usual one): ${s.qrsVetoed.beats} beats (${s.qrsVetoed.percent} %)`,
+    );
+  if (s.secondTemplate)
+    lines.push(
+      `  against the record's second normal QRS shape (the model's second template): ${s.secondTemplate.beats} beats (${s.secondTemplate.percent} %)`,
     );
   return lines.join("\n");
 }

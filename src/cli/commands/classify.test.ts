@@ -186,6 +186,10 @@ test(
     const moved = beatsOf("108").filter((b) => b.secondTemplate);
     assert.ok(moved.length > 100, `${moved.length} beats of 108 against the second template`);
     assert.equal(beatsOf("100").filter((b) => b.secondTemplate).length, 0);
+    const a = run("analyze", join(MITDB, "108"), "--beats", "atr", "--json");
+    assert.equal(a.status, 0, a.stderr);
+    const summary = (JSON.parse(a.stdout) as { summary: { secondTemplate: { beats: number } } }).summary;
+    assert.equal(summary.secondTemplate.beats, moved.length, "analyze counts the beats classify flags");
     const e = run(
       "explain",
       join(MITDB, "108"),
