@@ -60,14 +60,19 @@ function gauss(rng: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
 }
 
+/** A window's mean and (population) standard deviation. */
+function meanStd(w: Float32Array): [number, number] {
+  let m = 0;
+  for (const v of w) m += v;
+  m /= w.length;
+  let ss = 0;
+  for (const v of w) ss += (v - m) ** 2;
+  return [m, Math.sqrt(ss / w.length)];
+}
+
 /** z-normalises a window in place (a flat window becomes zeros, as in src/beats). */
 export function znorm(w: Float32Array): void {
-  let mean = 0;
-  for (const v of w) mean += v;
-  mean /= w.length;
-  let ss = 0;
-  for (const v of w) ss += (v - mean) ** 2;
-  const sd = Math.sqrt(ss / w.length);
+  const [mean, sd] = meanStd(w);
   const s = sd > 1e-9 ? 1 / sd : 0;
   for (let k = 0; k < w.length; k++) w[k] = (w[k] - mean) * s;
 }
@@ -130,15 +135,6 @@ export function augmentBatch(x: Float32Array, a: AugmentConfig, c: AugmentContex
 /** Time-scale range and derivative-mix range of the virtual-patient transform. */
 export const VIRTUAL_PATIENT = { scale: 0.15, derivative: 0.3 } as const;
 
-const meanStd = (w: Float32Array): [number, number] => {
-  let m = 0;
-  for (const v of w) m += v;
-  m /= w.length;
-  let ss = 0;
-  for (const v of w) ss += (v - m) ** 2;
-  return [m, Math.sqrt(ss / w.length)];
-};
-
 /** The central difference of a window (one-sided at the ends). */
 function centralDifference(w: Float32Array): Float32Array {
   const n = w.length;
@@ -157,9 +153,9 @@ export function virtualPatientOperator(
   beta: number,
   center: number,
 ): (x: Float32Array) => Float32Array {
-  const dt = centralDifference(warpWindow(t.slice(), s, center));
-  const sdT = meanStd(warpWindow(t.slice(), s, center))[1];
-  const sdD = meanStd(dt)[1];
+  const wt = warpWindow(t.slice(), s, center);
+  const sdT = meanStd(wt)[1];
+  const sdD = meanStd(centralDifference(wt))[1];
   const c = sdD > 1e-9 ? sdT / sdD : 0;
   return (x) => {
     const w = warpWindow(x.slice(), s, center);

@@ -229,6 +229,19 @@ export function invalidWindows(
   });
 }
 
+/** Each row's record template (BeatDataset.templates), by row index; a missing one is an error when asked for. */
+export function recordTemplateOf(
+  record: readonly string[],
+  templates: ReadonlyMap<string, Float32Array> | undefined,
+  morph: MorphInput,
+): (row: number) => Float32Array {
+  return (k) => {
+    const t = templates?.get(record[k]);
+    if (!t) throw new Error(`no template of record ${record[k]} for a ${morph} model`);
+    return t;
+  };
+}
+
 /** Net inputs of dataset rows (windows of any records, `record` naming each) under `morph` (n x channels x
  * len): each row minus ITS record's template (BeatDataset.templates), alone or after the row, as in training. */
 export function datasetMorph(
@@ -238,10 +251,5 @@ export function datasetMorph(
   templates: ReadonlyMap<string, Float32Array> | undefined,
   morph: MorphInput,
 ): Float32Array {
-  const templateOf = (k: number): Float32Array => {
-    const t = templates?.get(record[k]);
-    if (!t) throw new Error(`no template of record ${record[k]} for a ${morph} model`);
-    return t;
-  };
-  return morphInput(x, len, templateOf, morph);
+  return morphInput(x, len, recordTemplateOf(record, templates, morph), morph);
 }

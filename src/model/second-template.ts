@@ -13,7 +13,7 @@ import {
   windowLength,
 } from "../beats/index.js";
 import { argmaxRows } from "./batches.js";
-import { decideProbs, type DecisionInputs, type DecisionSpec } from "./decide.js";
+import { beatMatchesOf, decideProbs, type DecisionInputs, type DecisionSpec } from "./decide.js";
 import { USUAL_CLASS } from "./qrs-veto.js";
 
 export interface SecondTemplate {
@@ -63,11 +63,11 @@ export function secondTemplates(
   const fs = spec.fs ?? 360;
   const n = beats.windows.length / len;
   const N = spec.classes.indexOf(USUAL_CLASS);
-  const called = argmaxRows(
-    decideProbs({ ...spec, qrsVeto: undefined }, net, beats).probs,
-    spec.classes.length,
-  );
-  const q1 = beats.matches?.qrs ?? qrsMatch(beats.windows, len, spec.window.before, fs, beats.record);
+  // what the guard reads and each beat's QRS match with its record's median beat: computed once for both
+  const matches = beatMatchesOf(spec, beats);
+  const first = decideProbs({ ...spec, qrsVeto: undefined }, net, { ...beats, matches });
+  const called = argmaxRows(first.probs, spec.classes.length);
+  const q1 = matches.qrs ?? qrsMatch(beats.windows, len, spec.window.before, fs, beats.record);
   const odd = new Uint8Array(n);
   for (const idx of recordRuns(n, beats.record)) {
     const calledN = idx.filter((i) => called[i] === N && !exclude?.[i]);

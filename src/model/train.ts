@@ -18,7 +18,7 @@ import {
   type MorphInput,
   type WindowSpec,
 } from "../beats/index.js";
-import { datasetMorph } from "./beat-inputs.js";
+import { datasetMorph, recordTemplateOf } from "./beat-inputs.js";
 import { BN_MOMENTUM } from "./engine/nn.js";
 import { argmaxRows, gatherBatch, inputColumns, predictPart, shuffle } from "./batches.js";
 
@@ -315,12 +315,15 @@ export function trainingBatches(data: BeatDataset, config: TrainConfig) {
     const morph = config.morph ?? "none";
     const vp = config.augment.virtualPatient ?? 0;
     if (vp === 0) return { ...b, x: datasetMorph(b.x, records, len, data.templates, morph) };
-    const own = records.map((r) => {
-      const t = data.templates.get(r);
-      if (!t) throw new Error(`virtual patients: no template of record ${r}`);
-      return t;
-    });
-    const t = virtualPatients(b.x, own, len, data.window.before, vp, augRng);
+    const own = recordTemplateOf(records, data.templates, morph);
+    const t = virtualPatients(
+      b.x,
+      records.map((_, k) => own(k)),
+      len,
+      data.window.before,
+      vp,
+      augRng,
+    );
     return { ...b, x: morphInput(b.x, len, (k) => t[k], morph) };
   };
   // the same every epoch (oversampling targets are fixed)
