@@ -5,6 +5,8 @@ import { dirname } from "node:path";
 import { openClassifier, type Classifier } from "../model/index.js";
 import { resample } from "../signal/index.js";
 import { trainTinyModel } from "../../test/tiny-model.js";
+import { MITDB, needShared } from "../../test/shared.js";
+import { join } from "node:path";
 import {
   AnalyzerStream,
   analyzeInChunks,
@@ -12,6 +14,7 @@ import {
   analyzeSignal,
   beatSamples,
   readLead,
+  streamRecord,
   type RecordLead,
 } from "./index.js";
 
@@ -171,3 +174,30 @@ for (const [morph, model, other] of TEMPLATED) {
     assertSameBeats(s.beats, whole.beats);
   });
 }
+
+test(
+  "the shipped v1-aami-inter's second template: streamed as made whole (108), none where no beat takes one (100)",
+  {
+    skip: needShared(),
+  },
+  async () => {
+    const c = await openClassifier("models/v1-aami-inter");
+    try {
+      const whole = await analyzeRecord(join(MITDB, "108"), c, { beats: "atr" });
+      const streamed = await streamRecord(join(MITDB, "108"), c, { beats: "atr" });
+      assert.equal(whole.secondTemplate?.length, 256);
+      assert.deepEqual(streamed.secondTemplate, whole.secondTemplate);
+      assertSameBeats(streamed.beats, whole.beats);
+      assert.deepEqual(
+        streamed.beats.map((b) => b.secondTemplate === true),
+        whole.beats.map((b) => b.secondTemplate === true),
+      );
+      assert.ok(whole.beats.filter((b) => b.secondTemplate).length > 100);
+      const none = await analyzeRecord(join(MITDB, "100"), c, { beats: "atr" });
+      assert.equal(none.secondTemplate, undefined);
+      assert.ok(!none.beats.some((b) => b.secondTemplate));
+    } finally {
+      await c.release();
+    }
+  },
+);

@@ -14,6 +14,10 @@ export interface Analysis {
   invalidSamples: number;
   /** Which signal of the record was analysed (absent when the signal was not read from a record). */
   lead?: LeadChoice;
+  /** A model with model.json `secondTemplate` that made one for this record: the median window (z-normalised,
+   * at the model's rate) of its second normal QRS shape, which the beats flagged `secondTemplate` were shown
+   * against. */
+  secondTemplate?: Float32Array;
 }
 
 /**
@@ -26,8 +30,9 @@ export async function analyzeSignal(
   samples?: readonly number[],
 ): Promise<Analysis> {
   const at = samples ?? detectQrs(lead.signal, lead.fs);
-  const { beats, invalidSamples } = await classifyBeats(classifier, lead.signal, lead.fs, at);
+  const { beats, invalidSamples, secondTemplate } = await classifyBeats(classifier, lead.signal, lead.fs, at);
   return {
+    ...(secondTemplate && { secondTemplate }),
     fs: lead.fs,
     lengthSamples: lead.signal.length,
     summary: summarize(beats, classifier.meta.classes, lead.fs, lead.signal.length, classifier.meta),

@@ -49,6 +49,7 @@ export async function streamLead(
     beats,
     invalidSamples: s.invalidSamples,
     delays,
+    ...(s.secondTemplate && { secondTemplate: s.secondTemplate }),
   };
 }
 

@@ -29,6 +29,7 @@ import {
   recordMorph,
   selectExtra,
   decisionReadsWindows,
+  onlyTemplate,
   secondTemplateNet,
   templateBeats,
   toClassifiedBeats,
@@ -89,6 +90,7 @@ export class AnalyzerStream {
   private received = 0;
   private ended = false;
   private readonly out: ClassifiedBeat[] = [];
+  private second?: Float32Array;
 
   constructor(
     private readonly classifier: Classifier,
@@ -151,6 +153,11 @@ export class AnalyzerStream {
   summary(): RecordSummary {
     const { meta } = this.classifier;
     return summarize(this.out, meta.classes, this.fs, this.received, meta);
+  }
+
+  /** Held, a model with model.json `secondTemplate`: the record's second template once made (Analysis). */
+  get secondTemplate(): Float32Array | undefined {
+    return this.second;
   }
 
   get invalidSamples(): number {
@@ -240,9 +247,10 @@ export class AnalyzerStream {
     const first = await this.classifier.predict(x, extra);
     // held: one batch of all the record's beats at the end (and the model's second template, which reads them
     // all); causal: each beat's neighbours before it (no second template)
-    const { net, moved } = this.causal
-      ? { net: first, moved: [] }
+    const { net, moved, templates } = this.causal
+      ? { net: first, moved: [], templates: undefined }
       : await secondTemplateNet(this.classifier, first, { rr, windows }, extra, edge);
+    this.second ??= templates && onlyTemplate(templates);
     const matches = this.matches?.next(windows);
     const causalP = this.pMatch;
     const pMatchOf = causalP && ((usual: Uint8Array) => causalP.next(windows, usual));

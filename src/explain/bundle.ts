@@ -7,6 +7,7 @@
 import type { BeatDataset } from "../beats/index.js";
 import { datasetMorph, morphOf, netInputShape } from "../model/beat-inputs.js";
 import type { ModelBundle, ModelMeta } from "../model/bundle.js";
+import { secondTemplates } from "../model/second-template.js";
 import { createExplainer, type Explainer, type ExplainerOptions } from "./explainer.js";
 import { rrColumns, type InputSpec, type RecordBeat } from "./record.js";
 import type { Beats } from "./types.js";
@@ -75,6 +76,35 @@ export function partInputs(meta: ModelMeta, ds: BeatDataset, part: "train" | "va
     record: p.record,
     sample: p.sample,
   };
+}
+
+export type PartInputs = ReturnType<typeof partInputs>;
+
+/**
+ * partInputs under model.json's secondTemplate (second-template.ts): the beats the model reads against their
+ * record's second template, made from the net's first-pass probabilities `net` (n x classes), take it as their
+ * `templateOf` (and in `x`, minus it, for a residual model); `moved`: those beats. Without one: `p` as it is.
+ */
+export function withSecondTemplates(
+  meta: ModelMeta,
+  p: PartInputs,
+  net: Float32Array,
+): PartInputs & { moved: ReadonlySet<number> } {
+  const { templates, moved } = secondTemplates(meta, net, { rr: p.rr, windows: p.window, record: p.record });
+  if (moved.length === 0 || !p.templateOf) return { ...p, moved: new Set() };
+  const first = p.templateOf;
+  const second = new Set(moved);
+  const templateOf = (i: number) => (second.has(i) ? templates.get(p.record[i])! : first(i));
+  let x = p.x;
+  if (morphOf(meta) === "residual") {
+    const len = p.window.length / p.y.length;
+    x = Float32Array.from(p.x);
+    for (const i of moved) {
+      const t = templateOf(i);
+      for (let k = 0; k < len; k++) x[i * len + k] = p.window[i * len + k] - t[k];
+    }
+  }
+  return { ...p, x, templateOf, moved: second };
 }
 
 function templateOf(ds: BeatDataset, record: string): Float32Array {

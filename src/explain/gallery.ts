@@ -119,6 +119,10 @@ const SHORT_NOTES = {
   pair: "explained: the beat, which the model reads as it is and minus the patient's median beat (dashed grey)",
 } as const;
 
+/** Under the grid of a model with a second template: what a panel marked "2nd" was read against. */
+const SECOND_NOTE =
+  "marked 2nd: read and explained against the median beat of the patient's second QRS shape";
+
 /**
  * One class of the gallery as an SVG grid: a row of correct beats, a row of wrong ones (`x`: the gallery
  * beats' windows; `templateOf`: a residual or pair model's template of each beat, drawn dashed; `morph`: which,
@@ -137,13 +141,15 @@ export function gallerySvg(
     morph?: "residual" | "pair";
     /** the model's test-time shifts (the explained score averages the logit over them) */
     testTimeShifts?: readonly number[];
+    /** the beats read against their record's second template (model.json secondTemplate) */
+    secondTemplate?: ReadonlySet<number>;
   },
 ): string {
   const per = Math.max(1, g.correct.length, g.wrong.length);
   const cw = 250;
   const ch = 150;
   const W = 40 + per * cw;
-  const H = 90 + 2 * (ch + 40) + (o.templateOf ? 20 : 0);
+  const H = 90 + 2 * (ch + 40) + (o.templateOf ? 20 : 0) + (o.templateOf && o.secondTemplate ? 16 : 0);
   const FONT = `font-family="DejaVu Sans, Arial, sans-serif"`;
   const c = classes[g.classIndex];
   const out = [
@@ -156,10 +162,14 @@ export function gallerySvg(
       `${METHOD_TITLES[method]} of the ${scoreName("predicted class's", o.testTimeShifts)} · ${o.model} · red raises it, blue lowers it · dashed: QRS and T windows`,
     )}</text>`,
   ];
-  if (o.templateOf)
+  const notes = o.templateOf
+    ? [SHORT_NOTES[o.morph ?? "residual"], ...(o.secondTemplate ? [SECOND_NOTE] : [])]
+    : [];
+  notes.forEach((note, k) =>
     out.push(
-      `<text class="input-note" x="20" y="${H - 10}" ${FONT} font-size="11" fill="#333">${esc(SHORT_NOTES[o.morph ?? "residual"])}</text>`,
-    );
+      `<text class="input-note" x="20" y="${H - 10 - 16 * (notes.length - 1 - k)}" ${FONT} font-size="11" fill="#333">${esc(note)}</text>`,
+    ),
+  );
   const row = (items: GalleryItem[], y: number, label: string) => {
     out.push(
       `<text x="20" y="${y - 8}" ${FONT} font-size="13" font-weight="bold" fill="#111">${esc(label)}</text>`,
@@ -189,7 +199,8 @@ export function gallerySvg(
           true,
         ),
         `<text class="caption" x="${x0}" y="${y + ch - 8}" ${FONT} font-size="10" fill="#222">${esc(
-          `${it.record} @ ${it.sample}: ${classes[it.truth]} → ${classes[it.predicted]} ${(100 * it.probs[it.predicted]).toFixed(1)} %`,
+          `${it.record} @ ${it.sample}: ${classes[it.truth]} → ${classes[it.predicted]} ${(100 * it.probs[it.predicted]).toFixed(1)} %` +
+            (o.secondTemplate?.has(it.index) ? " · 2nd" : ""),
         )}</text>`,
       );
     });

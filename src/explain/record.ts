@@ -95,8 +95,17 @@ async function recordBeats(path: string, signal: Float64Array, fs: number) {
   return { samples, symbols: samples.map(() => null) };
 }
 
-/** The beat nearest to `requested` (within 150 ms) of the record at `path`, as the model reads it. */
-export async function beatFromRecord(path: string, requested: number, spec: InputSpec): Promise<RecordBeat> {
+/**
+ * The beat nearest to `requested` (within 150 ms) of the record at `path`, as the model reads it; `template`
+ * (z-normalised, model rate; e.g. the record's second template, Analysis.secondTemplate) in place of the
+ * record's median beat for a residual or pair model.
+ */
+export async function beatFromRecord(
+  path: string,
+  requested: number,
+  spec: InputSpec,
+  opts: { template?: Float32Array } = {},
+): Promise<RecordBeat> {
   const { fs, signal, lead } = await readLeadMv(path, spec.lead, false);
   if (!Number.isInteger(requested) || requested < 0 || requested >= signal.length)
     throw new Error(`--beat ${requested} is not a sample of the record (0..${signal.length - 1})`);
@@ -127,7 +136,13 @@ export async function beatFromRecord(path: string, requested: number, spec: Inpu
   if (w.kept.length !== 1) throw new Error(`the beat at sample ${sample} has no complete valid window`);
   const rr = rrFeatures(beats.samples, fs, best, best + 1);
   const morph = spec.morph ?? "none";
-  const t = morph !== "none" ? recordTemplate(signal, fs, beats.samples, spec) : undefined;
+  if (opts.template && (morph === "none" || opts.template.length !== len))
+    throw new Error(
+      morph === "none"
+        ? "a template was given for a model that reads none"
+        : `a template of ${opts.template.length} values for a window of ${len}`,
+    );
+  const t = morph !== "none" ? (opts.template ?? recordTemplate(signal, fs, beats.samples, spec)) : undefined;
   const symbol = beats.symbols[best];
   const labelIndex = symbol === null ? -1 : labelOf(SCHEMES[spec.scheme], symbol);
   return {

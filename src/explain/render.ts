@@ -26,6 +26,8 @@ export interface ExplanationView {
   readonly template?: ArrayLike<number>;
   /** which of the two the template belongs to (default residual) */
   readonly morph?: "residual" | "pair";
+  /** the template is the record's second template (model.json secondTemplate), not its median beat */
+  readonly secondTemplate?: boolean;
   /** the model's test-time shifts: the explained score is the logit averaged over them (shifted.ts) */
   readonly testTimeShifts?: readonly number[];
 }
@@ -42,9 +44,14 @@ export const RESIDUAL_NOTE =
 export const PAIR_NOTE =
   "explained input: this beat, read by the model as it is and as its deviation from the patient's median beat";
 
-/** The note of a residual or pair model's picture. */
-export const inputNote = (morph: "residual" | "pair" | undefined): string =>
-  morph === "pair" ? PAIR_NOTE : RESIDUAL_NOTE;
+/** The note of a residual or pair model's picture; `second`: the beat was read against the second template. */
+export const inputNote = (morph: "residual" | "pair" | undefined, second = false): string => {
+  const note = morph === "pair" ? PAIR_NOTE : RESIDUAL_NOTE;
+  return second ? note.replace(/the patient's median beat( \(the record's template\))?/, SECOND_NAME) : note;
+};
+
+/** What a beat classified against the record's second template is read against. */
+const SECOND_NAME = "the median beat of the patient's second QRS shape";
 
 export const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -154,7 +161,7 @@ export function explanationSvg(v: ExplanationView): string {
   ];
   if (v.template)
     out.push(
-      `<text class="input-note" x="80" y="${H - 38}" ${FONT} font-size="11" fill="#333">${esc(`${inputNote(v.morph)}; dashed grey: the median beat`)}</text>`,
+      `<text class="input-note" x="80" y="${H - 38}" ${FONT} font-size="11" fill="#333">${esc(`${inputNote(v.morph, v.secondTemplate)}; dashed grey: ${v.secondTemplate ? "that beat" : "the median beat"}`)}</text>`,
     );
   // class probabilities
   const bx = 740;

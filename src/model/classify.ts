@@ -179,11 +179,27 @@ export async function classifyInputs(
   samples: ArrayLike<number>,
   inputs: BeatInputs,
 ): Promise<ClassifiedBeat[]> {
+  return (await classifyRecordInputs(c, samples, inputs)).beats;
+}
+
+/** classifyInputs of one record's inputs, with the record's second template when the model made one. */
+async function classifyRecordInputs(
+  c: Classifier,
+  samples: ArrayLike<number>,
+  inputs: BeatInputs,
+): Promise<{ beats: ClassifiedBeat[]; secondTemplate?: Float32Array }> {
   const first = await c.predict(inputs.x, inputs.extra);
-  const { net, moved } = await secondTemplateNet(c, first, inputs, inputs.extra, inputs.edge);
+  const { net, moved, templates } = await secondTemplateNet(c, first, inputs, inputs.extra, inputs.edge);
   const beats = toClassifiedBeats(samples, decideProbs(c.meta, net, inputs), c.meta.classes, inputs.edge);
   for (const i of moved) beats[i].secondTemplate = true;
-  return beats;
+  const secondTemplate = onlyTemplate(templates);
+  return { beats, ...(secondTemplate && { secondTemplate }) };
+}
+
+/** The template of a one-record map (a record's beats have no record names: key ""), or undefined. */
+export function onlyTemplate(templates: ReadonlyMap<string, Float32Array>): Float32Array | undefined {
+  if (templates.size > 1) throw new Error("internal: one record's beats gave several second templates");
+  return templates.values().next().value;
 }
 
 /**
@@ -197,11 +213,11 @@ export async function secondTemplateNet(
   beats: DecisionInputs & { windows: Float32Array },
   extra: Float32Array | undefined,
   exclude?: Uint8Array,
-): Promise<{ net: Float32Array; moved: number[] }> {
+): Promise<{ net: Float32Array; moved: number[]; templates: Map<string, Float32Array> }> {
   const meta = c.meta;
-  if (!meta.secondTemplate) return { net, moved: [] };
+  if (!meta.secondTemplate) return { net, moved: [], templates: new Map() };
   const { templates, moved } = secondTemplates(meta, net, beats, exclude);
-  if (moved.length === 0) return { net, moved };
+  if (moved.length === 0) return { net, moved, templates };
   const len = windowLength(meta.window);
   const k = meta.classes.length;
   const n = beats.windows.length / len;
@@ -216,7 +232,7 @@ export async function secondTemplateNet(
   const p = await c.predict(morphInput(w, len, templateOf, morphOf(meta)), e);
   const out = Float32Array.from(net);
   moved.forEach((i, j) => out.set(p.subarray(j * k, (j + 1) * k), i * k));
-  return { net: out, moved };
+  return { net: out, moved, templates };
 }
 
 /**
@@ -228,7 +244,7 @@ export async function classifyBeats(
   signal: Float64Array,
   fs: number,
   samples: ArrayLike<number>,
-): Promise<{ beats: ClassifiedBeat[]; invalidSamples: number }> {
+): Promise<{ beats: ClassifiedBeat[]; invalidSamples: number; secondTemplate?: Float32Array }> {
   const inputs = beatInputs(signal, fs, samples, c.meta);
-  return { beats: await classifyInputs(c, samples, inputs), invalidSamples: inputs.filled };
+  return { ...(await classifyRecordInputs(c, samples, inputs)), invalidSamples: inputs.filled };
 }

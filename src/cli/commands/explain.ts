@@ -67,17 +67,26 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
   if (o.class !== undefined && !meta.classes.includes(o.class))
     throw new UserError(`unknown class "${o.class}" (the model's classes: ${meta.classes.join(", ")})`);
   const path = resolveRecord(record, dataDirOption);
-  const beat = await X.beatFromRecord(path, Number(o.beat), X.inputSpecOf(meta)).catch((err: Error) => {
+  const spec = X.inputSpecOf(meta);
+  const userError = (err: Error) => {
     throw new UserError(err.message);
-  });
+  };
+  let beat = await X.beatFromRecord(path, Number(o.beat), spec).catch(userError);
   warnLeadFallback(beat.lead, record);
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) });
   try {
+    // classify's decision of the beat among the record's, when the model's needs them; a beat it classified
+    // against the record's second template is explained against that template too
+    const decided = await recordDecision(bundle, path, beat, Number(o.threads));
+    if (decided?.secondTemplate)
+      beat = await X.beatFromRecord(path, beat.sample, spec, { template: decided.secondTemplate }).catch(
+        userError,
+      );
     const beats = X.beatRows(meta, beat);
     // classify's probabilities (with the model's test-time shifts, morph smoothing and rhythm guard): the
     // predicted class is the one explained (its net logit)
     const net = Array.from(await e.probs(beats.x, beats.extra, beats.template));
-    const { probs, matches, vetoedFrom } = await decidedProbs(bundle, path, beat, net, Number(o.threads));
+    const { probs, matches, vetoedFrom } = decided ?? { probs: await guardedProbs(meta, beat, net) };
     const predicted = probs.indexOf(Math.max(...probs));
     const cls = o.class !== undefined ? meta.classes.indexOf(o.class) : predicted;
     let background;
@@ -111,6 +120,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         other: meta.extraFeatures.map((name, k) => ({ name, value: a.other[k] })),
         template: beat.templateSignal,
         morph: meta.morph === "pair" ? "pair" : "residual",
+        secondTemplate: decided?.secondTemplate !== undefined,
         testTimeShifts: e.testTimeShifts,
       });
       const png = extname(o.out).toLowerCase() === ".png";
@@ -133,6 +143,9 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         // A residual model: the attribution is over the beat minus `template` (mV, over `window`); a pair
         // model: over the beat, which it reads as it is and minus `template`.
         ...(beat.templateSignal && { morph: meta.morph, template: Array.from(beat.templateSignal) }),
+        // a model with a second template: the beat was classified, and is explained, against the record's
+        // second normal QRS shape (`template` is then that shape's median beat)
+        ...(decided?.secondTemplate && { secondTemplate: true }),
         // a model with test-time shifts: output and the attributions are of the class logit averaged over the
         // input shifted by each of these samples; probs and class are classify's
         ...(e.testTimeShifts && { testTimeShifts: e.testTimeShifts }),
@@ -171,7 +184,10 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
           `after morph smoothing over the record's beats most alike in QRS shape; the net alone: ` +
             meta.classes.map((c, k) => `${c} ${pct(net[k])}`).join(", "),
         );
-      if (beat.templateSignal) lines.push(X.inputNote(meta.morph === "pair" ? "pair" : "residual"));
+      if (beat.templateSignal)
+        lines.push(
+          X.inputNote(meta.morph === "pair" ? "pair" : "residual", decided?.secondTemplate !== undefined),
+        );
       if (o.out) lines.push(`wrote ${o.out}`);
       process.stdout.write(lines.join("\n") + "\n");
     }
@@ -180,47 +196,54 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
   }
 }
 
+/** The net's probabilities `net` of the beat after the model's rhythm guard (a model without recordDecision). */
+async function guardedProbs(meta: ModelBundle["meta"], beat: RecordBeat, net: number[]): Promise<number[]> {
+  const { guardProbs } = await import("../../model/rhythm-guard.js");
+  const guard = meta.rhythmGuard;
+  return Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net);
+}
+
 /**
- * The beat's probabilities as classify gives them: the net's (`net`) after the model's rhythm guard; a model
- * with morph smoothing, a guard that reads windows or a QRS veto also needs the record's other beats: the record
- * is classified (its .atr beats, else our detector's, as beatFromRecord takes them) and the beat's row taken, with
- * what the guard and veto read of it and the class the veto ruled out.
+ * The beat's probabilities as classify gives them, for a model with morph smoothing, a guard that reads windows,
+ * a QRS veto or a second template, which need the record's other beats: the record is classified (its .atr
+ * beats, else our detector's, as beatFromRecord takes them) and the beat's row taken, with what the guard and
+ * veto read of it, the class the veto ruled out, and the record's second template if the beat was read
+ * against it. Undefined for another model (guardedProbs of its net probabilities).
  */
-async function decidedProbs(
+async function recordDecision(
   bundle: ModelBundle,
   path: string,
   beat: RecordBeat,
-  net: number[],
   threads: number,
-): Promise<{ probs: number[]; matches?: ClassifiedBeat["matches"]; vetoedFrom?: string }> {
+): Promise<
+  | {
+      probs: number[];
+      matches?: ClassifiedBeat["matches"];
+      vetoedFrom?: string;
+      secondTemplate?: Float32Array;
+    }
+  | undefined
+> {
   const { meta } = bundle;
-  const { guardProbs } = await import("../../model/rhythm-guard.js");
   const { decisionReadsWindows } = await import("../../model/decide.js");
-  if (!meta.morphSmoothing && !decisionReadsWindows(meta) && !meta.secondTemplate) {
-    const guard = meta.rhythmGuard;
-    return {
-      probs: Array.from(guard ? guardProbs(Float32Array.from(net), meta.classes, beat.rr, guard) : net),
-    };
-  }
+  if (!meta.morphSmoothing && !decisionReadsWindows(meta) && !meta.secondTemplate) return undefined;
   const { openClassifier } = await import("../../model/classify.js");
   const { analyzeRecord } = await import("../../analyze/analyze.js");
   const c = await openClassifier(bundle, { threads });
   try {
-    const { beats } = await analyzeRecord(path, c, { beats: existsSync(`${path}.atr`) ? "atr" : "detect" });
-    const row = beats.find((b) => b.sample === beat.sample);
+    const a = await analyzeRecord(path, c, { beats: existsSync(`${path}.atr`) ? "atr" : "detect" });
+    const row = a.beats.find((b) => b.sample === beat.sample);
     if (!row)
       throw new Error(
         `internal: the beat at sample ${beat.sample} is not among the record's classified beats`,
       );
-    if (row.secondTemplate)
-      throw new UserError(
-        `the beat at sample ${beat.sample} was classified against its record's second template (model.json ` +
-          "secondTemplate: a second normal QRS shape); explaining such beats is not supported yet",
-      );
+    if (row.secondTemplate && !a.secondTemplate)
+      throw new Error("internal: a second-template beat without one");
     return {
       probs: meta.classes.map((k) => row.probs[k]),
       ...(row.matches && { matches: row.matches }),
       ...(row.vetoedFrom && { vetoedFrom: row.vetoedFrom }),
+      ...(row.secondTemplate && { secondTemplate: a.secondTemplate }),
     };
   } finally {
     await c.release();

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import type { Explainer, PartInputs } from "../../explain/index.js";
 import { writeFileAtomic } from "../../wfdb/index.js";
 import { UserError } from "../errors.js";
 import { action } from "../run.js";
@@ -37,10 +38,15 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
     { scheme: meta.scheme, split: meta.training.split, lead: meta.lead, window: meta.window },
     dataDirOption,
   );
-  const test = X.partInputs(meta, dataset, "test");
+  const part = X.partInputs(meta, dataset, "test");
   const { decideProbs } = await import("../../model/decide.js");
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) || 1 });
   try {
+    // a model with a second template: the beats classify reads against their record's second template are
+    // explained (and drawn) against it
+    const test = meta.secondTemplate
+      ? X.withSecondTemplates(meta, part, Float32Array.from(await netProbs(e, part)))
+      : { ...part, moved: new Set<number>() };
     const background = method === "shap" ? X.trainingBackground(meta, dataset, 50, seed) : undefined;
     const extra = meta.extraFeatures.length ? test.extra : undefined;
     const morph = meta.morph === "pair" ? "pair" : "residual";
@@ -80,6 +86,14 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
         `(${test.y.length} beats). Each class: up to ${per} correctly and ${per} wrongly classified beats drawn with seed ${seed}.`,
       "",
       ...(test.templateOf ? [`${note[0].toUpperCase()}${note.slice(1)}.`, ""] : []),
+      ...(meta.secondTemplate
+        ? [
+            `${test.moved.size} of the ${test.y.length} beats were read, as classify reads them, against their record's ` +
+              "second template (the median beat of a second normal QRS shape, model.json secondTemplate); their " +
+              "panels draw and explain them against it.",
+            "",
+          ]
+        : []),
     ];
     for (const g of gallery) {
       const name = meta.classes[g.classIndex];
@@ -90,6 +104,7 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
         templateOf: test.templateOf,
         morph,
         testTimeShifts: e.testTimeShifts,
+        ...(meta.secondTemplate && { secondTemplate: test.moved }),
       });
       const file = `class-${name.replace(/[^A-Za-z0-9]/g, "_")}`;
       await writeFileAtomic(join(o.out, `${file}.svg`), svg);
@@ -101,6 +116,12 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
   } finally {
     await e.release();
   }
+}
+
+/** The net's probabilities of every beat of a part (the first pass of a second-template model). */
+function netProbs(e: Explainer, p: PartInputs): Promise<Float64Array> {
+  const extra = p.extra.length ? p.extra : undefined;
+  return e.probs(p.x, extra, e.pair ? Array.from(p.y, (_, i) => p.templateOf!(i)) : undefined);
 }
 
 export function register(program: Command): void {
