@@ -10,8 +10,8 @@ av() { node dist/src/cli/main.js "$@"; }
 declare -A CMD=(
   [v1-paper-intra]="--arch v1 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
   [v2-paper-intra]="--arch v2 --scheme paper --split intra --rr --augment --epochs 12 --seed 1"
-  [v1-aami-inter]="--arch v1m --scheme aami --split inter --rr --morph pair --augment --premature-swap 0.5 --epochs 5 --average-from 2 --val-records none --shift-average 2 --oversample-record-power 0.5 --rhythm-guard S,0.13,0.5,0.7,3,0.95,-0.75,N,-1.5 --qrs-veto V,F:0.95:S:0.9:0.85 --second-template --seed 1"
-  [v2-aami-inter]="--arch v2m --scheme aami --split inter --rr --morph pair --augment --premature-swap 0.5 --epochs 5 --average-from 2 --val-records none --shift-average 2 --oversample-cap Q=1 --morph-smoothing N,V,F:0.75:20:0.999 --rhythm-guard S,0.13,0.5,0.7,3,0.95,-0.75,N,-1.5 --qrs-veto V,F:0.95:S:0.9:0.85 --seed 1"
+  [v1-aami-inter]="--arch v1m --scheme aami --split inter --rr --morph pair --augment --premature-swap 0.5 --epochs 5 --average-from 2 --val-records none --shift-average 2 --oversample-record-power 0.5 --rhythm-guard S,0.13,0.5,0.7,3,0.95,-0.75,N,-1.5 --qrs-veto V,F:0.95:S:0.9:0.85 --unusual-qrs S:V:0.9 --second-template --seed 1"
+  [v2-aami-inter]="--arch v2m --scheme aami --split inter --rr --morph pair --augment --premature-swap 0.5 --epochs 5 --average-from 2 --val-records none --shift-average 2 --oversample-cap Q=1 --morph-smoothing N,V,F:0.75:20:0.999 --rhythm-guard S,0.13,0.5,0.7,3,0.95,-0.75,N,-1.5 --qrs-veto V,F:0.95:S:0.9:0.85 --unusual-qrs S:V:0.9 --seed 1"
 )
 names="${*:-v1-paper-intra v2-paper-intra v1-aami-inter v2-aami-inter}"
 for n in $names; do [ -n "${CMD[$n]:-}" ] || { echo "unknown model $n (${!CMD[*]})"; exit 2; }; done

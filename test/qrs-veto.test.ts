@@ -17,6 +17,7 @@ import {
 import { analyzeSignal, recordInput, streamLead } from "../src/analyze/index.js";
 import { trainTinyModel } from "./tiny-model.js";
 import { runCli } from "./run-cli.js";
+import { MITDB, needShared } from "./shared.js";
 
 const rows = (beats: ClassifiedBeat[], classes: string[]) =>
   Float32Array.from(beats.flatMap((b) => classes.map((c) => b.probs[c])));
@@ -143,3 +144,36 @@ test("qrsVeto's P rule: S ruled out where QRS and P wave match the beats called 
     await rm(dirname(dir), { recursive: true });
   }
 });
+
+test(
+  "the shipped inter models' unusual-QRS rule: on mitdb 222, S calls on a QRS unlike the usual one become V",
+  { skip: needShared() },
+  async () => {
+    const tmp = await mkdtemp(join(tmpdir(), "av-unusual-"));
+    try {
+      for (const name of ["v1-aami-inter", "v2-aami-inter"]) {
+        const without = join(tmp, name);
+        await cp(join("models", name), without, { recursive: true });
+        const meta = JSON.parse(await readFile(join(without, "model.json"), "utf8"));
+        assert.deepEqual(meta.qrsVeto.unusual, { from: ["S"], to: "V", below: 0.9 });
+        delete meta.qrsVeto.unusual;
+        await writeFile(join(without, "model.json"), JSON.stringify(meta));
+        const [c, plainC] = [await openClassifier(join("models", name)), await openClassifier(without)];
+        const { lead, samples } = await recordInput(join(MITDB, "222"), c, { beats: "atr" });
+        const got = (await analyzeSignal(c, lead, samples)).beats;
+        const plain = (await analyzeSignal(plainC, lead, samples)).beats;
+        await Promise.all([c.release(), plainC.release()]);
+        const moved = got.filter((b, i) => b.label !== plain[i].label);
+        assert.ok(moved.length >= 10, `${name}: ${moved.length} beats moved`);
+        got.forEach((b, i) => {
+          if (b.label === plain[i].label) return;
+          assert.deepEqual([plain[i].label, b.label, b.vetoedFrom], ["S", "V", "S"], `${name} beat ${i}`);
+          assert.ok(b.matches!.qrs! < 0.9 && !b.secondTemplate, `${name} beat ${i}: ${JSON.stringify(b)}`);
+          assert.ok(Math.abs(b.probs.V - (plain[i].probs.V + plain[i].probs.S)) < 2e-6);
+        });
+      }
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  },
+);

@@ -29,6 +29,7 @@ import {
   recordMorph,
   selectExtra,
   decisionReadsWindows,
+  movedMask,
   onlyTemplate,
   secondTemplateNet,
   templateBeats,
@@ -262,8 +263,9 @@ export class AnalyzerStream {
           rr,
           matches,
           pMatchOf,
+          movedMask(moved, n),
         )
-      : decideProbs(meta, net, { rr, windows, matches, pMatchOf });
+      : decideProbs(meta, net, { rr, windows, matches, pMatchOf, secondTemplate: movedMask(moved, n) });
     const samples = this.known.slice(from, upto);
     const beats = toClassifiedBeats(samples, g, meta.classes, edge);
     for (const i of moved) beats[i].secondTemplate = true;

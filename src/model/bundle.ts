@@ -104,7 +104,7 @@ export interface ModelMeta {
   morphSmoothing?: MorphSmoothing;
   /**
    * After the rhythm guard (src/model/qrs-veto.ts): these classes ruled out on beats whose QRS matches the
-   * record's usual one (absent: none).
+   * record's usual one, and with `unusual` an S call on a QRS unlike it given to V (absent: none).
    */
   qrsVeto?: QrsVeto;
   /** A second template for patients with two normal QRS shapes (second-template.ts); absent: none. */

@@ -190,10 +190,19 @@ async function classifyRecordInputs(
 ): Promise<{ beats: ClassifiedBeat[]; secondTemplate?: Float32Array }> {
   const first = await c.predict(inputs.x, inputs.extra);
   const { net, moved, templates } = await secondTemplateNet(c, first, inputs, inputs.extra, inputs.edge);
-  const beats = toClassifiedBeats(samples, decideProbs(c.meta, net, inputs), c.meta.classes, inputs.edge);
+  const d = decideProbs(c.meta, net, { ...inputs, secondTemplate: movedMask(moved, samples.length) });
+  const beats = toClassifiedBeats(samples, d, c.meta.classes, inputs.edge);
   for (const i of moved) beats[i].secondTemplate = true;
   const secondTemplate = onlyTemplate(templates);
   return { beats, ...(secondTemplate && { secondTemplate }) };
+}
+
+/** DecisionInputs.secondTemplate of n beats from secondTemplateNet's `moved` (undefined when none moved). */
+export function movedMask(moved: readonly number[], n: number): Uint8Array | undefined {
+  if (moved.length === 0) return undefined;
+  const m = new Uint8Array(n);
+  for (const i of moved) m[i] = 1;
+  return m;
 }
 
 /** The template of a one-record map (a record's beats have no record names: key ""), or undefined. */

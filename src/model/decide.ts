@@ -29,6 +29,8 @@ export interface DecisionInputs {
   matches?: BeatMatches;
   /** The P rule's pMatch given the beats called N (a causal stream's); else from the windows, each whole record. */
   pMatchOf?: PMatchOf;
+  /** 1 for the beats the net read against a second template (the veto's unusual-QRS rule leaves them alone). */
+  secondTemplate?: Uint8Array;
 }
 
 /** pMatch of the beats against the median of those marked usual (called N before the P rule). */
@@ -55,11 +57,12 @@ export function decideProbs(spec: DecisionSpec, net: Float32Array, beats: Decisi
   const s = spec.morphSmoothing;
   const g = beatMatchesOf(spec, beats);
   const pOf = beats.pMatchOf ?? wholeRecordPMatch(spec, beats);
-  if (!s) return vetoed(spec, applyGuard(net, spec.classes, beats.rr, spec.rhythmGuard, g), g, pOf);
+  const ex = beats.secondTemplate;
+  if (!s) return vetoed(spec, applyGuard(net, spec.classes, beats.rr, spec.rhythmGuard, g), g, pOf, ex);
   if (!beats.windows) throw new Error("internal: morph smoothing needs the beats' windows");
   const shapes = qrsShapes(beats.windows, windowLength(spec.window), spec.window.before);
   const smoothed = smoothProbs(net, spec.classes, shapes, s, beats.record);
-  return guardSmoothed(spec, net, smoothed, beats.rr, g, pOf);
+  return guardSmoothed(spec, net, smoothed, beats.rr, g, pOf, ex);
 }
 
 /** The P rule's pMatch over each whole record of the beats' windows. */
@@ -76,7 +79,13 @@ const wholeRecordPMatch =
  * A decision after the model's QRS veto (if any), with the beats whose class it changed and what it read. Its P
  * rule's pMatch (`g.p` when known, else `pOf` of the beats called N after the QRS rule) is returned in `matches`.
  */
-function vetoed(spec: DecisionSpec, d: Decision, g: BeatMatches, pOf?: PMatchOf): Decision {
+function vetoed(
+  spec: DecisionSpec,
+  d: Decision,
+  g: BeatMatches,
+  pOf?: PMatchOf,
+  exempt?: Uint8Array,
+): Decision {
   const veto = spec.qrsVeto;
   if (!veto) return Object.keys(g).length ? { ...d, matches: g } : d;
   const k = spec.classes.length;
@@ -88,7 +97,7 @@ function vetoed(spec: DecisionSpec, d: Decision, g: BeatMatches, pOf?: PMatchOf)
     const n = spec.classes.indexOf(USUAL_CLASS);
     m = { ...g, p: pOf(Uint8Array.from(argmaxRows(qrsRule, k), (c) => (c === n ? 1 : 0))) };
   }
-  const probs = vetoProbs(d.probs, spec.classes, m.qrs, veto, m.p, d.afEvidence);
+  const probs = vetoProbs(d.probs, spec.classes, m.qrs, veto, m.p, d.afEvidence, exempt);
   const [before, after] = [argmaxRows(d.probs, k), argmaxRows(probs, k)];
   return { ...d, probs, vetoedFrom: before.map((c, i) => (c === after[i] ? -1 : c)), matches: m };
 }
@@ -108,7 +117,8 @@ export function beatMatchesOf(spec: DecisionSpec, beats: DecisionInputs): BeatMa
 
 /**
  * The guard and veto on smoothed probabilities, with the beats whose class differs from the guarded net's (`net`);
- * `pOf`: the veto's P rule's pMatch given the beats called N (default: none, for a veto without it).
+ * `pOf`: the veto's P rule's pMatch given the beats called N (default: none, for a veto without it); `exempt`:
+ * DecisionInputs.secondTemplate.
  */
 export function guardSmoothed(
   spec: DecisionSpec,
@@ -117,14 +127,15 @@ export function guardSmoothed(
   rr: Float32Array,
   matches?: BeatMatches,
   pOf?: PMatchOf,
+  exempt?: Uint8Array,
 ): Decision {
   const k = spec.classes.length;
   const g = matches ?? {};
-  const decided = vetoed(spec, applyGuard(smoothed, spec.classes, rr, spec.rhythmGuard, g), g, pOf);
+  const decided = vetoed(spec, applyGuard(smoothed, spec.classes, rr, spec.rhythmGuard, g), g, pOf, exempt);
   // without the smoothing: the same matches (the P rule's template is that of the beats the model calls N)
   const m = decided.matches ?? g;
   const without = argmaxRows(
-    vetoed(spec, applyGuard(net, spec.classes, rr, spec.rhythmGuard, m), m).probs,
+    vetoed(spec, applyGuard(net, spec.classes, rr, spec.rhythmGuard, m), m, undefined, exempt).probs,
     k,
   );
   const after = argmaxRows(decided.probs, k);

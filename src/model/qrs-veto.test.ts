@@ -92,3 +92,22 @@ test("afAbove: on beats flagged as atrial fibrillation the QRS counts as the usu
   );
   assert.match(qrsVetoError({ ...veto, afAbove: "0.8" }, classes)!, /afAbove/);
 });
+
+test("unusual: a beat still called S on a QRS unlike the usual one gives S's probability to V", () => {
+  const row = [0.3, 0.5, 0.15, 0.05, 0];
+  const p = Float32Array.from([...row, ...row, ...row, ...row, 0.6, 0.3, 0.1, 0, 0]);
+  const veto = { classes: ["V", "F"], above: 0.95, unusual: { from: ["S"], to: "V", below: 0.9 } };
+  const qrs = Float32Array.of(0.5, 0.92, 0.97, 0.5, 0.5);
+  const out = vetoProbs(p, classes, qrs, veto, undefined, undefined, Uint8Array.of(0, 0, 0, 1, 0));
+  close(out.subarray(0, 5), [0.3, 0, 0.65, 0.05, 0]); // unusual QRS, called S: S -> V
+  close(out.subarray(5, 10), row); // 0.92: neither usual nor unusual
+  close(out.subarray(10, 15), [0.3 / 0.8, 0.5 / 0.8, 0, 0, 0]); // usual: V, F out, S stays
+  close(out.subarray(15, 20), row); // read against a second template: left alone
+  close(out.subarray(20), [0.6, 0.3, 0.1, 0, 0]); // called N: left alone
+  assert.equal(qrsVetoError(veto, classes), undefined);
+  const bad = (u: unknown) => qrsVetoError({ ...veto, unusual: u }, classes);
+  assert.match(bad({ from: ["X"], to: "V", below: 0.9 })!, /unusual: from/);
+  assert.match(bad({ from: ["S"], to: "S", below: 0.9 })!, /unusual: to/);
+  assert.match(bad({ from: ["S"], to: "V", below: 2 })!, /unusual: below/);
+  assert.match(bad(null)!, /unusual: from/);
+});

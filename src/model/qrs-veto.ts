@@ -9,6 +9,12 @@
 // With `afAbove` (search 34): on the beats the rhythm guard rules S out on atrial-fibrillation evidence, the QRS
 // counts as the usual one from this lower qrsMatch (f and F waves riding on the QRS lower its match; a ventricular
 // beat's stays far lower).
+// With `unusual` (searches 51-52): a supraventricular beat is normally conducted, its QRS the usual one, so a beat
+// still called one of `from` (S) after all that, whose qrsMatch is below `below`, gives their probability to `to`
+// (V); beats read against a second template (second-template.ts; their qrsMatch is against the median beat) are
+// left alone.
+
+import { argmaxRows } from "./batches.js";
 
 /** The class whose beats make the P rule's template (the patient's usual, sinus beats). */
 export const USUAL_CLASS = "N";
@@ -24,6 +30,15 @@ export interface QrsVeto {
   pAbove?: number;
   /** qrsMatch from which the QRS counts as the usual one on beats flagged as atrial fibrillation (<= above). */
   afAbove?: number;
+  /** A beat called one of `from` whose qrsMatch is below `below` gives their probability to `to`. */
+  unusual?: UnusualQrs;
+}
+
+export interface UnusualQrs {
+  from: string[];
+  to: string;
+  /** -1 .. 1 */
+  below: number;
 }
 
 const inUnitRange = (v: unknown) => typeof v === "number" && v >= -1 && v <= 1;
@@ -38,12 +53,14 @@ function classListError(cs: unknown, classes: readonly string[], name: string): 
 /** Why `v` is not a qrsVeto of a model with these classes, or undefined when it is one. */
 export function qrsVetoError(v: unknown, classes: readonly string[]): string | undefined {
   if (typeof v !== "object" || v === null) return "must be {classes, above}";
-  const { classes: cs, above, pClasses, pAbove, afAbove } = v as Partial<QrsVeto>;
+  const { classes: cs, above, pClasses, pAbove, afAbove, unusual } = v as Partial<QrsVeto>;
   const why = classListError(cs, classes, "classes");
   if (why) return why;
   if (!inUnitRange(above)) return "above must be a number in [-1, 1]";
   if (afAbove !== undefined && !(inUnitRange(afAbove) && afAbove <= above!))
     return "afAbove must be a number in [-1, above]";
+  const uWhy = unusual === undefined ? undefined : unusualError(unusual, classes);
+  if (uWhy) return `unusual: ${uWhy}`;
   if (pClasses === undefined && pAbove === undefined) return undefined;
   if (!inUnitRange(pAbove)) return "pAbove must be a number in [-1, 1] (with pClasses)";
   if (!classes.includes(USUAL_CLASS)) return `pClasses need a class ${USUAL_CLASS} (the usual beats)`;
@@ -51,6 +68,16 @@ export function qrsVetoError(v: unknown, classes: readonly string[]): string | u
   if (pWhy) return pWhy;
   if (new Set([...cs!, ...pClasses!]).size >= classes.length)
     return "classes and pClasses must leave a class";
+  return undefined;
+}
+
+function unusualError(u: unknown, classes: readonly string[]): string | undefined {
+  const { from, to, below } = (typeof u === "object" && u !== null ? u : {}) as Partial<UnusualQrs>;
+  const why = classListError(from, classes, "from");
+  if (why) return why;
+  if (typeof to !== "string" || !classes.includes(to) || from!.includes(to))
+    return `to must be one of the model's classes ${classes.join(", ")} not in from`;
+  if (!inUnitRange(below)) return "below must be a number in [-1, 1]";
   return undefined;
 }
 
@@ -64,7 +91,8 @@ function ruleOut(out: Float32Array, i: number, off: readonly boolean[]): void {
 
 /**
  * Probabilities (n x classes) after the veto, from each beat's qrsMatch (and pMatch, for a veto with pClasses;
- * and, for one with afAbove, the beats the guard flags as atrial fibrillation: `af`); `probs` itself without a veto.
+ * and, for one with afAbove, the beats the guard flags as atrial fibrillation: `af`; for one with unusual, the
+ * beats it leaves alone: `exempt`); `probs` itself without a veto.
  */
 export function vetoProbs(
   probs: Float32Array,
@@ -73,6 +101,7 @@ export function vetoProbs(
   veto: QrsVeto | undefined,
   p?: Float32Array,
   af?: Uint8Array,
+  exempt?: Uint8Array,
 ): Float32Array {
   if (!veto) return probs;
   const k = classes.length;
@@ -89,7 +118,29 @@ export function vetoProbs(
     ruleOut(out, i, off);
     if (pOn && p![i] >= veto.pAbove!) ruleOut(out, i, pOff);
   }
+  if (veto.unusual) giveUnusual(out, classes, qrs, veto.unusual, exempt);
   return out;
+}
+
+/** The unusual-QRS rule on `out` in place: a beat called one of u.from below u.below gives their mass to u.to. */
+function giveUnusual(
+  out: Float32Array,
+  classes: readonly string[],
+  qrs: Float32Array,
+  u: UnusualQrs,
+  exempt?: Uint8Array,
+): void {
+  const k = classes.length;
+  const from = classes.map((c) => u.from.includes(c));
+  const to = classes.indexOf(u.to);
+  argmaxRows(out, k).forEach((c, i) => {
+    if (!from[c] || !(qrs[i] < u.below) || exempt?.[i]) return;
+    for (let j = 0; j < k; j++)
+      if (from[j]) {
+        out[i * k + to] += out[i * k + j];
+        out[i * k + j] = 0;
+      }
+  });
 }
 
 /** What a veto reads from the beats' windows beside its P rule's pMatch (beat-matches.ts computes it). */

@@ -40,6 +40,7 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
   );
   const part = X.partInputs(meta, dataset, "test");
   const { decideProbs } = await import("../../model/decide.js");
+  const { movedMask } = await import("../../model/classify.js");
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) || 1 });
   try {
     // a model with a second template: the beats classify reads against their record's second template are
@@ -65,7 +66,12 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
         // classify's classes: after the model's morph smoothing, rhythm guard and QRS veto, if it has them
         ...((meta.rhythmGuard || meta.morphSmoothing || meta.qrsVeto) && {
           decide: (p: Float64Array) => {
-            const beats = { rr: test.rr, windows: test.window, record: test.record };
+            const beats = {
+              rr: test.rr,
+              windows: test.window,
+              record: test.record,
+              secondTemplate: movedMask([...test.moved], test.y.length),
+            };
             return Float64Array.from(decideProbs(meta, Float32Array.from(p), beats).probs);
           },
         }),

@@ -67,6 +67,12 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       [...INTER, "--qrs-veto", "V,F:0.85:S:0.9:0.95"],
       /--qrs-veto V,F:0.85:S:0.9:0.95: afAbove must be a number in \[-1, above\]/,
     ],
+    [[...INTER, "--unusual-qrs", "S:V:0.9"], /--unusual-qrs needs --qrs-veto/],
+    [[...INTER, "--qrs-veto", "V,F:0.95", "--unusual-qrs", "S:V"], /--unusual-qrs S:V: wants from:to:below/],
+    [
+      [...INTER, "--qrs-veto", "V,F:0.95", "--unusual-qrs", "S:S:0.9"],
+      /--qrs-veto V,F:0.95: unusual: to must be one of the model's classes/,
+    ],
     [[...INTER, "--rhythm-guard", "S,x,0"], /threshold must be a number >= 0/],
     [
       [...INTER, "--rhythm-guard", "S,0.13,0.5,-,-,0.95,x"],

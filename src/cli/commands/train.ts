@@ -10,7 +10,7 @@ import { inputColumns, type RRAverage } from "../../model/batches.js";
 import { ARCHS, isArch } from "../../model/arrhythminet.js";
 import { rhythmGuardError, type RhythmGuard } from "../../model/rhythm-guard.js";
 import { morphSmoothingError, type MorphSmoothing } from "../../model/morph-smoothing.js";
-import { qrsVetoError, type QrsVeto } from "../../model/qrs-veto.js";
+import { qrsVetoError, type QrsVeto, type UnusualQrs } from "../../model/qrs-veto.js";
 import { SECOND_TEMPLATE } from "../../model/second-template.js";
 import {
   DEFAULT_WINDOW,
@@ -64,6 +64,7 @@ interface TrainCli {
   morphSmoothing?: string;
   qrsVeto?: string;
   secondTemplate?: boolean;
+  unusualQrs?: string;
   teachers?: string;
   distill: string;
   mixup?: string;
@@ -182,6 +183,10 @@ export function register(program: Command): void {
       "score and ship the model with a QRS veto (after the rhythm guard): these classes ruled out on beats whose QRS correlates >= above with the record's median beat's (>= afAbove on beats the guard flags as atrial fibrillation); pClasses too where, besides, the P wave correlates >= pAbove with the median beat's (e.g. V,F:0.95:S:0.9 or V,F:0.95:S:0.9:0.85)",
     )
     .option(
+      "--unusual-qrs <from:to:below>",
+      "with --qrs-veto: a beat still called one of these classes after the veto whose QRS correlates < below with the record's median beat's gives their probability to class `to` (beats read against a second template left alone; e.g. S:V:0.9)",
+    )
+    .option(
       "--second-template",
       "ship the model with a second template (a residual or pair model; after training, not scored by it): where a record's beats called N have a second QRS shape (correlation < 0.95 with the median beat, >= max(20, 10 %) of them), beats of that shape are shown to the net against the median of those beats",
     )
@@ -274,7 +279,7 @@ export function register(program: Command): void {
                   o.window === undefined ? DEFAULT_WINDOW : windowOption(o.window),
                 ),
               }),
-          ...(o.qrsVeto === undefined ? {} : { qrsVeto: qrsVetoOption(o.qrsVeto, o.scheme) }),
+          ...(o.qrsVeto === undefined ? {} : { qrsVeto: qrsVetoOption(o.qrsVeto, o.scheme, o.unusualQrs) }),
           ...(o.secondTemplate ? { secondTemplate: SECOND_TEMPLATE } : {}),
           ...(o.averageFrom === undefined ? {} : { averageFrom: int("--average-from", o.averageFrom, 1) }),
           ...(o.chooseMinSupport === undefined
@@ -283,6 +288,8 @@ export function register(program: Command): void {
         } as const;
         if (config.mixup !== undefined && config.distill)
           throw new UserError("--mixup and --teachers do not combine (both set the training targets)");
+        if (o.unusualQrs !== undefined && o.qrsVeto === undefined)
+          throw new UserError("--unusual-qrs needs --qrs-veto (it reads the veto's QRS match)");
         if (config.secondTemplate && (config.morph ?? "none") === "none")
           throw new UserError("--second-template needs --morph residual or pair (the net reads a template)");
         if (config.averageFrom !== undefined && config.averageFrom > config.epochs)
@@ -400,8 +407,16 @@ function morphSmoothingOption(text: string, scheme: string, window: WindowSpec):
   return s;
 }
 
-/** --qrs-veto V,F:0.95[:S:0.9[:0.85]] -> the veto, checked against the scheme's classes. */
-function qrsVetoOption(text: string, scheme: string): QrsVeto {
+/** --unusual-qrs S:V:0.9 -> QrsVeto.unusual (checked with the veto). */
+function unusualOption(text: string): UnusualQrs {
+  const [from, to, below, ...rest] = text.split(":").map((v) => v.trim());
+  if (rest.length > 0 || !from || !to || !below)
+    throw new UserError(`--unusual-qrs ${text}: wants from:to:below (e.g. S:V:0.9)`);
+  return { from: from.split(",").map((c) => c.trim()), to, below: Number(below) };
+}
+
+/** --qrs-veto V,F:0.95[:S:0.9[:0.85]] (and --unusual-qrs) -> the veto, checked against the scheme's classes. */
+function qrsVetoOption(text: string, scheme: string, unusual?: string): QrsVeto {
   const [classes, above, pClasses, pAbove, afAbove, ...rest] = text.split(":").map((v) => v.trim());
   const list = (t: string | undefined) => (t ?? "").split(",").map((c) => c.trim());
   const v: QrsVeto = {
@@ -409,6 +424,7 @@ function qrsVetoOption(text: string, scheme: string): QrsVeto {
     above: Number(above),
     ...(pClasses !== undefined && { pClasses: list(pClasses), pAbove: Number(pAbove) }),
     ...(afAbove !== undefined && { afAbove: Number(afAbove) }),
+    ...(unusual !== undefined && { unusual: unusualOption(unusual) }),
   };
   const why =
     rest.length > 0 ||
