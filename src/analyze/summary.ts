@@ -141,7 +141,7 @@ export function formatSummary(record: string, model: string, s: RecordSummary): 
     );
   if (s.qrsVetoed)
     lines.push(
-      `  relabelled by the model's QRS veto (classes ruled out on beats like the record's usual one): ${s.qrsVetoed.beats} beats (${s.qrsVetoed.percent} %)`,
+      `  relabelled by the model's QRS veto (a class ruled out by how the beat's QRS compares with the record's usual one): ${s.qrsVetoed.beats} beats (${s.qrsVetoed.percent} %)`,
     );
   if (s.secondTemplate)
     lines.push(
