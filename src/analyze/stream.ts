@@ -29,7 +29,6 @@ import {
   recordMorph,
   selectExtra,
   decisionReadsWindows,
-  movedMask,
   onlyTemplate,
   secondTemplateNet,
   templateBeats,
@@ -248,11 +247,11 @@ export class AnalyzerStream {
     const first = await this.classifier.predict(x, extra);
     // held: one batch of all the record's beats at the end (and the model's second template, which reads them
     // all); causal: each beat's neighbours before it (no second template)
-    const { net, moved, templates } = this.causal
-      ? { net: first, moved: [], templates: undefined }
+    const { net, moved, templates, decision } = this.causal
+      ? { net: first, moved: [], templates: undefined, decision: {} }
       : await secondTemplateNet(this.classifier, first, { rr, windows }, extra, edge);
     this.second ??= templates && onlyTemplate(templates);
-    const matches = this.matches?.next(windows);
+    const matches = this.matches?.next(windows) ?? decision.matches;
     const causalP = this.pMatch;
     const pMatchOf = causalP && ((usual: Uint8Array) => causalP.next(windows, usual));
     const g = this.smoother
@@ -263,9 +262,9 @@ export class AnalyzerStream {
           rr,
           matches,
           pMatchOf,
-          movedMask(moved, n),
+          decision.secondTemplate,
         )
-      : decideProbs(meta, net, { rr, windows, matches, pMatchOf, secondTemplate: movedMask(moved, n) });
+      : decideProbs(meta, net, { rr, windows, matches, pMatchOf, secondTemplate: decision.secondTemplate });
     const samples = this.known.slice(from, upto);
     const beats = toClassifiedBeats(samples, g, meta.classes, edge);
     for (const i of moved) beats[i].secondTemplate = true;

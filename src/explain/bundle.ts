@@ -7,7 +7,7 @@
 import type { BeatDataset } from "../beats/index.js";
 import { datasetMorph, morphOf, netInputShape } from "../model/beat-inputs.js";
 import type { ModelBundle, ModelMeta } from "../model/bundle.js";
-import { secondTemplates } from "../model/second-template.js";
+import { secondTemplates, type SecondTemplates } from "../model/second-template.js";
 import { createExplainer, type Explainer, type ExplainerOptions } from "./explainer.js";
 import { rrColumns, type InputSpec, type RecordBeat } from "./record.js";
 import type { Beats } from "./types.js";
@@ -83,15 +83,17 @@ export type PartInputs = ReturnType<typeof partInputs>;
 /**
  * partInputs under model.json's secondTemplate (second-template.ts): the beats the model reads against their
  * record's second template, made from the net's first-pass probabilities `net` (n x classes), take it as their
- * `templateOf` (and in `x`, minus it, for a residual model); `moved`: those beats. Without one: `p` as it is.
+ * `templateOf` (and in `x`, minus it, for a residual model); `moved`: those beats; `decision`: what decideProbs
+ * takes beside the part's beats (SecondTemplates.decision). Without one: `p` as it is.
  */
 export function withSecondTemplates(
   meta: ModelMeta,
   p: PartInputs,
   net: Float32Array,
-): PartInputs & { moved: ReadonlySet<number> } {
-  const { templates, moved } = secondTemplates(meta, net, { rr: p.rr, windows: p.window, record: p.record });
-  if (moved.length === 0 || !p.templateOf) return { ...p, moved: new Set() };
+): PartInputs & Pick<SecondTemplates, "decision"> & { moved: ReadonlySet<number> } {
+  const beats = { rr: p.rr, windows: p.window, record: p.record };
+  const { templates, moved, decision } = secondTemplates(meta, net, beats);
+  if (moved.length === 0 || !p.templateOf) return { ...p, decision, moved: new Set() };
   const first = p.templateOf;
   const second = new Set(moved);
   const templateOf = (i: number) => (second.has(i) ? templates.get(p.record[i])! : first(i));
@@ -104,7 +106,7 @@ export function withSecondTemplates(
       for (let k = 0; k < len; k++) x[i * len + k] = p.window[i * len + k] - t[k];
     }
   }
-  return { ...p, x, templateOf, moved: second };
+  return { ...p, x, templateOf, decision, moved: second };
 }
 
 function templateOf(ds: BeatDataset, record: string): Float32Array {

@@ -4,7 +4,7 @@ import { loadBundle, BundleError, type ModelBundle, type ModelMeta } from "./bun
 import { createSession, loadOrt } from "./engine/runtime.js";
 import { beatInputs, morphOf, netInputShape, type BeatInputs } from "./beat-inputs.js";
 import { morphInput, windowLength } from "../beats/index.js";
-import { secondTemplates } from "./second-template.js";
+import { secondTemplates, type SecondTemplates } from "./second-template.js";
 import { argmaxRows } from "./batches.js";
 import { decideProbs, type Decision, type DecisionInputs } from "./decide.js";
 import { withShifts } from "./shifts.js";
@@ -189,20 +189,13 @@ async function classifyRecordInputs(
   inputs: BeatInputs,
 ): Promise<{ beats: ClassifiedBeat[]; secondTemplate?: Float32Array }> {
   const first = await c.predict(inputs.x, inputs.extra);
-  const { net, moved, templates } = await secondTemplateNet(c, first, inputs, inputs.extra, inputs.edge);
-  const d = decideProbs(c.meta, net, { ...inputs, secondTemplate: movedMask(moved, samples.length) });
+  const st = await secondTemplateNet(c, first, inputs, inputs.extra, inputs.edge);
+  const { net, moved, templates } = st;
+  const d = decideProbs(c.meta, net, { ...inputs, ...st.decision });
   const beats = toClassifiedBeats(samples, d, c.meta.classes, inputs.edge);
   for (const i of moved) beats[i].secondTemplate = true;
   const secondTemplate = onlyTemplate(templates);
   return { beats, ...(secondTemplate && { secondTemplate }) };
-}
-
-/** DecisionInputs.secondTemplate of n beats from secondTemplateNet's `moved` (undefined when none moved). */
-export function movedMask(moved: readonly number[], n: number): Uint8Array | undefined {
-  if (moved.length === 0) return undefined;
-  const m = new Uint8Array(n);
-  for (const i of moved) m[i] = 1;
-  return m;
 }
 
 /** The template of a one-record map (a record's beats have no record names: key ""), or undefined. */
@@ -214,7 +207,8 @@ export function onlyTemplate(templates: ReadonlyMap<string, Float32Array>): Floa
 /**
  * The net's probabilities under model.json's secondTemplate (second-template.ts): the beats that take their
  * record's second template predicted again against it; `extra` the beats' extra inputs, `exclude` beats kept out
- * of a template (padded edge windows). Without secondTemplate: `net` as it is.
+ * of a template (padded edge windows). Without secondTemplate: `net` as it is. `decision`: for decideProbs beside
+ * the beats (SecondTemplates.decision).
  */
 export async function secondTemplateNet(
   c: Classifier,
@@ -222,11 +216,12 @@ export async function secondTemplateNet(
   beats: DecisionInputs & { windows: Float32Array },
   extra: Float32Array | undefined,
   exclude?: Uint8Array,
-): Promise<{ net: Float32Array; moved: number[]; templates: Map<string, Float32Array> }> {
+): Promise<SecondTemplates & { net: Float32Array }> {
   const meta = c.meta;
-  if (!meta.secondTemplate) return { net, moved: [], templates: new Map() };
-  const { templates, moved } = secondTemplates(meta, net, beats, exclude);
-  if (moved.length === 0) return { net, moved, templates };
+  if (!meta.secondTemplate) return { net, moved: [], templates: new Map(), decision: {} };
+  const st = secondTemplates(meta, net, beats, exclude);
+  const { templates, moved } = st;
+  if (moved.length === 0) return { ...st, net };
   const len = windowLength(meta.window);
   const k = meta.classes.length;
   const n = beats.windows.length / len;
@@ -241,7 +236,7 @@ export async function secondTemplateNet(
   const p = await c.predict(morphInput(w, len, templateOf, morphOf(meta)), e);
   const out = Float32Array.from(net);
   moved.forEach((i, j) => out.set(p.subarray(j * k, (j + 1) * k), i * k));
-  return { net: out, moved, templates };
+  return { ...st, net: out };
 }
 
 /**

@@ -3,7 +3,7 @@ import { windowLength, type BeatPart } from "../beats/index.js";
 import { datasetMorph, morphOf, netInputShape, selectExtra } from "./beat-inputs.js";
 import { argmaxRows } from "./batches.js";
 import type { ModelMeta } from "./bundle.js";
-import { movedMask, secondTemplateNet, type Classifier } from "./classify.js";
+import { secondTemplateNet, type Classifier } from "./classify.js";
 import {
   confusionsByRecord,
   evaluatePredictions,
@@ -62,8 +62,8 @@ export async function evaluateOnPart(
   const extra = selectExtra(part.rr, meta);
   const beats = { rr: part.rr, windows: part.x, record: part.record };
   const first = await c.predict(partNetInput(c, part, templates), extra);
-  const { net, moved } = await secondTemplateNet(c, first, beats, extra);
-  const { probs } = decideProbs(meta, net, { ...beats, secondTemplate: movedMask(moved, part.y.length) });
+  const { net, decision } = await secondTemplateNet(c, first, beats, extra);
+  const { probs } = decideProbs(meta, net, { ...beats, ...decision });
   const y = argmaxRows(probs, k);
   const metrics = evaluatePredictions(part.y, y, meta.classes);
   const byRecord = recordBreakdown(confusionsByRecord(part.y, y, part.record, k), meta.classes);

@@ -42,6 +42,9 @@ export interface SecondTemplates {
   templates: Map<string, Float32Array>;
   /** the beats that match it better than the record's median beat, ascending */
   moved: number[];
+  /** what the final decision takes beside the beats: the matches read here (the same windows, the same spec)
+   * and, when some beat moved, DecisionInputs.secondTemplate (1 for the moved beats) */
+  decision: Pick<DecisionInputs, "matches" | "secondTemplate">;
 }
 
 /**
@@ -58,7 +61,7 @@ export function secondTemplates(
   const s = spec.secondTemplate;
   const templates = new Map<string, Float32Array>();
   const moved: number[] = [];
-  if (!s) return { templates, moved };
+  if (!s) return { templates, moved, decision: {} };
   const len = windowLength(spec.window);
   const fs = spec.fs ?? 360;
   const n = beats.windows.length / len;
@@ -78,9 +81,14 @@ export function secondTemplates(
     templates.set(beats.record?.[idx[0]] ?? "", medianTemplate(w, len));
     for (const i of unlike) odd[i] = 1;
   }
-  if (templates.size === 0) return { templates, moved };
+  if (templates.size === 0) return { templates, moved, decision: { matches } };
   const region = qrsRegion(len, spec.window.before, fs);
   const q2 = regionMatch(beats.windows, len, region, beats.record, { usual: odd, min: 1 });
-  for (let i = 0; i < n; i++) if (templates.has(beats.record?.[i] ?? "") && q2[i] > q1[i]) moved.push(i);
-  return { templates, moved };
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < n; i++)
+    if (templates.has(beats.record?.[i] ?? "") && q2[i] > q1[i]) {
+      moved.push(i);
+      mask[i] = 1;
+    }
+  return { templates, moved, decision: moved.length ? { matches, secondTemplate: mask } : { matches } };
 }

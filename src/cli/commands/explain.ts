@@ -78,6 +78,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
     // classify's decision of the beat among the record's, when the model's needs them; a beat it classified
     // against the record's second template is explained against that template too
     const decided = await recordDecision(bundle, path, beat, Number(o.threads));
+    const second = decided?.secondTemplate !== undefined;
     if (decided?.secondTemplate)
       beat = await X.beatFromRecord(path, beat.sample, spec, { template: decided.secondTemplate }).catch(
         userError,
@@ -120,7 +121,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         other: meta.extraFeatures.map((name, k) => ({ name, value: a.other[k] })),
         template: beat.templateSignal,
         morph: meta.morph === "pair" ? "pair" : "residual",
-        secondTemplate: decided?.secondTemplate !== undefined,
+        secondTemplate: second,
         testTimeShifts: e.testTimeShifts,
       });
       const png = extname(o.out).toLowerCase() === ".png";
@@ -145,7 +146,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
         ...(beat.templateSignal && { morph: meta.morph, template: Array.from(beat.templateSignal) }),
         // a model with a second template: the beat was classified, and is explained, against the record's
         // second normal QRS shape (`template` is then that shape's median beat)
-        ...(decided?.secondTemplate && { secondTemplate: true }),
+        ...(second && { secondTemplate: true }),
         // a model with test-time shifts: output and the attributions are of the class logit averaged over the
         // input shifted by each of these samples; probs and class are classify's
         ...(e.testTimeShifts && { testTimeShifts: e.testTimeShifts }),
@@ -184,10 +185,7 @@ async function run(record: string, o: ExplainCliOptions, dataDirOption: string |
           `after morph smoothing over the record's beats most alike in QRS shape; the net alone: ` +
             meta.classes.map((c, k) => `${c} ${pct(net[k])}`).join(", "),
         );
-      if (beat.templateSignal)
-        lines.push(
-          X.inputNote(meta.morph === "pair" ? "pair" : "residual", decided?.secondTemplate !== undefined),
-        );
+      if (beat.templateSignal) lines.push(X.inputNote(meta.morph === "pair" ? "pair" : "residual", second));
       if (o.out) lines.push(`wrote ${o.out}`);
       process.stdout.write(lines.join("\n") + "\n");
     }

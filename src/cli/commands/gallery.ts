@@ -40,14 +40,13 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
   );
   const part = X.partInputs(meta, dataset, "test");
   const { decideProbs } = await import("../../model/decide.js");
-  const { movedMask } = await import("../../model/classify.js");
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) || 1 });
   try {
     // a model with a second template: the beats classify reads against their record's second template are
     // explained (and drawn) against it
     const test = meta.secondTemplate
       ? X.withSecondTemplates(meta, part, Float32Array.from(await netProbs(e, part)))
-      : { ...part, moved: new Set<number>() };
+      : { ...part, decision: {}, moved: new Set<number>() };
     const background = method === "shap" ? X.trainingBackground(meta, dataset, 50, seed) : undefined;
     const extra = meta.extraFeatures.length ? test.extra : undefined;
     const morph = meta.morph === "pair" ? "pair" : "residual";
@@ -66,12 +65,7 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
         // classify's classes: after the model's morph smoothing, rhythm guard and QRS veto, if it has them
         ...((meta.rhythmGuard || meta.morphSmoothing || meta.qrsVeto) && {
           decide: (p: Float64Array) => {
-            const beats = {
-              rr: test.rr,
-              windows: test.window,
-              record: test.record,
-              secondTemplate: movedMask([...test.moved], test.y.length),
-            };
+            const beats = { rr: test.rr, windows: test.window, record: test.record, ...test.decision };
             return Float64Array.from(decideProbs(meta, Float32Array.from(p), beats).probs);
           },
         }),
