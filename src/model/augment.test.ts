@@ -5,6 +5,9 @@ import {
   afRRRow,
   augmentBatch,
   betaDraw,
+  FUSION,
+  fusionSources,
+  synthesizeFusion,
   mixupBatch,
   normalRowsByRecord,
   prematureClass,
@@ -194,4 +197,85 @@ test("virtual patients: p = 0 changes nothing; a beat that is its own template s
   assert.ok(Math.abs(m) < 1e-5);
   assert.ok(Math.abs(row1.reduce((a, v) => a + (v - m) ** 2, 0) / 64 - 1) < 1e-3);
   assert.ok(row1.some((v, k) => Math.abs(v - moved[1][k]) > 0.05));
+});
+
+test("synthetic fusion: an F row becomes a z-normalised N/V blend of one source record, with its N beat's RR", () => {
+  // record "a": 20 N (rows 0-19), 20 V (rows 20-39); record "b": 20 N, 5 V (too few: no source); then 2 F rows of "b"
+  const labels = [
+    ...Array(20).fill(0),
+    ...Array(20).fill(2),
+    ...Array(20).fill(0),
+    ...Array(5).fill(2),
+    3,
+    3,
+  ];
+  const recs = labels.map((_, i) => (i < 40 ? "a" : "b"));
+  const p = emptyPart(LEN, labels.length);
+  labels.forEach((y, i) => {
+    p.y[i] = y;
+    p.record[i] = recs[i];
+    for (let k = 0; k < LEN; k++)
+      p.x[i * LEN + k] = Math.sin((k + 1) * (1 + (i % 7)) * 0.3 + (y === 2 ? 1 : 0));
+    znorm(p.x.subarray(i * LEN, (i + 1) * LEN));
+    for (let c = 0; c < RR_FEATURES.length; c++) p.rr[i * RR_FEATURES.length + c] = i + c / 100;
+  });
+  const sources = fusionSources(p, 2);
+  assert.deepEqual(
+    sources.map((s) => [s.record, s.normal.length, s.ventricular.length]),
+    [["a", 20, 20]],
+  );
+  const rows = Int32Array.from([0, 65, 20, 66]);
+  const x = new Float32Array(rows.length * LEN);
+  rows.forEach((r, k) => x.set(p.x.subarray(r * LEN, (r + 1) * LEN), k * LEN));
+  const rrCols = [4, 6];
+  const extra = Float32Array.from(
+    Array.from(rows).flatMap((r) => rrCols.map((c) => p.rr[r * RR_FEATURES.length + c])),
+  );
+  const before = { x: x.slice(), extra: extra.slice() };
+  const records = synthesizeFusion(
+    { x, extra },
+    { part: p, rows, len: LEN, f: 3, rrCols },
+    sources,
+    1,
+    mulberry32(3),
+  );
+  assert.deepEqual(records, ["a", "a", "a", "a"]);
+  // the N and V rows are untouched
+  for (const k of [0, 2]) {
+    assert.deepEqual(x.subarray(k * LEN, (k + 1) * LEN), before.x.subarray(k * LEN, (k + 1) * LEN));
+    assert.deepEqual(extra.subarray(k * 2, k * 2 + 2), before.extra.subarray(k * 2, k * 2 + 2));
+  }
+  for (const k of [1, 3]) {
+    const w = x.subarray(k * LEN, (k + 1) * LEN);
+    // its RR inputs are those of one N beat of "a" (rows 0-19): rr[i, c] = i + c / 100
+    const n = Math.round(extra[k * 2] - 0.04);
+    assert.ok(n >= 0 && n < 20, `RR from N row ${n}`);
+    assert.ok(Math.abs(extra[k * 2 + 1] - (n + 0.06)) < 1e-4);
+    // the window is z-normalise(a x_n + (1 - a) x_v) for that n, some V row v of "a" and a in FUSION.weight
+    const fits = [];
+    for (let v = 20; v < 40; v++) {
+      // least squares for a on w ~ s (a x_n + (1 - a) x_v) + m: blend, then z-normalise, is affine in x_n - x_v
+      const xn = p.x.subarray(n * LEN, (n + 1) * LEN);
+      const xv = p.x.subarray(v * LEN, (v + 1) * LEN);
+      for (let a = FUSION.weight[0]; a <= FUSION.weight[1] + 1e-9; a += 0.0005) {
+        const b = Float32Array.from(xn, (u, t) => a * u + (1 - a) * xv[t]);
+        znorm(b);
+        let err = 0;
+        for (let t = 0; t < LEN; t++) err = Math.max(err, Math.abs(b[t] - w[t]));
+        if (err < 5e-3) fits.push([v, a]);
+      }
+    }
+    assert.ok(fits.length > 0, `row ${k} is a blend of N row ${n} and a V row of record a`);
+  }
+  // p = 0: nothing changes, each row keeps its own record
+  const x0 = before.x.slice();
+  const kept = synthesizeFusion(
+    { x: x0 },
+    { part: p, rows, len: LEN, f: 3, rrCols: [] },
+    sources,
+    0,
+    mulberry32(3),
+  );
+  assert.deepEqual(kept, ["a", "b", "a", "b"]);
+  assert.deepEqual(x0, before.x);
 });

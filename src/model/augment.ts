@@ -26,6 +26,8 @@ export interface AugmentConfig {
   afRhythm?: number;
   /** probability that a beat and its record's template get one virtual-patient transform; 0 or absent = off */
   virtualPatient?: number;
+  /** probability that a fusion (F) training beat becomes a synthetic one (fusionSources); 0 or absent = off */
+  fusionSynth?: number;
 }
 
 export const NO_AUGMENT: AugmentConfig = { warp: 0, wander: 0, noise: 0, prematureSwap: 0 };
@@ -36,7 +38,8 @@ export const isAugmenting = (a: AugmentConfig): boolean =>
   a.noise > 0 ||
   a.prematureSwap > 0 ||
   (a.afRhythm ?? 0) > 0 ||
-  (a.virtualPatient ?? 0) > 0;
+  (a.virtualPatient ?? 0) > 0 ||
+  (a.fusionSynth ?? 0) > 0;
 
 /** The class a premature swap applies to: S (aami) or A (paper); -1 if the scheme has neither. */
 export const prematureClass = (classes: readonly string[]): number =>
@@ -299,4 +302,62 @@ export function mixupBatch(
     y[i * numClasses + b.y[perm[i]]] += 1 - lambda[i];
   }
   return { x: mix(b.x), y, ...(b.extra ? { extra: mix(b.extra) } : {}) };
+}
+
+/** A record's N (class 0) and V training rows, the sources of its synthetic fusion beats. */
+export interface FusionSource {
+  record: string;
+  normal: Int32Array;
+  ventricular: Int32Array;
+}
+
+/** Least N and V beats a record needs to lend synthetic fusion beats, and the blend weight's range. */
+export const FUSION = { minBeats: 20, weight: [0.3, 0.7] } as const;
+
+/** The records of a part with >= FUSION.minBeats normal and ventricular (class `v`) beats each. */
+export function fusionSources(part: BeatPart, v: number): FusionSource[] {
+  const by = new Map<string, { normal: number[]; ventricular: number[] }>();
+  part.y.forEach((y, i) => {
+    if (y !== 0 && y !== v) return;
+    const r = by.get(part.record[i]) ?? { normal: [], ventricular: [] };
+    (y === 0 ? r.normal : r.ventricular).push(i);
+    by.set(part.record[i], r);
+  });
+  return [...by]
+    .filter(([, r]) => r.normal.length >= FUSION.minBeats && r.ventricular.length >= FUSION.minBeats)
+    .map(([record, r]) => ({
+      record,
+      normal: Int32Array.from(r.normal),
+      ventricular: Int32Array.from(r.ventricular),
+    }));
+}
+
+/**
+ * Synthetic fusion beats (--fusion-synth p): each gathered row of class `f`, with probability p, becomes the blend
+ * z-normalise(a x_N + (1 - a) x_V) of a random normal and a random ventricular beat of a random source record
+ * (a ~ U[FUSION.weight]), with the normal beat's RR inputs (columns `rrCols`; a fusion beat comes at about the sinus
+ * time). A fusion beat is the sum of a sinus and a ventricular wavefront: to first order a blend of the patient's own
+ * two complexes. x and extra change in place; returns each row's record (the source's for a synthetic row), whose
+ * template the net sees beside it.
+ */
+export function synthesizeFusion(
+  b: { x: Float32Array; extra?: Float32Array },
+  c: { part: BeatPart; rows: ArrayLike<number>; len: number; f: number; rrCols: readonly number[] },
+  sources: readonly FusionSource[],
+  p: number,
+  rng: () => number,
+): string[] {
+  const { part, len, rrCols } = c;
+  const pick = (a: Int32Array) => a[Math.floor(rng() * a.length)];
+  return Array.from(c.rows, (row, k) => {
+    if (part.y[row] !== c.f || sources.length === 0 || !(rng() < p)) return part.record[row];
+    const s = sources[Math.floor(rng() * sources.length)];
+    const [n, v] = [pick(s.normal), pick(s.ventricular)];
+    const a = FUSION.weight[0] + (FUSION.weight[1] - FUSION.weight[0]) * rng();
+    const w = b.x.subarray(k * len, (k + 1) * len);
+    for (let t = 0; t < len; t++) w[t] = a * part.x[n * len + t] + (1 - a) * part.x[v * len + t];
+    znorm(w);
+    if (b.extra) rrCols.forEach((col, j) => (b.extra![k * rrCols.length + j] = part.rr[n * RR_DIM + col]));
+    return s.record;
+  });
 }

@@ -16,10 +16,12 @@ import {
   scorePart,
   someTrainingBatches,
   train,
+  trainingBatches,
   type RunState,
   type TrainConfig,
 } from "./train.js";
 import { evaluatePredictions } from "./metrics.js";
+import { NO_AUGMENT } from "./augment.js";
 
 /** Separable synthetic beats: class k is a bump at index 90 of width 4 + 3k and sign (-1)^k. */
 function part(n: number, seed: number, record: string): BeatPart {
@@ -319,4 +321,50 @@ test("distillation: alpha 0 trains exactly as without teachers; alpha 1 learns t
   } finally {
     await rm(dir, { recursive: true });
   }
+});
+
+test("--fusion-synth: the training batches' F rows become N/V blends of a source record; other rows stay", () => {
+  // aami classes; record "a" lends (its N and V beats), record "b" holds the F beats
+  const a = part(200, 5, "a");
+  const b = part(40, 6, "b");
+  b.y.fill(3);
+  const train = emptyPart(256, 240);
+  for (const [p, at] of [
+    [a, 0],
+    [b, 200],
+  ] as const) {
+    train.x.set(p.x, at * 256);
+    // a: its even classes become N (0), its odd ones V (2); b: all F (3)
+    train.y.set(p === b ? p.y : p.y.map((y) => (y % 2 === 0 ? 0 : 2)), at);
+    train.rr.set(p.rr, at * RR_DIM);
+    p.record.forEach((r, i) => (train.record[at + i] = r));
+  }
+  const aami: BeatDataset = { ...data, scheme: "aami", split: "inter", classes: ["N", "S", "V", "F", "Q"] };
+  const withTrain = { ...aami, parts: { ...aami.parts, train } };
+  const cfg = { ...config, balance: "none" as const, augment: { ...NO_AUGMENT, fusionSynth: 1 } };
+  const tb = trainingBatches(withTrain, cfg);
+  const idx = tb.order(1);
+  const batch = tb.batch(idx, 0, mulberry32(9));
+  const again = tb.batch(idx, 0, mulberry32(9));
+  assert.deepEqual(batch.x, again.x, "same seed, same batch");
+  let fusion = 0;
+  for (let k = 0; k < cfg.batchSize; k++) {
+    const row = idx[k];
+    const w = batch.x.subarray(k * 256, (k + 1) * 256);
+    const own = train.x.subarray(row * 256, (row + 1) * 256);
+    if (train.y[row] !== 3) assert.deepEqual(w, own, `row ${row} (class ${train.y[row]}) unchanged`);
+    else {
+      fusion++;
+      assert.notDeepEqual(w, own, `F row ${row} replaced`);
+      // z-normalised
+      const m = w.reduce((s, v) => s + v, 0) / 256;
+      assert.ok(Math.abs(m) < 1e-4);
+    }
+  }
+  assert.ok(fusion > 0, "the batch holds F rows");
+  const none = trainingBatches(withTrain, { ...cfg, augment: NO_AUGMENT }).batch(idx, 0, mulberry32(9));
+  for (let k = 0; k < cfg.batchSize; k++)
+    if (train.y[idx[k]] !== 3)
+      assert.deepEqual(batch.x.subarray(k * 256, (k + 1) * 256), none.x.subarray(k * 256, (k + 1) * 256));
+  assert.throws(() => trainingBatches(data, cfg), /--fusion-synth: no F class in N L R A V/);
 });

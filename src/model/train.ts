@@ -43,6 +43,8 @@ import {
   prematureClass,
   simulateAfRR,
   virtualPatients,
+  fusionSources,
+  synthesizeFusion,
   type AugmentConfig,
 } from "./augment.js";
 import type { Arch } from "./arrhythminet.js";
@@ -304,14 +306,22 @@ export function trainingBatches(data: BeatDataset, config: TrainConfig) {
     ? { part, len, center: data.window.before, premature: prematureClass(data.classes) }
     : null;
   const normals = augment && config.augment.prematureSwap > 0 ? normalRowsByRecord(part) : new Map();
+  const fusion = config.augment.fusionSynth ?? 0;
+  const fusionClass = data.classes.indexOf("F");
+  if (fusion > 0 && fusionClass < 0)
+    throw new Error(`--fusion-synth: no F class in ${data.classes.join(" ")}`);
+  const sources = fusion > 0 ? fusionSources(part, data.classes.indexOf("V")) : [];
   const B = config.batchSize;
   const batch = (idx: Int32Array, s: number, augRng: () => number) => {
     const b = gatherBatch(part, idx, s * B, B, len, rrCols);
     const rows = idx.subarray(s * B, (s + 1) * B);
+    const records =
+      fusion > 0
+        ? synthesizeFusion(b, { part, rows, len, f: fusionClass, rrCols }, sources, fusion, augRng)
+        : Array.from(rows, (r) => part.record[r]);
     if (augment) augmentBatch(b.x, config.augment, { ...augment, normals, rows }, augRng);
     const af = config.augment.afRhythm ?? 0;
     if (af > 0 && b.extra) simulateAfRR(b.extra, rrCols, part, rows, af, augRng);
-    const records = Array.from(rows, (r) => part.record[r]);
     const morph = config.morph ?? "none";
     const vp = config.augment.virtualPatient ?? 0;
     if (vp === 0) return { ...b, x: datasetMorph(b.x, records, len, data.templates, morph) };

@@ -33,6 +33,7 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
       /--mixup and --teachers do not combine/,
     ],
     [[...INTER, "--augment", "--premature-swap", "2"], /--premature-swap must be a number in \[0, 1\]/],
+    [[...INTER, "--fusion-synth", "2"], /--fusion-synth must be a number in \[0, 1\]/],
     [[...INTER, "--augment", "0"], /--augment must be a scale in \(0, 4\]/],
     [[...INTER, "--window", "-1,166"], /--window -1,166: wants/],
     [[...INTER, "--window", "10,10"], /32\.\.3600 samples/],

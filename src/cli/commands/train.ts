@@ -69,6 +69,7 @@ interface TrainCli {
   distill: string;
   mixup?: string;
   virtualPatient: string;
+  fusionSynth: string;
   window?: string;
 }
 
@@ -128,6 +129,12 @@ export function register(program: Command): void {
       "--virtual-patient <p>",
       "probability that a training beat and its record's template get one random linear change of shape (time scale " +
         "+-15 %, derivative mix +-0.3): the patient's morphology varies, the beat's relation to its template is kept",
+      "0",
+    )
+    .option(
+      "--fusion-synth <p>",
+      "aami: probability that a training F beat becomes a synthetic fusion beat, a blend of a random N and V beat " +
+        "of a DS1 training record with both (weight 0.3-0.7), with the N beat's RR inputs and that record's template",
       "0",
     )
     .option(
@@ -255,6 +262,7 @@ export function register(program: Command): void {
             ...(o.virtualPatient !== "0"
               ? { virtualPatient: num("--virtual-patient", o.virtualPatient, 0, 1) }
               : {}),
+            ...(o.fusionSynth !== "0" ? { fusionSynth: num("--fusion-synth", o.fusionSynth, 0, 1) } : {}),
           },
           ...(o.mixup === undefined ? {} : { mixup: num("--mixup", o.mixup, 1e-3, 100) }),
           dropout: num("--dropout", o.dropout, 0, 0.9),
