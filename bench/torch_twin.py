@@ -43,7 +43,7 @@ class Block(nn.Module):
 
 
 class ArrhythmiNet(nn.Module):
-    """Same definition as src/model/arrhythminet.ts (without the optional extra-features pathway)."""
+    """Same definition as src/model/arrhythminet.ts (without the optional extra-features pathway and dropout)."""
 
     def __init__(self, cfg, num_classes):
         super().__init__()
@@ -54,13 +54,18 @@ class ArrhythmiNet(nn.Module):
             setattr(self, f"b{i}", Block(c, out, k, stride))
             self.blocks.append(getattr(self, f"b{i}"))
             c = out
-        self.head = nn.Linear(c, num_classes)
+        # V1M / V2M: mixing units over the pooled features join the classifier's inputs
+        self.mix = nn.Linear(c, cfg["mix"]) if cfg.get("mix") else None
+        self.head = nn.Linear(c + (cfg.get("mix") or 0), num_classes)
 
     def forward(self, x):
         h = self.stem(x)
         for b in self.blocks:
             h = b(h)
-        return self.head(h.mean(dim=2))
+        f = h.mean(dim=2)
+        if self.mix is not None:
+            f = torch.cat([f, torch.relu(self.mix(f))], dim=1)
+        return self.head(f)
 
 
 def parity(req):

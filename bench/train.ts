@@ -1,5 +1,5 @@
 // npm run bench:train — our training engine vs a PyTorch twin (bench/torch_twin.py), same run.
-// V1 and V2, 1 and 2 threads: training samples/s (AdamW step, batch 256), inference samples/s
+// V1, V2 and the inter models' V1M, V2M, 1 and 2 threads: training samples/s (AdamW step, batch 256), inference samples/s
 // (batch 256) and batch-1 latency. Measurements are interleaved round by round (the machine is
 // shared and noisy) and medians reported. Usage: node dist/bench/train.js [rounds]
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
