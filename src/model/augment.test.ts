@@ -267,6 +267,28 @@ test("synthetic fusion: an F row becomes a z-normalised N/V blend of one source 
     }
     assert.ok(fits.length > 0, `row ${k} is a blend of N row ${n} and a V row of record a`);
   }
+  // another weight range: a fixed a = 0.8 gives exactly z-normalise(0.8 x_n + 0.2 x_v) for the drawn rows
+  const x8 = before.x.slice();
+  const e8 = before.extra.slice();
+  synthesizeFusion(
+    { x: x8, extra: e8 },
+    { part: p, rows, len: LEN, f: 3, rrCols },
+    sources,
+    1,
+    mulberry32(3),
+    [0.8, 0.8],
+  );
+  const n8 = Math.round(e8[2] - 0.04);
+  const exact = [];
+  for (let v = 20; v < 40; v++) {
+    const b8 = Float32Array.from(
+      p.x.subarray(n8 * LEN, (n8 + 1) * LEN),
+      (u, t) => 0.8 * u + 0.2 * p.x[v * LEN + t],
+    );
+    znorm(b8);
+    if (b8.every((val, t) => Math.abs(val - x8[LEN + t]) < 1e-5)) exact.push(v);
+  }
+  assert.ok(exact.length > 0, "row 1 is 0.8 x_n + 0.2 x_v, z-normalised");
   // p = 0: nothing changes, each row keeps its own record
   const x0 = before.x.slice();
   const kept = synthesizeFusion(

@@ -28,6 +28,8 @@ export interface AugmentConfig {
   virtualPatient?: number;
   /** probability that a fusion (F) training beat becomes a synthetic one (fusionSources); 0 or absent = off */
   fusionSynth?: number;
+  /** range of the N beat's weight in a synthetic fusion beat (absent: FUSION.weight) */
+  fusionWeight?: readonly [number, number];
 }
 
 export const NO_AUGMENT: AugmentConfig = { warp: 0, wander: 0, noise: 0, prematureSwap: 0 };
@@ -311,8 +313,11 @@ export interface FusionSource {
   ventricular: Int32Array;
 }
 
-/** Least N and V beats a record needs to lend synthetic fusion beats, and the blend weight's range. */
-export const FUSION = { minBeats: 20, weight: [0.3, 0.7] } as const;
+/** Least N and V beats a record needs to lend synthetic fusion beats, and the N beat's default weight range. */
+export const FUSION: { minBeats: number; weight: readonly [number, number] } = {
+  minBeats: 20,
+  weight: [0.3, 0.7],
+};
 
 /** The records of a part with >= FUSION.minBeats normal and ventricular (class `v`) beats each. */
 export function fusionSources(part: BeatPart, v: number): FusionSource[] {
@@ -335,7 +340,7 @@ export function fusionSources(part: BeatPart, v: number): FusionSource[] {
 /**
  * Synthetic fusion beats (--fusion-synth p): each gathered row of class `f`, with probability p, becomes the blend
  * z-normalise(a x_N + (1 - a) x_V) of a random normal and a random ventricular beat of a random source record
- * (a ~ U[FUSION.weight]), with the normal beat's RR inputs (columns `rrCols`; a fusion beat comes at about the sinus
+ * (a ~ U[weight], default FUSION.weight), with the normal beat's RR inputs (columns `rrCols`; a fusion beat comes at about the sinus
  * time). A fusion beat is the sum of a sinus and a ventricular wavefront: to first order a blend of the patient's own
  * two complexes. x and extra change in place; returns each row's record (the source's for a synthetic row), whose
  * template the net sees beside it.
@@ -346,6 +351,7 @@ export function synthesizeFusion(
   sources: readonly FusionSource[],
   p: number,
   rng: () => number,
+  weight: readonly [number, number] = FUSION.weight,
 ): string[] {
   const { part, len, rrCols } = c;
   const pick = (a: Int32Array) => a[Math.floor(rng() * a.length)];
@@ -353,7 +359,7 @@ export function synthesizeFusion(
     if (part.y[row] !== c.f || sources.length === 0 || !(rng() < p)) return part.record[row];
     const s = sources[Math.floor(rng() * sources.length)];
     const [n, v] = [pick(s.normal), pick(s.ventricular)];
-    const a = FUSION.weight[0] + (FUSION.weight[1] - FUSION.weight[0]) * rng();
+    const a = weight[0] + (weight[1] - weight[0]) * rng();
     const w = b.x.subarray(k * len, (k + 1) * len);
     for (let t = 0; t < len; t++) w[t] = a * part.x[n * len + t] + (1 - a) * part.x[v * len + t];
     znorm(w);

@@ -317,7 +317,14 @@ export function trainingBatches(data: BeatDataset, config: TrainConfig) {
     const rows = idx.subarray(s * B, (s + 1) * B);
     const records =
       fusion > 0
-        ? synthesizeFusion(b, { part, rows, len, f: fusionClass, rrCols }, sources, fusion, augRng)
+        ? synthesizeFusion(
+            b,
+            { part, rows, len, f: fusionClass, rrCols },
+            sources,
+            fusion,
+            augRng,
+            config.augment.fusionWeight,
+          )
         : Array.from(rows, (r) => part.record[r]);
     if (augment) augmentBatch(b.x, config.augment, { ...augment, normals, rows }, augRng);
     const af = config.augment.afRhythm ?? 0;

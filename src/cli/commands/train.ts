@@ -132,9 +132,10 @@ export function register(program: Command): void {
       "0",
     )
     .option(
-      "--fusion-synth <p>",
+      "--fusion-synth <p[,lo,hi]>",
       "aami: probability that a training F beat becomes a synthetic fusion beat, a blend of a random N and V beat " +
-        "of a DS1 training record with both (weight 0.3-0.7), with the N beat's RR inputs and that record's template",
+        "of a training record with both (the N beat's weight in [lo, hi], default 0.3,0.7), with the N beat's RR " +
+        "inputs and that record's template",
       "0",
     )
     .option(
@@ -262,7 +263,7 @@ export function register(program: Command): void {
             ...(o.virtualPatient !== "0"
               ? { virtualPatient: num("--virtual-patient", o.virtualPatient, 0, 1) }
               : {}),
-            ...(o.fusionSynth !== "0" ? { fusionSynth: num("--fusion-synth", o.fusionSynth, 0, 1) } : {}),
+            ...fusionOption(o.fusionSynth),
           },
           ...(o.mixup === undefined ? {} : { mixup: num("--mixup", o.mixup, 1e-3, 100) }),
           dropout: num("--dropout", o.dropout, 0, 0.9),
@@ -583,4 +584,24 @@ function morphMode(v: string): "residual" | "pair" {
   if (v !== "residual" && v !== "pair")
     throw new UserError(`--morph must be none, residual or pair, not "${v}"`);
   return v;
+}
+
+/** --fusion-synth p[,lo,hi] -> { fusionSynth: p, fusionWeight?: [lo, hi] } (nothing for p = 0). */
+export function fusionOption(text: string): {
+  fusionSynth?: number;
+  fusionWeight?: readonly [number, number];
+} {
+  const v = text.split(",").map((s) => Number(s.trim()));
+  const [p, lo, hi] = v;
+  const ok =
+    (v.length === 1 || v.length === 3) &&
+    p >= 0 &&
+    p <= 1 &&
+    (v.length === 1 || (lo >= 0 && lo <= hi && hi <= 1));
+  if (!ok)
+    throw new UserError(
+      `--fusion-synth wants p in [0, 1] and optionally lo,hi with 0 <= lo <= hi <= 1, not "${text}"`,
+    );
+  if (p === 0) return {};
+  return v.length === 3 ? { fusionSynth: p, fusionWeight: [lo, hi] } : { fusionSynth: p };
 }
