@@ -47,11 +47,11 @@ export const isAugmenting = (a: AugmentConfig): boolean =>
 export const prematureClass = (classes: readonly string[]): number =>
   classes.indexOf("S") >= 0 ? classes.indexOf("S") : classes.indexOf("A");
 
-/** Rows of each record's normal (class 0) beats in a part, for the premature swap. */
-export function normalRowsByRecord(part: BeatPart): Map<string, Int32Array> {
+/** Rows of each record's beats of class `cls` in a part, in row order. */
+export function rowsByRecord(part: BeatPart, cls: number): Map<string, Int32Array> {
   const rows = new Map<string, number[]>();
   part.y.forEach((y, i) => {
-    if (y !== 0) return;
+    if (y !== cls) return;
     const r = part.record[i];
     const list = rows.get(r) ?? [];
     list.push(i);
@@ -59,6 +59,9 @@ export function normalRowsByRecord(part: BeatPart): Map<string, Int32Array> {
   });
   return new Map([...rows].map(([r, l]) => [r, Int32Array.from(l)]));
 }
+
+/** Rows of each record's normal (class 0) beats in a part, for the premature swap. */
+export const normalRowsByRecord = (part: BeatPart): Map<string, Int32Array> => rowsByRecord(part, 0);
 
 function gauss(rng: () => number): number {
   const u = Math.max(rng(), 1e-12);
@@ -321,20 +324,13 @@ export const FUSION: { minBeats: number; weight: readonly [number, number] } = {
 
 /** The records of a part with >= FUSION.minBeats normal and ventricular (class `v`) beats each. */
 export function fusionSources(part: BeatPart, v: number): FusionSource[] {
-  const by = new Map<string, { normal: number[]; ventricular: number[] }>();
-  part.y.forEach((y, i) => {
-    if (y !== 0 && y !== v) return;
-    const r = by.get(part.record[i]) ?? { normal: [], ventricular: [] };
-    (y === 0 ? r.normal : r.ventricular).push(i);
-    by.set(part.record[i], r);
+  const ventricular = rowsByRecord(part, v);
+  return [...rowsByRecord(part, 0)].flatMap(([record, normal]) => {
+    const vs = ventricular.get(record);
+    return normal.length >= FUSION.minBeats && vs && vs.length >= FUSION.minBeats
+      ? [{ record, normal, ventricular: vs }]
+      : [];
   });
-  return [...by]
-    .filter(([, r]) => r.normal.length >= FUSION.minBeats && r.ventricular.length >= FUSION.minBeats)
-    .map(([record, r]) => ({
-      record,
-      normal: Int32Array.from(r.normal),
-      ventricular: Int32Array.from(r.ventricular),
-    }));
 }
 
 /**
@@ -354,6 +350,7 @@ export function synthesizeFusion(
   weight: readonly [number, number] = FUSION.weight,
 ): string[] {
   const { part, len, rrCols } = c;
+  const extra = b.extra;
   const pick = (a: Int32Array) => a[Math.floor(rng() * a.length)];
   return Array.from(c.rows, (row, k) => {
     if (part.y[row] !== c.f || sources.length === 0 || !(rng() < p)) return part.record[row];
@@ -363,7 +360,7 @@ export function synthesizeFusion(
     const w = b.x.subarray(k * len, (k + 1) * len);
     for (let t = 0; t < len; t++) w[t] = a * part.x[n * len + t] + (1 - a) * part.x[v * len + t];
     znorm(w);
-    if (b.extra) rrCols.forEach((col, j) => (b.extra![k * rrCols.length + j] = part.rr[n * RR_DIM + col]));
+    if (extra) rrCols.forEach((col, j) => (extra[k * rrCols.length + j] = part.rr[n * RR_DIM + col]));
     return s.record;
   });
 }
