@@ -3,28 +3,25 @@
 // morphSmoothing, qrsVeto and secondTemplate, then classifies its held-out DS1 fold through `arrhythmia-vision
 // evaluate --records <fold> --json` (cached in DIR/chain/<run>.json). Prints per prefix the pooled macro-F1 over
 // N,S,V,F and over N,S,V, accuracy and S / V / F Se and +P, and against the first prefix (the baseline) the runs
-// whose N,S,V,F macro-F1 is higher. DS2 is never read. docs/RESULTS.md, searches 56-57.
-// Usage (after npm run build): node scripts/inter-cv-chain.mjs [--model models/v1-aami-inter] [--seeds 1,2] DIR BASE [PREFIX ...]
+// whose macro-F1 over --classes (default N,S,V,F) is higher. DS2 is never read. docs/RESULTS.md, searches 56-58.
+// Usage (after npm run build):
+//   node scripts/inter-cv-chain.mjs [--model models/v1-aami-inter] [--seeds 1,2] [--classes N,S,V,F] DIR BASE [PREFIX ...]
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { metricsFromConfusion } from "../dist/src/model/metrics.js";
+import { macroF1, pairedWins, pooledMetrics, takeOption } from "./cv-pool.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const FOLDS = JSON.parse(readFileSync(join(ROOT, "scripts/ds1-folds.json"), "utf8"));
-const CLASSES = ["N", "S", "V", "F", "Q"];
 const CHAIN = ["rhythmGuard", "morphSmoothing", "qrsVeto", "secondTemplate"];
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const at = args.indexOf(name);
-  return at < 0 ? dflt : args.splice(at, 2)[1];
-};
-const shippedDir = opt("--model", join(ROOT, "models/v1-aami-inter"));
-const seeds = opt("--seeds", "1,2").split(",");
+const shippedDir = takeOption(args, "--model", join(ROOT, "models/v1-aami-inter"));
+const seeds = takeOption(args, "--seeds", "1,2").split(",");
+const winClasses = takeOption(args, "--classes", "N,S,V,F").split(",");
 const [dir, ...prefixes] = args;
 if (!dir || prefixes.length === 0) {
   console.error(
-    "usage: node scripts/inter-cv-chain.mjs [--model DIR] [--seeds 1,2] DIR BASELINE [PREFIX ...]",
+    "usage: node scripts/inter-cv-chain.mjs [--model DIR] [--seeds 1,2] [--classes N,S,V,F] DIR BASELINE [PREFIX ...]",
   );
   process.exit(2);
 }
@@ -62,7 +59,6 @@ function confusionOf(run, fold) {
   return JSON.parse(readFileSync(cached, "utf8")).confusion;
 }
 
-const mF1 = (m, cls) => cls.reduce((a, c) => a + m.perClass[c].f1, 0) / cls.length;
 const pct = (v) => (100 * v).toFixed(2);
 const runs = new Map(
   prefixes.map((p) => [
@@ -73,26 +69,17 @@ const runs = new Map(
   ]),
 );
 for (const [p, rs] of runs) {
-  const pool = CLASSES.map((_, i) =>
-    CLASSES.map((_, j) => [...rs.values()].reduce((a, c) => a + c[i][j], 0)),
-  );
-  const m = metricsFromConfusion(pool, CLASSES);
+  const m = pooledMetrics([...rs.values()]);
   const sp = (c) => `${pct(m.perClass[c].sensitivity)} / ${pct(m.perClass[c].precision)}`;
   console.log(
-    `${p}: mF1 N,S,V,F ${pct(mF1(m, [0, 1, 2, 3]))}  N,S,V ${pct(mF1(m, [0, 1, 2]))}  accuracy ${pct(m.accuracy)}` +
+    `${p}: mF1 N,S,V,F ${pct(macroF1(m, ["N", "S", "V", "F"]))}  N,S,V ${pct(macroF1(m, ["N", "S", "V"]))}  accuracy ${pct(m.accuracy)}` +
       `  S ${sp(1)}  V ${sp(2)}  F ${sp(3)}`,
   );
 }
 const [base, ...cands] = prefixes;
 for (const c of cands) {
-  const diffs = [...runs.get(base)].map(([k, b]) => {
-    const d =
-      mF1(metricsFromConfusion(runs.get(c).get(k), CLASSES), [0, 1, 2, 3]) -
-      mF1(metricsFromConfusion(b, CLASSES), [0, 1, 2, 3]);
-    return [k, d];
-  });
-  const higher = diffs.filter(([, d]) => d > 0).length;
+  const { diffs, higher } = pairedWins(runs.get(base), runs.get(c), winClasses);
   console.log(
-    `${c} vs ${base}: higher in ${higher} of ${diffs.length} runs (${diffs.map(([k, d]) => `${k} ${pct(d)}`).join(", ")})`,
+    `${c} vs ${base} (${winClasses.join(",")}): higher in ${higher} of ${diffs.length} runs (${diffs.map(([k, d]) => `${k} ${pct(d)}`).join(", ")})`,
   );
 }

@@ -5,18 +5,17 @@
 // --seeds: only the runs of these seeds)
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { metricsFromConfusion } from "../dist/src/model/metrics.js";
+import { macroF1, pairedWins, pooledMetrics, takeOption } from "./cv-pool.mjs";
 
 const args = process.argv.slice(2);
-const seedsAt = args.indexOf("--seeds");
-const seeds = seedsAt < 0 ? null : new Set(args.splice(seedsAt, 2)[1]?.split(","));
+const seedsArg = takeOption(args, "--seeds");
+const seeds = seedsArg === undefined ? null : new Set(seedsArg.split(","));
 const [dir, ...prefixes] = args;
 if (!dir || prefixes.length === 0) {
   console.error("usage: node scripts/inter-cv-pool.mjs [--seeds 1,2] DIR BASELINE [PREFIX ...]");
   process.exit(2);
 }
-const CLASSES = ["N", "S", "V", "F", "Q"];
-const nsvF1 = (m) => (m.perClass[0].f1 + m.perClass[1].f1 + m.perClass[2].f1) / 3;
+const NSV = ["N", "S", "V"];
 
 /** Map "<fold>-s<seed>" -> the run's validation confusion, for one prefix. */
 function runsOf(prefix) {
@@ -31,7 +30,6 @@ function runsOf(prefix) {
   return runs;
 }
 
-const sum = (a, b) => a.map((row, i) => row.map((v, j) => v + b[i][j]));
 const pct = (v) => (100 * v).toFixed(1);
 const base = runsOf(prefixes[0]);
 console.log(
@@ -44,15 +42,12 @@ for (const prefix of prefixes) {
     console.log(`| ${prefix} | 0 | | | | | | |`);
     continue;
   }
-  const m = metricsFromConfusion([...runs.values()].reduce(sum), CLASSES);
-  const paired = [...runs].filter(([k]) => base.has(k));
-  const wins = paired.filter(
-    ([k, c]) => nsvF1(metricsFromConfusion(c, CLASSES)) > nsvF1(metricsFromConfusion(base.get(k), CLASSES)),
-  ).length;
+  const m = pooledMetrics([...runs.values()]);
+  const { diffs, higher } = pairedWins(base, runs, NSV);
   const [n, s, v] = m.perClass;
   console.log(
-    `| ${prefix} | ${runs.size} | ${pct(nsvF1(m))} | ${(100 * m.accuracy).toFixed(2)} | ${pct(n.sensitivity)} | ` +
+    `| ${prefix} | ${runs.size} | ${pct(macroF1(m, NSV))} | ${(100 * m.accuracy).toFixed(2)} | ${pct(n.sensitivity)} | ` +
       `${pct(s.sensitivity)} / ${pct(s.precision)} | ${pct(v.sensitivity)} / ${pct(v.precision)} | ` +
-      `${prefix === prefixes[0] ? "" : `${wins} of ${paired.length}`} |`,
+      `${prefix === prefixes[0] ? "" : `${higher} of ${diffs.length}`} |`,
   );
 }

@@ -75,6 +75,8 @@ export interface TrainConfig {
   augment: AugmentConfig;
   /** Dropout on the pooled (+ RR) features before the classifier, training only (0: none). */
   dropout: number;
+  /** Focal loss (engine/ops/loss.ts) with this gamma (>= 1) instead of the cross-entropy; absent: cross-entropy. */
+  focalGamma?: number;
   threads: number;
   /**
    * The epoch is chosen by the mean validation F1 of the classes with at least this many validation beats
@@ -196,6 +198,7 @@ export async function train(
       classWeights: weights,
       threads: config.threads,
       dropout: config.dropout,
+      focalGamma: config.focalGamma,
       inputChannels: morphChannels(config.morph ?? "none"),
       inputLength: data.windowLength,
     },

@@ -32,6 +32,30 @@ test("training smoke test: a few epochs on separable synthetic beats clearly bea
   await t.release();
 });
 
+test("focal loss: its first step's loss is below the cross-entropy's, and it trains", async () => {
+  const B = 32;
+  const train = syntheticBeats(320, 1);
+  const make = (focalGamma?: number) =>
+    createTrainer({ arch: "v2", batchSize: B, seed: 7, threads: 1, focalGamma });
+  const [ce, fl] = await Promise.all([make(), make(2)]);
+  const x0 = train.x.subarray(0, B * 256);
+  const y0 = train.y.subarray(0, B);
+  const [lossCe, lossFl] = [await ce.step(x0, y0, 3e-3), await fl.step(x0, y0, 3e-3)];
+  // the same initial weights: (1 - p)^2 < 1 scales every beat's term down
+  assert.ok(lossFl < lossCe && lossFl > 0, `focal ${lossFl} vs cross-entropy ${lossCe}`);
+  for (let epoch = 0; epoch < 4; epoch++)
+    for (let b = 0; b < train.y.length / B; b++)
+      await fl.step(
+        train.x.subarray(b * B * 256, (b + 1) * B * 256),
+        train.y.subarray(b * B, (b + 1) * B),
+        3e-3,
+      );
+  const held = syntheticBeats(100, 2);
+  const acc = argmaxAccuracy(await fl.predict(held.x), held.y, 5);
+  assert.ok(acc > 0.6, `held-out accuracy ${acc} (chance 0.2)`);
+  await Promise.all([ce.release(), fl.release()]);
+});
+
 test("deterministic for a seed; weights round-trip; export matches predict", async () => {
   const { x, y } = syntheticBeats(16, 3);
   const make = () => createTrainer({ arch: "v1", batchSize: 16, seed: 11, threads: 1 });

@@ -25,6 +25,8 @@ export interface TrainerOptions {
   readonly classWeights?: readonly number[];
   /** dropout probability on the pooled (+ extra) features before the classifier, training only (default 0) */
   readonly dropout?: number;
+  /** focal loss gamma (>= 1) instead of the cross-entropy; 0 or absent: cross-entropy */
+  readonly focalGamma?: number;
   /** waveform channels (default 1) */
   readonly inputChannels?: number;
   /** samples per window (default INPUT_SHAPE's 256) */
@@ -99,7 +101,7 @@ export async function createTrainer(o: TrainerOptions): Promise<Trainer> {
   };
   const B = o.batchSize;
   if (!(Number.isInteger(B) && B >= 2)) throw new RangeError(`batchSize must be an integer >= 2, got ${B}`);
-  const graph = trainStepGraph(model, io, B, opt);
+  const graph = trainStepGraph(model, io, B, opt, o.focalGamma);
   const { Tensor } = await loadOrt();
   const [train, evalS] = await Promise.all([
     createSession(graph.model, { threads: o.threads }),
@@ -109,7 +111,7 @@ export async function createTrainer(o: TrainerOptions): Promise<Trainer> {
   const stepSession = (n: number) => {
     let s = steps.get(n);
     if (s === undefined) {
-      s = createSession(trainStepGraph(model, io, n, opt).model, { threads: o.threads });
+      s = createSession(trainStepGraph(model, io, n, opt, o.focalGamma).model, { threads: o.threads });
       steps.set(n, s);
     }
     return s;

@@ -27,6 +27,7 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
     [[...INTER, "--teachers", ","], /--teachers wants/],
     [[...INTER, "--window", "90"], /--window 90: wants before,after/],
     [[...INTER, "--mixup", "0"], /--mixup must be/],
+    [[...INTER, "--focal-gamma", "0.5"], /--focal-gamma must be/],
     [[...INTER, "--oversample-record-power", "2"], /--oversample-record-power must be/],
     [
       [...INTER, "--rr", "--mixup", "0.2", "--teachers", "models/v1-aami-inter"],

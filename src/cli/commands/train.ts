@@ -68,6 +68,7 @@ interface TrainCli {
   teachers?: string;
   distill: string;
   mixup?: string;
+  focalGamma?: string;
   virtualPatient: string;
   fusionSynth: string;
   window?: string;
@@ -215,6 +216,10 @@ export function register(program: Command): void {
     .option("--hide-test", "do not print test-part figures (choose settings on validation only)")
     .option("--weight-decay <x>", "AdamW weight decay", "1e-4")
     .option("--dropout <p>", "dropout on the features before the classifier (training only)", "0")
+    .option(
+      "--focal-gamma <g>",
+      "train with the focal loss (Lin et al. 2017), (1 - p)^g x the cross-entropy, g >= 1, instead of the cross-entropy",
+    )
     .option("--threads <n>", "onnxruntime threads", "2")
     .option("--no-cache", "do not use the beat cache")
     .option("--json", "print model.json and the validation and test metrics on stdout at the end")
@@ -267,6 +272,7 @@ export function register(program: Command): void {
           },
           ...(o.mixup === undefined ? {} : { mixup: num("--mixup", o.mixup, 1e-3, 100) }),
           dropout: num("--dropout", o.dropout, 0, 0.9),
+          ...(o.focalGamma === undefined ? {} : { focalGamma: num("--focal-gamma", o.focalGamma, 1, 5) }),
           threads: int("--threads", o.threads, 1),
           ...(o.morph === "none" ? {} : { morph: morphMode(o.morph) }),
           ...(o.window === undefined ? {} : { window: windowOption(o.window) }),

@@ -4,7 +4,7 @@ import { backward } from "./autodiff.js";
 import { Graph, numel, type Tensor } from "./graph.js";
 import { FlatCtx, InferCtx, type Ctx, type TensorSpec, type Weights } from "./module.js";
 import { encodeModel } from "./onnx.js";
-import { softmaxCrossEntropy, type Layout } from "./ops/index.js";
+import { focalCrossEntropy, softmaxCrossEntropy, type Layout } from "./ops/index.js";
 import { reshape } from "./ops/shape.js";
 import { adamw, type AdamWConfig } from "./optim.js";
 
@@ -31,16 +31,24 @@ export interface TrainStepGraph {
 
 /**
  * Inputs: x, [extra], y (one-hot or soft labels, N x K), classWeights (K), params, m, v, state,
- * stepSize, epsHat, decay. Outputs: loss, params_out, m_out, v_out, state_out.
+ * stepSize, epsHat, decay. Outputs: loss, params_out, m_out, v_out, state_out. The loss is the weighted
+ * softmax cross-entropy, or the focal loss with focalGamma >= 1.
  */
-export function trainStepGraph(model: ModelFn, io: IoShape, batch: number, opt: AdamWConfig): TrainStepGraph {
+export function trainStepGraph(
+  model: ModelFn,
+  io: IoShape,
+  batch: number,
+  opt: AdamWConfig,
+  focalGamma = 0,
+): TrainStepGraph {
   const g = new Graph();
   const ctx = new FlatCtx(g, true);
   const { x, extra } = inputs(g, io, batch);
   const logits = model(ctx, x, extra);
   const y = g.input("y", [batch, io.numClasses]);
   const w = g.input("classWeights", [io.numClasses]);
-  const loss = softmaxCrossEntropy(g, logits, y, w);
+  const loss =
+    focalGamma > 0 ? focalCrossEntropy(g, logits, y, w, focalGamma) : softmaxCrossEntropy(g, logits, y, w);
   const grads = backward(g, loss, ctx.paramTensors);
   const { params } = ctx.finish();
   const newState = ctx.newState();

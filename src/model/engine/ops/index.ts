@@ -4,7 +4,7 @@ export { conv1d, convOutLength, type Conv1dOptions } from "./conv.js";
 export { matmul, linear, type MatmulOptions } from "./linear.js";
 export { batchNormTrain, batchNormEval, channelAffine, type Layout } from "./norm.js";
 export { sum, mean, globalAvgPool, concat } from "./reduce.js";
-export { softmaxCrossEntropy } from "./loss.js";
+export { focalCrossEntropy, softmaxCrossEntropy } from "./loss.js";
 export { pointwiseCM, depthwiseCM, inputConvCM, toeplitzSelector } from "./channelmajor.js";
 export { transpose } from "./elementwise.js";
 export { dropout } from "./dropout.js";

@@ -91,6 +91,19 @@ test("weighted softmax cross-entropy gradient", async () => {
   );
 });
 
+test("weighted focal loss gradient, hard and soft labels, gamma 1 and 2", async () => {
+  const onehot = new Float32Array(4 * 3);
+  [2, 0, 1, 2].forEach((k, i) => (onehot[i * 3 + k] = 1));
+  const soft = Float32Array.from([0.7, 0.2, 0.1, 0, 1, 0, 0.5, 0, 0.5, 0.1, 0.1, 0.8]);
+  for (const gamma of [1, 2])
+    for (const y of [onehot, soft])
+      await check(
+        `focalCrossEntropy gamma ${gamma}`,
+        [rand([4, 3], -2, 2), { shape: [4, 3], value: y, grad: false }, rand([3], 0.5, 2, false)],
+        (g, [z, t, w]) => ops.focalCrossEntropy(g, z, t, w, gamma),
+      );
+});
+
 test("gradCheck catches a wrong backward rule", async () => {
   const r = await gradCheck([rand([2, 3])], (g, [x]) => {
     const y = g.op("Mul", [x, g.constant([2], [])], x.shape);
