@@ -4,6 +4,8 @@ import { RR_FEATURES, emptyPart, mulberry32 } from "../beats/index.js";
 import {
   afRRRow,
   augmentBatch,
+  augmentsWindows,
+  NO_AUGMENT,
   betaDraw,
   FUSION,
   fusionSources,
@@ -300,4 +302,14 @@ test("synthetic fusion: an F row becomes a z-normalised N/V blend of one source 
   );
   assert.deepEqual(kept, ["a", "b", "a", "b"]);
   assert.deepEqual(x0, before.x);
+});
+
+test("augmentsWindows: only the options augmentBatch reads", () => {
+  assert.equal(augmentsWindows(NO_AUGMENT), false);
+  for (const k of ["warp", "wander", "noise", "prematureSwap"] as const)
+    assert.equal(augmentsWindows({ ...NO_AUGMENT, [k]: 0.1 }), true, k);
+  assert.equal(
+    augmentsWindows({ ...NO_AUGMENT, afRhythm: 0.5, virtualPatient: 0.5, fusionSynth: 0.5 }),
+    false,
+  );
 });

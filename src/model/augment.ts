@@ -34,14 +34,9 @@ export interface AugmentConfig {
 
 export const NO_AUGMENT: AugmentConfig = { warp: 0, wander: 0, noise: 0, prematureSwap: 0 };
 
-export const isAugmenting = (a: AugmentConfig): boolean =>
-  a.warp > 0 ||
-  a.wander > 0 ||
-  a.noise > 0 ||
-  a.prematureSwap > 0 ||
-  (a.afRhythm ?? 0) > 0 ||
-  (a.virtualPatient ?? 0) > 0 ||
-  (a.fusionSynth ?? 0) > 0;
+/** Whether augmentBatch changes anything (the RR, virtual-patient and fusion options have their own passes). */
+export const augmentsWindows = (a: AugmentConfig): boolean =>
+  a.warp > 0 || a.wander > 0 || a.noise > 0 || a.prematureSwap > 0;
 
 /** The class a premature swap applies to: S (aami) or A (paper); -1 if the scheme has neither. */
 export const prematureClass = (classes: readonly string[]): number =>

@@ -37,7 +37,7 @@ import { openTeachers } from "./distill.js";
 import {
   NO_AUGMENT,
   augmentBatch,
-  isAugmenting,
+  augmentsWindows,
   mixupBatch,
   normalRowsByRecord,
   prematureClass,
@@ -305,7 +305,7 @@ export function trainingBatches(data: BeatDataset, config: TrainConfig) {
         : Int32Array.from(part.y.keys());
     return shuffle(idx, rng);
   };
-  const augment = isAugmenting(config.augment)
+  const augment = augmentsWindows(config.augment)
     ? { part, len, center: data.window.before, premature: prematureClass(data.classes) }
     : null;
   const normals = augment && config.augment.prematureSwap > 0 ? normalRowsByRecord(part) : new Map();
