@@ -18,6 +18,8 @@ export interface GalleryBeats {
   /** the class probabilities (n x K) as classify decides them from the net's (a model's morph smoothing and
    * rhythm guard) */
   readonly decide?: (probs: Float64Array) => Float64Array;
+  /** the net's probabilities (n x K) of these inputs when already known (else the explainer computes them) */
+  readonly net?: Float64Array;
 }
 
 export interface GalleryItem {
@@ -53,7 +55,10 @@ export async function buildGallery(
   const rowTemplates = (rows: readonly number[]) =>
     e.pair ? rows.map((i) => beats.templateOf!(i)) : undefined;
   if (e.pair && !beats.templateOf) throw new Error("a pair model's gallery needs each beat's template");
-  const net = await e.probs(beats.x, beats.extra, rowTemplates(Array.from({ length: n }, (_, i) => i)));
+  const net =
+    beats.net ?? (await e.probs(beats.x, beats.extra, rowTemplates(Array.from({ length: n }, (_, i) => i))));
+  if (net.length !== n * K)
+    throw new Error(`gallery: ${net.length / K} rows of net probabilities for ${n} beats`);
   const probs = beats.decide ? beats.decide(net) : net;
   const pred = argmaxRows(probs, K);
   const rng = mulberry32(o.seed ?? 0);

@@ -43,10 +43,12 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
   const e = await X.bundleExplainer(bundle, { threads: Number(o.threads) || 1 });
   try {
     // a model with a second template: the beats classify reads against their record's second template are
-    // explained (and drawn) against it
-    const test = meta.secondTemplate
-      ? X.withSecondTemplates(meta, part, Float32Array.from(await netProbs(e, part)))
+    // explained (and drawn) against it; the net runs once over the part, then again on those beats only
+    const first = meta.secondTemplate ? await netProbs(e, part) : undefined;
+    const test = first
+      ? X.withSecondTemplates(meta, part, Float32Array.from(first))
       : { ...part, decision: {}, moved: new Set<number>() };
+    const net = first && (await withMovedRows(e, test, first));
     const background = method === "shap" ? X.trainingBackground(meta, dataset, 50, seed) : undefined;
     const extra = meta.extraFeatures.length ? test.extra : undefined;
     const morph = meta.morph === "pair" ? "pair" : "residual";
@@ -61,6 +63,7 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
           record: test.record,
           sample: test.sample,
           templateOf: test.templateOf,
+          ...(net && { net }),
         },
         // classify's classes: after the model's morph smoothing, rhythm guard and QRS veto, if it has them
         ...((meta.rhythmGuard || meta.morphSmoothing || meta.qrsVeto) && {
@@ -119,9 +122,35 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
 }
 
 /** The net's probabilities of every beat of a part (the first pass of a second-template model). */
-function netProbs(e: Explainer, p: PartInputs): Promise<Float64Array> {
-  const extra = p.extra.length ? p.extra : undefined;
-  return e.probs(p.x, extra, e.pair ? Array.from(p.y, (_, i) => p.templateOf!(i)) : undefined);
+function netProbs(e: Explainer, p: PartInputs, rows?: readonly number[]): Promise<Float64Array> {
+  if (!rows) {
+    const extra = p.extra.length ? p.extra : undefined;
+    return e.probs(p.x, extra, e.pair ? Array.from(p.y, (_, i) => p.templateOf!(i)) : undefined);
+  }
+  const [L, F] = [p.x.length / p.y.length, p.extra.length / p.y.length];
+  const x = new Float32Array(rows.length * L);
+  const extra = F > 0 ? new Float32Array(rows.length * F) : undefined;
+  rows.forEach((i, r) => {
+    x.set(p.x.subarray(i * L, (i + 1) * L), r * L);
+    extra?.set(p.extra.subarray(i * F, (i + 1) * F), r * F);
+  });
+  return e.probs(x, extra, e.pair ? rows.map((i) => p.templateOf!(i)) : undefined);
+}
+
+/** `first` (the net's probabilities of the part before the second templates) with the moved beats' rows
+ * predicted again against their second template. */
+async function withMovedRows(
+  e: Explainer,
+  p: PartInputs & { moved: ReadonlySet<number> },
+  first: Float64Array,
+): Promise<Float64Array> {
+  const rows = [...p.moved];
+  if (rows.length === 0) return first;
+  const K = first.length / p.y.length;
+  const again = await netProbs(e, p, rows);
+  const out = Float64Array.from(first);
+  rows.forEach((i, r) => out.set(again.subarray(r * K, (r + 1) * K), i * K));
+  return out;
 }
 
 export function register(program: Command): void {
