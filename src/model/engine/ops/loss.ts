@@ -32,7 +32,8 @@ export function focalCrossEntropy(g: Graph, logits: Tensor, y: Tensor, w: Tensor
   const lsm = g.op("LogSoftmax", [logits], [n, k], { axis: 1 });
   const p = g.op("Exp", [lsm], [n, k]);
   const q = g.op("Sub", [g.constant([1], [], "one"), p], [n, k]);
-  const qg = g.op("Pow", [q, g.constant([gamma], [], "gamma")], [n, k]);
+  const gam = g.constant([gamma], [], "gamma");
+  const qg = g.op("Pow", [q, gam], [n, k]);
   const s = g.op("MatMul", [y, g.op("Unsqueeze", [w, g.ints([1])], [k, 1])], [n, 1]);
   const yq = g.op("Mul", [y, qg], [n, k]);
   const picked = g.op("ReduceSum", [g.op("Mul", [yq, lsm], [n, k]), g.ints([1])], [n, 1]);
@@ -43,7 +44,7 @@ export function focalCrossEntropy(g: Graph, logits: Tensor, y: Tensor, w: Tensor
     // a = y * (gamma q^(gamma-1) p log p - q^gamma); d/dlogits = (a - p * rowsum(a)) * s_i / den * gy
     const qg1 = g.op("Pow", [q, g.constant([gamma - 1], [], "gamma1")], [n, k]);
     const t = g.op("Mul", [g.op("Mul", [qg1, p], [n, k]), lsm], [n, k]);
-    const inner = g.op("Sub", [g.op("Mul", [t, g.constant([gamma], [], "gamma")], [n, k]), qg], [n, k]);
+    const inner = g.op("Sub", [g.op("Mul", [t, gam], [n, k]), qg], [n, k]);
     const a = g.op("Mul", [y, inner], [n, k]);
     const rowsum = g.op("ReduceSum", [a, g.ints([1])], [n, 1]);
     const diff = g.op("Sub", [a, g.op("Mul", [p, rowsum], [n, k])], [n, k]);
