@@ -1,7 +1,7 @@
 // The gallery: for each class, correctly and wrongly classified test beats with their explanations.
 import type { Explainer } from "./explainer.js";
 import { explainBeats, type ExplainOptions } from "./explain.js";
-import { argmaxRows } from "../model/batches.js";
+import { argmaxRows, gatherRows } from "../model/batches.js";
 import { mulberry32 } from "../model/engine/rng.js";
 import { beatPanel, esc, scoreName } from "./render.js";
 import { METHOD_TITLES, type Attribution, type MethodName } from "./types.js";
@@ -83,12 +83,8 @@ export async function buildGallery(
       ),
     };
     const all = [...picks.correct, ...picks.wrong];
-    const x = new Float32Array(all.length * L);
-    const extra = F > 0 ? new Float32Array(all.length * F) : undefined;
-    all.forEach((i, r) => {
-      x.set(beats.x.subarray(i * L, (i + 1) * L), r * L);
-      if (extra) extra.set(beats.extra!.subarray(i * F, (i + 1) * F), r * F);
-    });
+    const x = gatherRows(beats.x, L, all);
+    const extra = F > 0 ? gatherRows(beats.extra!, F, all) : undefined;
     const expl = all.length
       ? await explainBeats(
           e,

@@ -332,9 +332,9 @@ export function fusionSources(part: BeatPart, v: number): FusionSource[] {
  * Synthetic fusion beats (--fusion-synth p): each gathered row of class `f`, with probability p, becomes the blend
  * z-normalise(a x_N + (1 - a) x_V) of a random normal and a random ventricular beat of a random source record
  * (a ~ U[weight], default FUSION.weight), with the normal beat's RR inputs (columns `rrCols`; a fusion beat comes at
- * about the sinus time). A fusion beat is the sum of a sinus and a ventricular wavefront: to first order a blend of the patient's own
- * two complexes. x and extra change in place; returns each row's record (the source's for a synthetic row), whose
- * template the net sees beside it.
+ * about the sinus time). A fusion beat is the sum of a sinus and a ventricular wavefront: to first order a blend of
+ * the patient's own two complexes. x and extra change in place; returns each row's record (the source's for a
+ * synthetic row), whose template the net sees beside it.
  */
 export function synthesizeFusion(
   b: { x: Float32Array; extra?: Float32Array },

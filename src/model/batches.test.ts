@@ -1,7 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { emptyPart, mulberry32, RR_DIM, RR_FEATURES } from "../beats/index.js";
-import { RR_INPUT_COLUMNS, argmaxRows, gatherBatch, inputColumns, predictPart, shuffle } from "./batches.js";
+import {
+  RR_INPUT_COLUMNS,
+  argmaxRows,
+  gatherBatch,
+  gatherRows,
+  inputColumns,
+  predictPart,
+  shuffle,
+  withRowsReplaced,
+} from "./batches.js";
 
 function part(n: number, len: number) {
   const p = emptyPart(len, n);
@@ -76,4 +85,16 @@ test("predictPart predicts every beat once, in chunks, in order", async () => {
   assert.deepEqual(calls, [4, 4, 3]);
   assert.deepEqual(argmaxRows(pred, 3), p.y);
   assert.deepEqual([...argmaxRows(new Float32Array([0.1, 0.7, 0.2, 0.5, 0.2, 0.3]), 3)], [1, 0]);
+});
+
+test("gatherRows takes rows in the given order; withRowsReplaced writes them back into a copy", () => {
+  const a = Float32Array.from([0, 1, 10, 11, 20, 21]);
+  assert.deepEqual(gatherRows(a, 2, [2, 0]), Float32Array.from([20, 21, 0, 1]));
+  assert.deepEqual(gatherRows(a, 2, []), new Float32Array(0));
+  const out = withRowsReplaced(a, 2, [2, 0], Float32Array.from([7, 8, 5, 6]));
+  assert.deepEqual(out, Float32Array.from([5, 6, 10, 11, 7, 8]));
+  assert.deepEqual(a, Float32Array.from([0, 1, 10, 11, 20, 21]), "the input is not changed");
+  const p = withRowsReplaced(Float64Array.from([0.5, 0.5]), 2, [0], Float64Array.from([0.25, 0.75]));
+  assert.ok(p instanceof Float64Array);
+  assert.deepEqual(p, Float64Array.from([0.25, 0.75]));
 });

@@ -54,6 +54,26 @@ export function shuffle<T extends { length: number; [i: number]: number }>(a: T,
   return a;
 }
 
+/** Rows `rows` (in that order) of a row-major matrix of `width` columns. */
+export function gatherRows(a: Float32Array, width: number, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  for (let j = 0; j < rows.length; j++)
+    out.set(a.subarray(rows[j] * width, (rows[j] + 1) * width), j * width);
+  return out;
+}
+
+/** A copy of the row-major matrix `a` (`width` columns) whose row rows[j] is row j of `values`, for every j. */
+export function withRowsReplaced<T extends Float32Array | Float64Array>(
+  a: T,
+  width: number,
+  rows: ArrayLike<number>,
+  values: T,
+): T {
+  const out = a.slice() as T;
+  for (let j = 0; j < rows.length; j++) out.set(values.subarray(j * width, (j + 1) * width), rows[j] * width);
+  return out;
+}
+
 /** Index of the largest value of each row of a row-major n x k matrix. */
 export function argmaxRows(p: ArrayLike<number>, k: number): Int32Array {
   const out = new Int32Array(p.length / k);

@@ -5,7 +5,7 @@ import { createSession, loadOrt } from "./engine/runtime.js";
 import { beatInputs, morphOf, netInputShape, type BeatInputs } from "./beat-inputs.js";
 import { morphInput, windowLength } from "../beats/index.js";
 import { secondTemplates, type SecondTemplates } from "./second-template.js";
-import { argmaxRows } from "./batches.js";
+import { argmaxRows, gatherRows, withRowsReplaced } from "./batches.js";
 import { decideProbs, type Decision, type DecisionInputs } from "./decide.js";
 import { withShifts } from "./shifts.js";
 
@@ -226,17 +226,11 @@ export async function secondTemplateNet(
   const k = meta.classes.length;
   const n = beats.windows.length / len;
   const nE = extra ? extra.length / n : 0;
-  const w = new Float32Array(moved.length * len);
-  const e = extra ? new Float32Array(moved.length * nE) : undefined;
-  moved.forEach((i, j) => {
-    w.set(beats.windows.subarray(i * len, (i + 1) * len), j * len);
-    if (e && extra) e.set(extra.subarray(i * nE, (i + 1) * nE), j * nE);
-  });
+  const w = gatherRows(beats.windows, len, moved);
+  const e = extra ? gatherRows(extra, nE, moved) : undefined;
   const templateOf = (j: number) => templates.get(beats.record?.[moved[j]] ?? "")!;
   const p = await c.predict(morphInput(w, len, templateOf, morphOf(meta)), e);
-  const out = Float32Array.from(net);
-  moved.forEach((i, j) => out.set(p.subarray(j * k, (j + 1) * k), i * k));
-  return { ...st, net: out };
+  return { ...st, net: withRowsReplaced(net, k, moved, p) };
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   regionMatch,
   windowLength,
 } from "../beats/index.js";
-import { argmaxRows } from "./batches.js";
+import { argmaxRows, gatherRows } from "./batches.js";
 import { beatMatchesOf, decideProbs, type DecisionInputs, type DecisionSpec } from "./decide.js";
 import { USUAL_CLASS } from "./qrs-veto.js";
 
@@ -76,9 +76,7 @@ export function secondTemplates(
     const calledN = idx.filter((i) => called[i] === N && !exclude?.[i]);
     const unlike = calledN.filter((i) => q1[i] < s.below);
     if (unlike.length < Math.max(s.min, s.fraction * calledN.length)) continue;
-    const w = new Float32Array(unlike.length * len);
-    unlike.forEach((i, j) => w.set(beats.windows.subarray(i * len, (i + 1) * len), j * len));
-    templates.set(beats.record?.[idx[0]] ?? "", medianTemplate(w, len));
+    templates.set(beats.record?.[idx[0]] ?? "", medianTemplate(gatherRows(beats.windows, len, unlike), len));
     for (const i of unlike) odd[i] = 1;
   }
   if (templates.size === 0) return { templates, moved, decision: { matches } };

@@ -121,19 +121,17 @@ async function run(o: GalleryCliOptions, dataDirOption: string | undefined): Pro
   }
 }
 
-/** The net's probabilities of every beat of a part (the first pass of a second-template model). */
-function netProbs(e: Explainer, p: PartInputs, rows?: readonly number[]): Promise<Float64Array> {
+/** The net's probabilities of every beat of a part (the first pass of a second-template model), or of the beats
+ * `rows` only. */
+async function netProbs(e: Explainer, p: PartInputs, rows?: readonly number[]): Promise<Float64Array> {
   if (!rows) {
     const extra = p.extra.length ? p.extra : undefined;
     return e.probs(p.x, extra, e.pair ? Array.from(p.y, (_, i) => p.templateOf!(i)) : undefined);
   }
+  const { gatherRows } = await import("../../model/batches.js");
   const [L, F] = [p.x.length / p.y.length, p.extra.length / p.y.length];
-  const x = new Float32Array(rows.length * L);
-  const extra = F > 0 ? new Float32Array(rows.length * F) : undefined;
-  rows.forEach((i, r) => {
-    x.set(p.x.subarray(i * L, (i + 1) * L), r * L);
-    extra?.set(p.extra.subarray(i * F, (i + 1) * F), r * F);
-  });
+  const x = gatherRows(p.x, L, rows);
+  const extra = F > 0 ? gatherRows(p.extra, F, rows) : undefined;
   return e.probs(x, extra, e.pair ? rows.map((i) => p.templateOf!(i)) : undefined);
 }
 
@@ -146,11 +144,8 @@ async function withMovedRows(
 ): Promise<Float64Array> {
   const rows = [...p.moved];
   if (rows.length === 0) return first;
-  const K = first.length / p.y.length;
-  const again = await netProbs(e, p, rows);
-  const out = Float64Array.from(first);
-  rows.forEach((i, r) => out.set(again.subarray(r * K, (r + 1) * K), i * K));
-  return out;
+  const { withRowsReplaced } = await import("../../model/batches.js");
+  return withRowsReplaced(first, first.length / p.y.length, rows, await netProbs(e, p, rows));
 }
 
 export function register(program: Command): void {
