@@ -1,6 +1,10 @@
 // What scripts/inter-cv-pool.mjs and scripts/inter-cv-chain.mjs share: the AAMI classes, the pooling of runs'
 // confusions, a macro-F1 over some classes and the paired comparison of a candidate's runs with the baseline's.
+import { readFileSync } from "node:fs";
 import { metricsFromConfusion } from "../dist/src/model/metrics.js";
+
+/** The five DS1 folds (fold letter -> records), every DS1 record held out once: scripts/ds1-folds.json. */
+export const FOLDS = JSON.parse(readFileSync(new URL("./ds1-folds.json", import.meta.url), "utf8"));
 
 export const CLASSES = ["N", "S", "V", "F", "Q"];
 

@@ -9,10 +9,9 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { macroF1, pairedWins, pooledMetrics, takeOption } from "./cv-pool.mjs";
+import { FOLDS, macroF1, pairedWins, pooledMetrics, takeOption } from "./cv-pool.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const FOLDS = JSON.parse(readFileSync(join(ROOT, "scripts/ds1-folds.json"), "utf8"));
 const CHAIN = ["rhythmGuard", "morphSmoothing", "qrsVeto", "secondTemplate"];
 const args = process.argv.slice(2);
 const shippedDir = takeOption(args, "--model", join(ROOT, "models/v1-aami-inter"));

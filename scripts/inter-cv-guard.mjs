@@ -4,7 +4,7 @@
 // N,S,V macro-F1, accuracy and S / V Se and +P without and with the guard, per run and pooled, and the runs whose
 // N,S,V macro-F1 the guard raises. DS2 is never read. Usage (after npm run build):
 //   node scripts/inter-cv-guard.mjs [--seeds 3] [--guard S,0.13,0.5] DIR PREFIX
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { buildBeatDataset, wfdbSource, defaultDataDir } from "../dist/src/beats/index.js";
 import {
@@ -20,13 +20,10 @@ import {
   rhythmGuardError,
   selectExtra,
 } from "../dist/src/model/index.js";
+import { FOLDS, takeOption } from "./cv-pool.mjs";
 
-const FOLDS = JSON.parse(readFileSync(new URL("./ds1-folds.json", import.meta.url), "utf8"));
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const at = args.indexOf(name);
-  return at < 0 ? dflt : args.splice(at, 2)[1];
-};
+const opt = (name, dflt) => takeOption(args, name, dflt);
 const seeds = opt("--seeds", "1,2").split(",");
 const [suppress, threshold, logOffset] = opt("--guard", "S,0.13,0.5").split(",");
 const guard = { suppress, threshold: Number(threshold), logOffset: Number(logOffset) };

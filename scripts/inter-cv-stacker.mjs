@@ -12,10 +12,8 @@ import { join } from "node:path";
 import { analyzeRecord, referenceBeats } from "../dist/src/analyze/index.js";
 import { RR_DIM, SCHEMES, defaultDataDir, labelOf, mulberry32, rrFeatures } from "../dist/src/beats/index.js";
 import { openClassifier } from "../dist/src/model/index.js";
-import { CLASSES, macroF1, metricsOf, pooledMetrics } from "./cv-pool.mjs";
+import { CLASSES, FOLDS, macroF1, metricsOf, pooledMetrics } from "./cv-pool.mjs";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-const FOLDS = JSON.parse(readFileSync(join(ROOT, "scripts/ds1-folds.json"), "utf8"));
 const [dir, ...rest] = process.argv.slice(2);
 if (!dir) {
   console.error(
