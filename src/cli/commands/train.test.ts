@@ -8,7 +8,10 @@ const INTER = ["--arch", "v1", "--scheme", "aami", "--split", "inter"];
 
 test("train rejects bad options with one line and a non-zero exit, before any work", () => {
   for (const [args, msg] of [
-    [["--arch", "v3", "--scheme", "paper", "--split", "intra"], /--arch must be v1, v2, v1m, v2m, not "v3"/],
+    [
+      ["--arch", "v3", "--scheme", "paper", "--split", "intra"],
+      /--arch must be v1, v2, v1m, v2m, v1h, not "v3"/,
+    ],
     [
       ["--arch", "v1", "--scheme", "paper", "--split", "intra", "--epochs", "0"],
       /--epochs must be an integer >= 1/,
