@@ -39,6 +39,7 @@ export async function bundleExplainer(b: ModelBundle, o: ExplainerOptions = {}):
       input: [channels, len],
       pair: morphOf(b.meta) === "pair",
       testTimeShifts: b.meta.testTimeShifts,
+      members: b.meta.members,
     },
     o,
   );

@@ -8,7 +8,8 @@
 // A model with test-time shifts (model.json testTimeShifts) is explained as the classifier predicts with
 // it: the explainer is wrapped by withTestShifts (shifted.ts), which every method then sees.
 import type { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
-import { ARCHS, INPUT_SHAPE, arrhythmiNet, isArch, type ArrhythmiNetConfig } from "../model/arrhythminet.js";
+import { ARCHS, INPUT_SHAPE, isArch, type ArrhythmiNetConfig } from "../model/arrhythminet.js";
+import { netOf } from "../model/ensemble-net.js";
 import type { Weights } from "../model/engine/module.js";
 import { createSession, loadOrt } from "../model/engine/runtime.js";
 import { explainGraph, type ExplainIo, type ExplainLayout, type GraphKind } from "./graph.js";
@@ -28,6 +29,8 @@ export interface ExplainModel {
   readonly input?: readonly [number, number];
   /** the net reads [beat, beat - template] (input channels 2): rows are beats, with a template each */
   readonly pair?: boolean;
+  /** model.json members: an ensemble of this many nets of `arch` (src/model/ensemble-net.ts) */
+  readonly members?: number;
   /** model.json testTimeShifts: explain the shift-averaged model (shifted.ts) */
   readonly testTimeShifts?: readonly number[];
 }
@@ -136,13 +139,13 @@ async function createNetExplainer(m: ExplainModel, o: ExplainerOptions): Promise
   };
   const pair = m.pair ?? false;
   if (pair && io.input[0] !== 2) throw new Error(`a pair model reads 2 input channels, not ${io.input[0]}`);
-  const net = arrhythmiNet(config(m.arch), io.numClasses);
+  const net = netOf(config(m.arch), io.numClasses, m.members);
   const { Tensor } = await loadOrt();
   const sessions = new Map<GraphKind, Promise<InferenceSession>>();
   const session = (kind: GraphKind) => {
     let s = sessions.get(kind);
     if (!s) {
-      s = createSession(explainGraph(net, io, m.weights, kind, o.layout), { threads: o.threads });
+      s = createSession(explainGraph(net, io, m.weights, kind, o.layout, m.members), { threads: o.threads });
       sessions.set(kind, s);
     }
     return s;

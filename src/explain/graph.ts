@@ -33,12 +33,21 @@ export type GraphKind =
   /** as "gradients", ReLUs back-propagating only positive gradients (guided backpropagation) */
   | "guided";
 
-/** The input of the global average pool: the last conv block's activations (N, C, L'). */
-function lastFeatureMap(g: Graph): Tensor {
+/**
+ * The inputs of the last `count` global average pools: the last conv block's activations (N, C, L') of the
+ * net, or of each member of an ensemble (src/model/ensemble-net.ts).
+ */
+function lastFeatureMaps(g: Graph, count: number): Tensor[] {
   const pools = g.nodes.filter((n) => n.op === "ReduceMean" && JSON.stringify(n.attrs?.axes) === "[2]");
-  const entry = g.tape.find((e) => e.output.name === pools[pools.length - 1]?.outputs[0]);
-  if (!entry) throw new Error("explain: the model has no global average pool over positions");
-  return entry.inputs[0];
+  if (pools.length < count)
+    throw new Error(
+      `explain: the model has ${pools.length} global average pools over positions, not ${count}`,
+    );
+  return pools.slice(pools.length - count).map((pool) => {
+    const entry = g.tape.find((e) => e.output.name === pool.outputs[0]);
+    if (!entry) throw new Error("explain: a global average pool is not on the tape");
+    return entry.inputs[0];
+  });
 }
 
 /** Guided backpropagation: every ReLU passes back only positive gradients where its output is positive. */
@@ -81,6 +90,7 @@ export function explainGraph(
   weights: Weights,
   kind: GraphKind,
   layout: ExplainLayout = "CNL",
+  members = 1,
 ): Uint8Array {
   const g = new Graph();
   const x = g.input("x", [-1, ...io.input], { requiresGrad: true });
@@ -89,17 +99,23 @@ export function explainGraph(
   const logits = model(new InferCtx(g, weights, layout), x, extra);
   g.output(logits, "logits");
   if (kind !== "forward") {
-    const acts = lastFeatureMap(g);
+    const maps = lastFeatureMaps(g, members);
     if (kind === "guided") guideRelus(g);
     const select = g.input("select", [-1, io.numClasses]);
     const score = sum(g, mul(g, logits, select));
-    const wrt = extra ? [x, acts, extra] : [x, acts];
-    const [gx, gacts, gextra] = backward(g, score, wrt);
+    const [gx, ...rest] = backward(g, score, extra ? [x, ...maps, extra] : [x, ...maps]);
     g.output(gx, "gradX");
     const ncl = (t: Tensor) => (layout === "CNL" ? transpose(g, t, [1, 0, 2]) : t);
-    g.output(ncl(acts), "acts");
-    g.output(ncl(gacts), "gradActs");
-    if (gextra) g.output(gextra, "gradExtra");
+    // An ensemble's members' maps side by side as one map of more channels: Grad-CAM's sum over channels is
+    // then the sum of the members' maps.
+    const channels = (ts: Tensor[]): Tensor => {
+      if (ts.length === 1) return ncl(ts[0]);
+      const [n, c, l] = ncl(ts[0]).shape;
+      return g.op("Concat", ts.map(ncl), [n, c * ts.length, l], { axis: 1 });
+    };
+    g.output(channels(maps), "acts");
+    g.output(channels(rest.slice(0, members)), "gradActs");
+    if (extra) g.output(rest[members], "gradExtra");
   }
   return encodeModel(prune(g.toModel()));
 }

@@ -109,6 +109,11 @@ export interface ModelMeta {
   qrsVeto?: QrsVeto;
   /** A second template for patients with two normal QRS shapes (second-template.ts); absent: none. */
   secondTemplate?: SecondTemplate;
+  /**
+   * An ensemble (src/model/ensemble.ts): this many nets of `arch`, trained apart, their weights named
+   * "m<i>.<name>", the probabilities their mean (absent: one net).
+   */
+  members?: number;
   /** Trainable parameters (buffers such as BN running statistics not counted). */
   params: number;
   /** params x 4 bytes / 1024 (float32). */
@@ -369,6 +374,8 @@ export function checkMeta(m: unknown, where: string): asserts m is ModelMeta {
     const why = qrsVetoError(m.qrsVeto, m.classes);
     if (why) throw bad("qrsVeto", why);
   }
+  if (m.members !== undefined && !(isNat(m.members) && m.members >= 2))
+    throw bad("members", "must be a count of two or more nets (or absent)");
   if (!isNat(m.params) || m.params === 0) throw bad("params", "must be a positive count");
   if (typeof m.footprintKB !== "number" || Math.abs(m.footprintKB - footprintKB(m.params)) > 1e-9)
     throw bad("footprintKB", `must be params x 4 / 1024 = ${footprintKB(m.params)}`);

@@ -8,3 +8,4 @@ export { focalCrossEntropy, softmaxCrossEntropy } from "./loss.js";
 export { pointwiseCM, depthwiseCM, inputConvCM, toeplitzSelector } from "./channelmajor.js";
 export { transpose } from "./elementwise.js";
 export { dropout } from "./dropout.js";
+export { meanProbLogits } from "./ensemble.js";

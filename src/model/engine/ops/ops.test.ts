@@ -104,6 +104,45 @@ test("weighted focal loss gradient, hard and soft labels, gamma 1 and 2", async 
       );
 });
 
+test("meanProbLogits: centred logits of the members' mean probabilities, and their gradient to each member", async () => {
+  for (const m of [1, 2, 3])
+    await check(
+      `meanProbLogits of ${m}`,
+      Array.from({ length: m }, () => rand([4, 5], -3, 3)),
+      (g, ls) => ops.meanProbLogits(g, ls),
+    );
+  const { encodeModel } = await import("../onnx.js");
+  const { createSession, loadOrt } = await import("../runtime.js");
+  const { Graph } = await import("../graph.js");
+  const { Tensor } = await loadOrt();
+  const g = new Graph();
+  const [a, b] = [g.input("a", [2, 3]), g.input("b", [2, 3])];
+  const ens = ops.meanProbLogits(g, [a, b]);
+  g.output(g.op("Softmax", [ens], [2, 3], { axis: 1 }), "p");
+  g.output(ens, "y");
+  g.output(ops.meanProbLogits(g, [a]), "one");
+  const la = Float32Array.from([0, 1, 2, 30, -30, 0]);
+  const lb = Float32Array.from([2, 1, 0, -30, 30, 0]);
+  const s = await createSession(encodeModel(g.toModel()));
+  const out = await s.run({ a: new Tensor("float32", la, [2, 3]), b: new Tensor("float32", lb, [2, 3]) });
+  const [p, y, one] = [out.p.data, out.y.data, out.one.data] as Float32Array[];
+  const softmax = (l: Float32Array) => {
+    const e = Array.from(l, Math.exp);
+    const z = e.reduce((x, y) => x + y, 0);
+    return e.map((v) => v / z);
+  };
+  const want = [0, 1].flatMap((r) => {
+    const [pa, pb] = [softmax(la.subarray(r * 3, r * 3 + 3)), softmax(lb.subarray(r * 3, r * 3 + 3))];
+    return pa.map((v, i) => (v + pb[i]) / 2);
+  });
+  want.forEach((v, i) => assert.ok(Math.abs(v - p[i]) < 1e-6, `${i}: ${p[i]} vs ${v}`));
+  for (const r of [0, 1]) assert.ok(Math.abs(y[r * 3] + y[r * 3 + 1] + y[r * 3 + 2]) < 1e-4, "centred");
+  // one member: its own logits minus their mean
+  const centred = [1, 0].flatMap((m, r) => Array.from(la.subarray(r * 3, r * 3 + 3), (v) => v - m));
+  centred.forEach((v, i) => assert.ok(Math.abs(v - one[i]) < 1e-4, `${i}: ${one[i]} vs ${v}`));
+  assert.throws(() => ops.meanProbLogits(new Graph(), []), /no members/);
+});
+
 test("gradCheck catches a wrong backward rule", async () => {
   const r = await gradCheck([rand([2, 3])], (g, [x]) => {
     const y = g.op("Mul", [x, g.constant([2], [])], x.shape);
