@@ -4,7 +4,14 @@ import { ARCHS, INPUT_SHAPE, arrhythmiNet, type Arch } from "./arrhythminet.js";
 import { numel } from "./engine/graph.js";
 import { specsOf } from "./engine/module.js";
 
-const BUDGET_KB: Record<Arch, number> = { v1: 302.18, v2: 157.76, v1m: 302.18, v2m: 157.76, v1h: 302.18 / 2 };
+const BUDGET_KB: Record<Arch, number> = {
+  v1: 302.18,
+  v2: 157.76,
+  v1m: 302.18,
+  v2m: 157.76,
+  v1h: 302.18 / 2,
+  v1k: 302.18,
+};
 
 function footprint(arch: Arch, extraFeatures: number) {
   const specs = specsOf((ctx) => {

@@ -77,7 +77,10 @@ export const V2M = withMixing(V2, 110);
  */
 export const V1H = withMixing(V2, 96);
 
-export const ARCHS = { v1: V1, v2: V2, v1m: V1M, v2m: V2M, v1h: V1H } as const;
+/** V1M with kernels of 11 instead of 7, its last block 146 channels (300.76 KB; docs/RESULTS.md, search 64). */
+export const V1K: ArrhythmiNetConfig = { ...V1M, kernel: 11, blocks: [...V1M.blocks.slice(0, -1), [146, 1]] };
+
+export const ARCHS = { v1: V1, v2: V2, v1m: V1M, v2m: V2M, v1h: V1H, v1k: V1K } as const;
 export type Arch = keyof typeof ARCHS;
 
 export const isArch = (s: string): s is Arch => Object.hasOwn(ARCHS, s);

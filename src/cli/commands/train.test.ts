@@ -10,7 +10,7 @@ test("train rejects bad options with one line and a non-zero exit, before any wo
   for (const [args, msg] of [
     [
       ["--arch", "v3", "--scheme", "paper", "--split", "intra"],
-      /--arch must be v1, v2, v1m, v2m, v1h, not "v3"/,
+      /--arch must be v1, v2, v1m, v2m, v1h, v1k, not "v3"/,
     ],
     [
       ["--arch", "v1", "--scheme", "paper", "--split", "intra", "--epochs", "0"],

@@ -89,7 +89,7 @@ export function register(program: Command): void {
     )
     .requiredOption(
       "--arch <arch>",
-      "v1, v2, v1m, v2m (V1/V2 with mixing units: docs/RESULTS.md searches 9-10) or v1h (half of V1's budget: an ensemble member, search 62)",
+      "v1, v2, v1m, v2m (V1/V2 with mixing units: docs/RESULTS.md searches 9-10) v1h (half of V1's budget: an ensemble member, search 62) or v1k (V1M with kernels of 11, search 64)",
     )
     .requiredOption("--scheme <scheme>", "label scheme: paper or aami")
     .requiredOption("--split <split>", "intra or inter")
