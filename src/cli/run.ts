@@ -24,6 +24,9 @@ export function action<A extends unknown[]>(
   };
 }
 
+/** The command line as the user typed it (recorded in model.json "training.command"). */
+export const commandLine = (): string => ["arrhythmia-vision", ...process.argv.slice(2)].join(" ");
+
 /** Writes a JSON value as one line on stdout. */
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + "\n");

@@ -47,7 +47,7 @@ test("an ensemble of two copies of one net explains as that net's centred logit,
   cls.forEach((c, r) => (onehot[r * IO.numClasses + c] = 1));
   const centred = onehot.map((v) => v - 1 / IO.numClasses);
   for (const layout of ["CNL", "NCL"] as const) {
-    const ens = await run(explainGraph(ensembleNet([net, net]), IO, twice, "gradients", layout, 2), {
+    const ens = await run(explainGraph(ensembleNet([net, net]), IO, twice, "gradients", layout), {
       x,
       extra,
       select: onehot,

@@ -145,7 +145,7 @@ async function createNetExplainer(m: ExplainModel, o: ExplainerOptions): Promise
   const session = (kind: GraphKind) => {
     let s = sessions.get(kind);
     if (!s) {
-      s = createSession(explainGraph(net, io, m.weights, kind, o.layout, m.members), { threads: o.threads });
+      s = createSession(explainGraph(net, io, m.weights, kind, o.layout), { threads: o.threads });
       sessions.set(kind, s);
     }
     return s;

@@ -34,16 +34,13 @@ export type GraphKind =
   | "guided";
 
 /**
- * The inputs of the last `count` global average pools: the last conv block's activations (N, C, L') of the
- * net, or of each member of an ensemble (src/model/ensemble-net.ts).
+ * The inputs of the global average pools: the last conv block's activations (N, C, L') of the net, or of each
+ * member of an ensemble (src/model/ensemble-net.ts).
  */
-function lastFeatureMaps(g: Graph, count: number): Tensor[] {
+function featureMaps(g: Graph): Tensor[] {
   const pools = g.nodes.filter((n) => n.op === "ReduceMean" && JSON.stringify(n.attrs?.axes) === "[2]");
-  if (pools.length < count)
-    throw new Error(
-      `explain: the model has ${pools.length} global average pools over positions, not ${count}`,
-    );
-  return pools.slice(pools.length - count).map((pool) => {
+  if (pools.length === 0) throw new Error("explain: the model has no global average pool over positions");
+  return pools.map((pool) => {
     const entry = g.tape.find((e) => e.output.name === pool.outputs[0]);
     if (!entry) throw new Error("explain: a global average pool is not on the tape");
     return entry.inputs[0];
@@ -90,7 +87,6 @@ export function explainGraph(
   weights: Weights,
   kind: GraphKind,
   layout: ExplainLayout = "CNL",
-  members = 1,
 ): Uint8Array {
   const g = new Graph();
   const x = g.input("x", [-1, ...io.input], { requiresGrad: true });
@@ -99,7 +95,7 @@ export function explainGraph(
   const logits = model(new InferCtx(g, weights, layout), x, extra);
   g.output(logits, "logits");
   if (kind !== "forward") {
-    const maps = lastFeatureMaps(g, members);
+    const maps = featureMaps(g);
     if (kind === "guided") guideRelus(g);
     const select = g.input("select", [-1, io.numClasses]);
     const score = sum(g, mul(g, logits, select));
@@ -114,8 +110,8 @@ export function explainGraph(
       return g.op("Concat", ts.map(ncl), [n, c * ts.length, l], { axis: 1 });
     };
     g.output(channels(maps), "acts");
-    g.output(channels(rest.slice(0, members)), "gradActs");
-    if (extra) g.output(rest[members], "gradExtra");
+    g.output(channels(rest.slice(0, maps.length)), "gradActs");
+    if (extra) g.output(rest[maps.length], "gradExtra");
   }
   return encodeModel(prune(g.toModel()));
 }

@@ -61,14 +61,12 @@ export async function writeEnsemble(dirs: readonly string[], out: string, comman
     numClasses: first.classes.length,
   };
   const onnx = inferenceGraph(netOf(ARCHS[first.arch], io.numClasses, dirs.length), io, weights);
-  const { format, footprintKB, onnxBytes, createdAt, ...shared } = first;
-  void [format, footprintKB, onnxBytes, createdAt];
   return saveBundle(out, {
     onnx,
     weights,
     shapes,
     meta: {
-      ...shared,
+      ...first,
       name: basename(out),
       members: dirs.length,
       params: metas.reduce((s, m) => s + m.params, 0),

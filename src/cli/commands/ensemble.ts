@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { writeEnsemble } from "../../model/ensemble.js";
-import { action, printJson } from "../run.js";
+import { action, commandLine, printJson } from "../run.js";
 
 export function register(program: Command): void {
   program
@@ -12,8 +12,7 @@ export function register(program: Command): void {
     .option("--json", "print the written model.json")
     .action(
       action(async (out: string, members: string[], opts: { json?: boolean }) => {
-        const command = ["arrhythmia-vision", ...process.argv.slice(2)].join(" ");
-        const meta = await writeEnsemble(members, out, command);
+        const meta = await writeEnsemble(members, out, commandLine());
         if (opts.json) printJson(meta);
         else
           process.stdout.write(

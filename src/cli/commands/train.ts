@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { UserError } from "../errors.js";
-import { action, printJson } from "../run.js";
+import { action, commandLine, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
 import { shiftsError, symmetricShifts } from "../../model/shifts.js";
 import { inputColumns, type RRAverage } from "../../model/batches.js";
@@ -336,8 +336,7 @@ export function register(program: Command): void {
         });
         bar.stop();
         if (state.best === null) throw new UserError("no epoch was trained");
-        const command = ["arrhythmia-vision", ...process.argv.slice(2)].join(" ");
-        const fin = await writeModelDir(out, runDir, trainer, dataset, state, command);
+        const fin = await writeModelDir(out, runDir, trainer, dataset, state, commandLine());
         await trainer.release();
         if (o.json) return printJson(o.hideTest ? { out, runDir, val: fin.val } : { out, runDir, ...fin });
         const pct = (v: number) => (100 * v).toFixed(2) + " %";
