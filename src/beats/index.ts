@@ -4,6 +4,7 @@ export * from "./balance.js";
 export * from "./dataset.js";
 export * from "./fnv1a.js";
 export * from "./labels.js";
+export * from "./lead-twin.js";
 export * from "./prefix-rr.js";
 export * from "./qrs-match.js";
 export * from "./record-beats.js";

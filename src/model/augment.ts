@@ -30,6 +30,8 @@ export interface AugmentConfig {
   fusionSynth?: number;
   /** range of the N beat's weight in a synthetic fusion beat (absent: FUSION.weight) */
   fusionWeight?: readonly [number, number];
+  /** probability that a training beat is shown at its record's other lead (train.ts TrainingData); 0 or absent = off */
+  otherLead?: number;
 }
 
 export const NO_AUGMENT: AugmentConfig = { warp: 0, wander: 0, noise: 0, prematureSwap: 0 };

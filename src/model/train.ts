@@ -14,7 +14,9 @@ import {
   oversampleIndices,
   sameWindow,
   windowText,
+  concatParts,
   type BeatDataset,
+  type LeadTwin,
   type MorphInput,
   type WindowSpec,
 } from "../beats/index.js";
@@ -118,6 +120,9 @@ export interface TrainConfig {
   mixup?: number;
 }
 
+/** A dataset to train on, with the lead twin of its training part when the config asks for otherLead. */
+export type TrainingData = BeatDataset & { leadTwin?: LeadTwin };
+
 export const TRAIN_DEFAULTS: Omit<TrainConfig, "arch"> = {
   epochs: 10,
   seed: 1,
@@ -161,7 +166,7 @@ export interface TrainEvents {
 }
 
 export async function train(
-  data: BeatDataset,
+  data: TrainingData,
   config: TrainConfig,
   outDir: string,
   opts: { resume?: boolean; events?: TrainEvents } = {},
@@ -265,7 +270,7 @@ const BN_REFRESH_BATCHES = 200;
 /** Averages the kept epochs' weights into average.ckpt (see TrainConfig.averageFrom) and scores it. */
 async function averageEpochs(
   trainer: Trainer,
-  data: BeatDataset,
+  data: TrainingData,
   config: TrainConfig,
   outDir: string,
   state: RunState,
@@ -286,23 +291,36 @@ async function averageEpochs(
  * The training part as batches: each epoch a fresh oversampling and shuffle from (seed, epoch) alone; a
  * batch gathered, augmented (waveform, premature swap, simulated AF RR) and turned into the net's input.
  */
-export function trainingBatches(data: BeatDataset, config: TrainConfig) {
+export function trainingBatches(data: TrainingData, config: TrainConfig) {
   const K = data.classes.length;
   const len = data.windowLength;
-  const part = data.parts.train;
+  const own = data.parts.train;
+  const otherLead = config.augment.otherLead ?? 0;
+  const twin = otherLead > 0 ? data.leadTwin : undefined;
+  if (otherLead > 0 && !twin) throw new Error("--other-lead: the dataset has no lead twin");
+  // with a lead twin, rows n.. are the twin beats; the oversampling draws from rows 0..n-1 only
+  const part = twin ? concatParts(own, twin.part, len) : own;
+  const templates = twin ? new Map([...data.templates, ...twin.templates]) : data.templates;
   const rrCols = inputColumns(config);
   const unknown = Object.keys(config.oversampleCap ?? {}).filter((c) => !data.classes.includes(c));
   if (unknown.length > 0)
     throw new Error(`oversampling cap for ${unknown.join(", ")}: not a class of ${data.classes.join(" ")}`);
   const cap = config.oversampleCap && data.classes.map((name) => config.oversampleCap?.[name]);
   const power = config.oversampleRecordPower;
-  const groups = power === undefined ? {} : { groups: { of: part.record, power } };
+  const groups = power === undefined ? {} : { groups: { of: own.record, power } };
   const order = (epoch: number | string) => {
     const rng = mulberry32(fnv1a32(`${config.seed}:${epoch}`));
     const idx =
       config.balance === "oversample"
-        ? oversampleIndices(part.y, K, { ratio: config.oversampleRatio, rng, cap, ...groups })
-        : Int32Array.from(part.y.keys());
+        ? oversampleIndices(own.y, K, { ratio: config.oversampleRatio, rng, cap, ...groups })
+        : Int32Array.from(own.y.keys());
+    if (twin) {
+      const leadRng = mulberry32(fnv1a32(`${config.seed}:${epoch}:other-lead`));
+      const n = own.y.length;
+      idx.forEach((i, k) => {
+        if (twin.twin[i] >= 0 && leadRng() < otherLead) idx[k] = n + twin.twin[i];
+      });
+    }
     return shuffle(idx, rng);
   };
   const augment = augmentsWindows(config.augment)
@@ -334,11 +352,11 @@ export function trainingBatches(data: BeatDataset, config: TrainConfig) {
     if (af > 0 && b.extra) simulateAfRR(b.extra, rrCols, part, rows, af, augRng);
     const morph = config.morph ?? "none";
     const vp = config.augment.virtualPatient ?? 0;
-    if (vp === 0) return { ...b, x: datasetMorph(b.x, records, len, data.templates, morph) };
-    const own = recordTemplateOf(records, data.templates, morph);
+    if (vp === 0) return { ...b, x: datasetMorph(b.x, records, len, templates, morph) };
+    const templateOf = recordTemplateOf(records, templates, morph);
     const t = virtualPatients(
       b.x,
-      records.map((_, k) => own(k)),
+      records.map((_, k) => templateOf(k)),
       len,
       data.window.before,
       vp,
@@ -383,7 +401,7 @@ export async function refreshBatchNorm(
 }
 
 /** `count` training batches (at most an epoch's), drawn like an epoch's but from their own seed. */
-export function* someTrainingBatches(data: BeatDataset, config: TrainConfig, count: number) {
+export function* someTrainingBatches(data: TrainingData, config: TrainConfig, count: number) {
   const batches = trainingBatches(data, config);
   const idx = batches.order("batchnorm");
   const rng = mulberry32(fnv1a32(`${config.seed}:batchnorm:augment`));

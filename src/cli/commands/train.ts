@@ -5,6 +5,7 @@ import { basename, join } from "node:path";
 import { UserError } from "../errors.js";
 import { action, commandLine, printJson } from "../run.js";
 import { datasetFromCli } from "./dataset.js";
+import { leadTwin } from "../../beats/index.js";
 import { shiftsError, symmetricShifts } from "../../model/shifts.js";
 import { inputColumns, type RRAverage } from "../../model/batches.js";
 import { ARCHS, isArch } from "../../model/arrhythminet.js";
@@ -71,6 +72,7 @@ interface TrainCli {
   focalGamma?: string;
   virtualPatient: string;
   fusionSynth: string;
+  otherLead: string;
   window?: string;
 }
 
@@ -130,6 +132,12 @@ export function register(program: Command): void {
       "--virtual-patient <p>",
       "probability that a training beat and its record's template get one random linear change of shape (time scale " +
         "+-15 %, derivative mix +-0.3): the patient's morphology varies, the beat's relation to its template is kept",
+      "0",
+    )
+    .option(
+      "--other-lead <p>",
+      "probability that a training beat is shown at its record's signal 1 instead (mitdb: V1, V2, V4 or V5; record " +
+        "114's signal 1 is MLII itself), beside that signal's own template; labels and RR inputs unchanged",
       "0",
     )
     .option(
@@ -269,6 +277,7 @@ export function register(program: Command): void {
               ? { virtualPatient: num("--virtual-patient", o.virtualPatient, 0, 1) }
               : {}),
             ...fusionOption(o.fusionSynth),
+            ...(o.otherLead !== "0" ? { otherLead: num("--other-lead", o.otherLead, 0, 1) } : {}),
           },
           ...(o.mixup === undefined ? {} : { mixup: num("--mixup", o.mixup, 1e-3, 100) }),
           dropout: num("--dropout", o.dropout, 0, 0.9),
@@ -321,7 +330,20 @@ export function register(program: Command): void {
             "--val-records none leaves no validation part to choose the epoch by: add --last-epoch or --average-from",
           );
         if (config.distill) await checkTeachersCli(config, o.scheme);
-        const { dataset } = await datasetFromCli({ ...o, window: config.window }, program.opts().dataDir);
+        const { dataset: data } = await datasetFromCli(
+          { ...o, window: config.window },
+          program.opts().dataDir,
+        );
+        const dataset = config.augment.otherLead
+          ? {
+              ...data,
+              leadTwin: leadTwin(
+                data.parts.train,
+                (await datasetFromCli({ ...o, window: config.window, lead: 1 }, program.opts().dataDir))
+                  .dataset,
+              ),
+            }
+          : data;
         await mkdir(runDir, { recursive: true });
         // Heavy: onnxruntime is loaded only here.
         const { train } = await import("../../model/train.js");
