@@ -3,7 +3,16 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { emptyPart, mulberry32, RR_DIM, type BeatDataset, type BeatPart } from "../beats/index.js";
+import {
+  emptyPart,
+  leadTwin,
+  mulberry32,
+  RR_DIM,
+  takeRows,
+  twinRecord,
+  type BeatDataset,
+  type BeatPart,
+} from "../beats/index.js";
 import { loadBundle } from "./bundle.js";
 import { openClassifier } from "./classify.js";
 import { loadCheckpoint } from "./checkpoint.js";
@@ -367,4 +376,52 @@ test("--fusion-synth: the training batches' F rows become N/V blends of a source
     if (train.y[idx[k]] !== 3)
       assert.deepEqual(batch.x.subarray(k * 256, (k + 1) * 256), none.x.subarray(k * 256, (k + 1) * 256));
   assert.throws(() => trainingBatches(data, cfg), /--fusion-synth: no F class in N L R A V/);
+});
+
+test("--other-lead: drawn rows become their twin at the other lead (with its template) at rate p; p absent: the same draw", () => {
+  const train = data.parts.train;
+  const other = part(160, 7, "a"); // the same beats (labels, samples) at another lead: other waveforms
+  other.y.set(train.y);
+  const lost = 5; // a beat the other lead dropped: never swapped
+  const otherData: BeatDataset = {
+    ...data,
+    parts: {
+      ...data.parts,
+      train: takeRows(
+        other,
+        [...other.y.keys()].filter((i) => i !== lost),
+        256,
+      ),
+    },
+    templates: new Map([["a", new Float32Array(256).fill(0.5)]]),
+  };
+  const tw = leadTwin(train, otherData);
+  assert.equal(tw.twin[lost], -1);
+  assert.equal(tw.part.y.length, 159);
+  assert.deepEqual(tw.part.record[0], twinRecord("a"));
+  const withTwin = { ...data, templates: new Map([["a", new Float32Array(256)]]), leadTwin: tw };
+  const plain = { ...config, morph: "residual" as const };
+  const cfg = { ...plain, augment: { ...NO_AUGMENT, otherLead: 0.5 } };
+  const base = trainingBatches(withTwin, plain).order(1);
+  const idx = trainingBatches(withTwin, cfg).order(1);
+  assert.deepEqual(trainingBatches(withTwin, cfg).order(1), idx, "seeded");
+  assert.equal(idx.length, base.length);
+  const n = train.y.length;
+  const swapped = [...idx].filter((i) => i >= n).length;
+  assert.ok(
+    swapped > 0.35 * idx.length && swapped < 0.65 * idx.length,
+    `${swapped} of ${idx.length} swapped`,
+  );
+  // the same draw but for the swaps: mapping the twin rows back gives the plain order
+  const back = Int32Array.from(idx, (i) => (i < n ? i : tw.twin.indexOf(i - n)));
+  assert.deepEqual(back, base);
+  assert.ok(!back.includes(lost) || [...idx].includes(lost));
+  const batch = trainingBatches(withTwin, cfg).batch(idx, 0, mulberry32(3));
+  for (let k = 0; k < cfg.batchSize; k++) {
+    const i = idx[k];
+    const [x, t] = i < n ? [train.x, 0] : [tw.part.x, 0.5];
+    const j = i < n ? i : i - n;
+    for (let s = 0; s < 256; s += 51) assert.ok(Math.abs(batch.x[k * 256 + s] - (x[j * 256 + s] - t)) < 1e-6);
+  }
+  assert.throws(() => trainingBatches(data, cfg), /--other-lead: the dataset has no lead twin/);
 });
