@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { V2, arrhythmiNet } from "../model/arrhythminet.js";
-import { initTensor, specsOf, type Weights } from "../model/engine/module.js";
+import { initWeights, type Weights } from "../model/engine/module.js";
 import { mulberry32, uniformArray } from "../model/engine/rng.js";
 import { createSession, loadOrt } from "../model/engine/runtime.js";
 import { ensembleNet, memberPrefix } from "../model/ensemble-net.js";
@@ -33,11 +33,11 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
 
 test("an ensemble of two copies of one net explains as that net's centred logit, its feature maps side by side", async () => {
   const net = arrhythmiNet(V2, IO.numClasses);
-  const { params, buffers } = specsOf((ctx) =>
-    net(ctx, ctx.g.input("x", [1, ...IO.input]), ctx.g.input("extra", [1, IO.extraFeatures])),
-  );
   const rng = mulberry32(5);
-  const w: Weights = Object.fromEntries([...params, ...buffers].map((s) => [s.name, initTensor(s, rng)]));
+  const w: Weights = initWeights(
+    (ctx) => net(ctx, ctx.g.input("x", [1, ...IO.input]), ctx.g.input("extra", [1, IO.extraFeatures])),
+    rng,
+  );
   const twice: Weights = {};
   for (const i of [0, 1]) for (const [k, v] of Object.entries(w)) twice[memberPrefix(i) + k] = v;
   const x = uniformArray(rng, N * 256, -2, 2);

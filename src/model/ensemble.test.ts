@@ -7,7 +7,7 @@ import { ARCHS, arrhythmiNet } from "./arrhythminet.js";
 import { BundleError, loadBundle, saveBundle, type ModelMetaInput } from "./bundle.js";
 import { openClassifier } from "./classify.js";
 import { inferenceGraph } from "./engine/build.js";
-import { initTensor, specsOf, type Weights } from "./engine/module.js";
+import { initWeights, specsOf, type Ctx, type Weights } from "./engine/module.js";
 import { mulberry32, uniformArray } from "./engine/rng.js";
 import { writeEnsemble } from "./ensemble.js";
 
@@ -31,15 +31,11 @@ const META: ModelMetaInput = {
 
 /** A member with random weights (seed) and model.json fields `meta`. */
 async function member(root: string, seed: number, meta: Partial<ModelMetaInput> = {}): Promise<string> {
-  const { params, buffers } = specsOf((ctx) =>
-    net(ctx, ctx.g.input("x", [1, ...IO.input]), ctx.g.input("extra", [1, IO.extraFeatures])),
-  );
-  const rng = mulberry32(seed);
-  const weights: Weights = Object.fromEntries(
-    [...params, ...buffers].map((s) => [s.name, initTensor(s, rng)]),
-  );
+  const trace = (ctx: Ctx) =>
+    net(ctx, ctx.g.input("x", [1, ...IO.input]), ctx.g.input("extra", [1, IO.extraFeatures]));
+  const weights: Weights = initWeights(trace, mulberry32(seed));
   const dir = join(root, `m${seed}`);
-  const count = params.reduce((n, s) => n + weights[s.name].length, 0);
+  const count = specsOf(trace).params.reduce((n, s) => n + weights[s.name].length, 0);
   await saveBundle(dir, {
     meta: { ...META, params: count, training: { ...META.training, seed }, ...meta },
     onnx: inferenceGraph(net, IO, weights),

@@ -138,3 +138,9 @@ export function specsOf(trace: (ctx: Ctx) => void): { params: TensorSpec[]; buff
   trace(ctx);
   return { params: ctx.params, buffers: ctx.buffers };
 }
+
+/** Freshly initialised weights (params and buffers, by name) of a traced model, drawn from `rng`. */
+export function initWeights(trace: (ctx: Ctx) => void, rng: Rng): Record<string, Float32Array> {
+  const { params, buffers } = specsOf(trace);
+  return Object.fromEntries([...params, ...buffers].map((s) => [s.name, initTensor(s, rng)]));
+}
