@@ -59,9 +59,7 @@ export function secondTemplates(
   exclude?: Uint8Array,
 ): SecondTemplates {
   const s = spec.secondTemplate;
-  const templates = new Map<string, Float32Array>();
-  const moved: number[] = [];
-  if (!s) return { templates, moved, decision: {} };
+  if (!s) return { templates: new Map(), moved: [], decision: {} };
   const len = windowLength(spec.window);
   const fs = spec.fs ?? 360;
   const n = beats.windows.length / len;
@@ -71,22 +69,48 @@ export function secondTemplates(
   const first = decideProbs({ ...spec, qrsVeto: undefined }, net, { ...beats, matches });
   const called = argmaxRows(first.probs, spec.classes.length);
   const q1 = matches.qrs ?? qrsMatch(beats.windows, len, spec.window.before, fs, beats.record);
+  const usual = Uint8Array.from(called, (c, i) => (c === N && !exclude?.[i] ? 1 : 0));
+  const { templates, moved } = templatesOfSecondShape(
+    s,
+    beats.windows,
+    { len, before: spec.window.before, fs },
+    { record: beats.record, usual, q1 },
+  );
+  if (templates.size === 0) return { templates, moved, decision: { matches } };
+  const mask = new Uint8Array(n);
+  for (const i of moved) mask[i] = 1;
+  return { templates, moved, decision: moved.length ? { matches, secondTemplate: mask } : { matches } };
+}
+
+/**
+ * The core of secondTemplates, whatever says which beats are usual (the model's N calls at inference; the N labels
+ * of a training part, train --second-template-in-training): per record (contiguous rows of `record`), the usual beats
+ * whose QRS correlates < `below` with the record's median beat (`q1`, qrsMatch) form a second template, their median
+ * window, when they are >= max(min, fraction x the usual beats); `moved`: the beats of such records whose QRS matches
+ * that template better than the median beat, ascending.
+ */
+export function templatesOfSecondShape(
+  s: SecondTemplate,
+  windows: Float32Array,
+  shape: { len: number; before: number; fs: number },
+  beats: { record?: readonly string[]; usual: Uint8Array; q1?: Float32Array },
+): { templates: Map<string, Float32Array>; moved: number[] } {
+  const { len } = shape;
+  const n = windows.length / len;
+  const q1 = beats.q1 ?? qrsMatch(windows, len, shape.before, shape.fs, beats.record);
+  const templates = new Map<string, Float32Array>();
+  const moved: number[] = [];
   const odd = new Uint8Array(n);
   for (const idx of recordRuns(n, beats.record)) {
-    const calledN = idx.filter((i) => called[i] === N && !exclude?.[i]);
-    const unlike = calledN.filter((i) => q1[i] < s.below);
-    if (unlike.length < Math.max(s.min, s.fraction * calledN.length)) continue;
-    templates.set(beats.record?.[idx[0]] ?? "", medianTemplate(gatherRows(beats.windows, len, unlike), len));
+    const usual = idx.filter((i) => beats.usual[i]);
+    const unlike = usual.filter((i) => q1[i] < s.below);
+    if (unlike.length < Math.max(s.min, s.fraction * usual.length)) continue;
+    templates.set(beats.record?.[idx[0]] ?? "", medianTemplate(gatherRows(windows, len, unlike), len));
     for (const i of unlike) odd[i] = 1;
   }
-  if (templates.size === 0) return { templates, moved, decision: { matches } };
-  const region = qrsRegion(len, spec.window.before, fs);
-  const q2 = regionMatch(beats.windows, len, region, beats.record, { usual: odd, min: 1 });
-  const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++)
-    if (templates.has(beats.record?.[i] ?? "") && q2[i] > q1[i]) {
-      moved.push(i);
-      mask[i] = 1;
-    }
-  return { templates, moved, decision: moved.length ? { matches, secondTemplate: mask } : { matches } };
+  if (templates.size === 0) return { templates, moved };
+  const region = qrsRegion(len, shape.before, shape.fs);
+  const q2 = regionMatch(windows, len, region, beats.record, { usual: odd, min: 1 });
+  for (let i = 0; i < n; i++) if (templates.has(beats.record?.[i] ?? "") && q2[i] > q1[i]) moved.push(i);
+  return { templates, moved };
 }

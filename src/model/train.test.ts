@@ -26,11 +26,14 @@ import {
   someTrainingBatches,
   train,
   trainingBatches,
+  trainingSecondTemplates,
   type RunState,
   type TrainConfig,
 } from "./train.js";
 import { evaluatePredictions } from "./metrics.js";
 import { NO_AUGMENT } from "./augment.js";
+import { SECOND_TEMPLATE } from "./second-template.js";
+import { beat } from "./second-template-fixture.js";
 
 /** Separable synthetic beats: class k is a bump at index 90 of width 4 + 3k and sign (-1)^k. */
 function part(n: number, seed: number, record: string): BeatPart {
@@ -424,4 +427,46 @@ test("--other-lead: drawn rows become their twin at the other lead (with its tem
     for (let s = 0; s < 256; s += 51) assert.ok(Math.abs(batch.x[k * 256 + s] - (x[j * 256 + s] - t)) < 1e-6);
   }
   assert.throws(() => trainingBatches(data, cfg), /--other-lead: the dataset has no lead twin/);
+});
+
+test("--second-template-in-training: a record's second N shape (from the labels) is its beats' template in the batches", () => {
+  // record "a": 60 N beats of one shape, 40 N of an inverted one, 20 V; rule: >= max(20, 10 %) unlike beats
+  const shapes: [number, number][] = [
+    ...Array.from({ length: 60 }, () => [4, 1] as [number, number]),
+    ...Array.from({ length: 40 }, () => [4, -1] as [number, number]),
+    ...Array.from({ length: 20 }, () => [12, 1] as [number, number]),
+  ];
+  const train = emptyPart(256, shapes.length);
+  shapes.forEach(([w, s], i) => {
+    train.x.set(beat(w, s), i * 256);
+    train.y[i] = i < 100 ? 0 : 4;
+    train.record[i] = "a";
+  });
+  const st = trainingSecondTemplates(train, 256, 90, SECOND_TEMPLATE);
+  assert.deepEqual([...st.templates.keys()], ["a~second"]);
+  assert.deepEqual(
+    [...st.moved.keys()].filter((i) => st.moved[i]),
+    Array.from({ length: 40 }, (_, k) => 60 + k),
+    "the inverted beats move, the first shape and the V beats stay",
+  );
+  const second = st.templates.get("a~second")!;
+  assert.ok(Math.abs(second[90] - beat(4, -1)[90]) < 1e-5, "the template is the inverted beats' median");
+  const mine: BeatDataset = {
+    ...data,
+    parts: { ...data.parts, train },
+    templates: new Map([["a", new Float32Array(256)]]),
+  };
+  const cfg = { ...config, balance: "none" as const, batchSize: 120, morph: "residual" as const };
+  for (const on of [false, true]) {
+    const tb = trainingBatches(mine, { ...cfg, ...(on ? { secondTemplateInTraining: true } : {}) });
+    const idx = tb.order(1);
+    const b = tb.batch(idx, 0, mulberry32(1));
+    for (let k = 0; k < 120; k++) {
+      const t = on && st.moved[idx[k]] ? second[90] : 0;
+      assert.ok(
+        Math.abs(b.x[k * 256 + 90] - (train.x[idx[k] * 256 + 90] - t)) < 1e-5,
+        `row ${idx[k]}, ${on}`,
+      );
+    }
+  }
 });

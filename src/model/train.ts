@@ -16,6 +16,7 @@ import {
   windowText,
   concatParts,
   type BeatDataset,
+  type BeatPart,
   type LeadTwin,
   type MorphInput,
   type WindowSpec,
@@ -31,7 +32,7 @@ import { oneCycleLr } from "./schedule.js";
 import type { RhythmGuard } from "./rhythm-guard.js";
 import { decideProbs } from "./decide.js";
 import type { QrsVeto } from "./qrs-veto.js";
-import type { SecondTemplate } from "./second-template.js";
+import { SECOND_TEMPLATE, templatesOfSecondShape, type SecondTemplate } from "./second-template.js";
 import type { MorphSmoothing } from "./morph-smoothing.js";
 import { withShifts } from "./shifts.js";
 import { createTrainer, type Trainer } from "./trainer.js";
@@ -107,6 +108,11 @@ export interface TrainConfig {
   qrsVeto?: QrsVeto;
   /** The second template (src/model/second-template.ts) the model is shipped with (not scored in training). */
   secondTemplate?: SecondTemplate;
+  /**
+   * Training beats of a record with a second QRS shape are shown against its second template too (built from the
+   * N labels by secondTemplate's rule, SECOND_TEMPLATE if absent), as the model shows them at inference.
+   */
+  secondTemplateInTraining?: boolean;
   /** The beat window the dataset was cut with (absent: DEFAULT_WINDOW, 256 samples [R-90, R+166)). */
   window?: WindowSpec;
   /** Also keep every epoch's weights as epoch-<n>.ckpt in the run directory. */
@@ -119,6 +125,32 @@ export interface TrainConfig {
   /** Mixup (augment.ts mixupBatch) of every training batch with Beta(alpha, alpha) weights; absent: none. */
   mixup?: number;
 }
+
+/** The template name of a record's beats shown against its second template in training. */
+const secondRecord = (record: string): string => `${record}~second`;
+
+/**
+ * train --second-template-in-training: the second templates of a training part's records from its N labels (as
+ * the model's N calls make them at inference), by secondRecord name, and which rows take them (1).
+ */
+export function trainingSecondTemplates(part: BeatPart, len: number, before: number, rule: SecondTemplate) {
+  const usual = Uint8Array.from(part.y, (y) => (y === 0 ? 1 : 0));
+  const { templates, moved } = templatesOfSecondShape(
+    rule,
+    part.x,
+    { len, before, fs: DATASET_FS },
+    {
+      record: part.record,
+      usual,
+    },
+  );
+  const mask = new Uint8Array(part.y.length);
+  for (const i of moved) mask[i] = 1;
+  return { templates: new Map([...templates].map(([r, t]) => [secondRecord(r), t])), moved: mask };
+}
+
+/** The rate datasets are cut at (BuildOptions.fs's default, the rate every train run reads). */
+const DATASET_FS = 360;
 
 /** A dataset to train on, with the lead twin of its training part when the config asks for otherLead. */
 export type TrainingData = BeatDataset & { leadTwin?: LeadTwin };
@@ -300,7 +332,10 @@ export function trainingBatches(data: TrainingData, config: TrainConfig) {
   if (otherLead > 0 && !twin) throw new Error("--other-lead: the dataset has no lead twin");
   // with a lead twin, rows n.. are the twin beats; the oversampling draws from rows 0..n-1 only
   const part = twin ? concatParts(own, twin.part, len) : own;
-  const templates = twin ? new Map([...data.templates, ...twin.templates]) : data.templates;
+  const second = config.secondTemplateInTraining
+    ? trainingSecondTemplates(part, len, data.window.before, config.secondTemplate ?? SECOND_TEMPLATE)
+    : undefined;
+  const templates = new Map([...data.templates, ...(twin?.templates ?? []), ...(second?.templates ?? [])]);
   const rrCols = inputColumns(config);
   const unknown = Object.keys(config.oversampleCap ?? {}).filter((c) => !data.classes.includes(c));
   if (unknown.length > 0)
@@ -346,7 +381,7 @@ export function trainingBatches(data: TrainingData, config: TrainConfig) {
             augRng,
             config.augment.fusionWeight,
           )
-        : Array.from(rows, (r) => part.record[r]);
+        : Array.from(rows, (r) => (second?.moved[r] ? secondRecord(part.record[r]) : part.record[r]));
     if (augment) augmentBatch(b.x, config.augment, { ...augment, normals, rows }, augRng);
     const af = config.augment.afRhythm ?? 0;
     if (af > 0 && b.extra) simulateAfRR(b.extra, rrCols, part, rows, af, augRng);

@@ -65,6 +65,7 @@ interface TrainCli {
   morphSmoothing?: string;
   qrsVeto?: string;
   secondTemplate?: boolean;
+  secondTemplateInTraining?: boolean;
   unusualQrs?: string;
   teachers?: string;
   distill: string;
@@ -208,6 +209,10 @@ export function register(program: Command): void {
       "ship the model with a second template (a residual or pair model; after training, not scored by it): where a record's beats called N have a second QRS shape (correlation < 0.95 with the median beat, >= max(20, 10 %) of them), beats of that shape are shown to the net against the median of those beats",
     )
     .option(
+      "--second-template-in-training",
+      "train as --second-template infers: a training record whose beats labelled N have a second QRS shape (the same rule) shows its beats of that shape to the net against the median of those beats",
+    )
+    .option(
       "--teachers <dirs>",
       "knowledge distillation: comma-separated model directories (same --rr/--morph inputs) whose mean probabilities on each training batch join the labels",
     )
@@ -305,6 +310,7 @@ export function register(program: Command): void {
               }),
           ...(o.qrsVeto === undefined ? {} : { qrsVeto: qrsVetoOption(o.qrsVeto, o.scheme, o.unusualQrs) }),
           ...(o.secondTemplate ? { secondTemplate: SECOND_TEMPLATE } : {}),
+          ...(o.secondTemplateInTraining ? { secondTemplateInTraining: true } : {}),
           ...(o.averageFrom === undefined ? {} : { averageFrom: int("--average-from", o.averageFrom, 1) }),
           ...(o.chooseMinSupport === undefined
             ? {}
@@ -314,8 +320,10 @@ export function register(program: Command): void {
           throw new UserError("--mixup and --teachers do not combine (both set the training targets)");
         if (o.unusualQrs !== undefined && o.qrsVeto === undefined)
           throw new UserError("--unusual-qrs needs --qrs-veto (it reads the veto's QRS match)");
-        if (config.secondTemplate && (config.morph ?? "none") === "none")
-          throw new UserError("--second-template needs --morph residual or pair (the net reads a template)");
+        if ((config.secondTemplate || config.secondTemplateInTraining) && (config.morph ?? "none") === "none")
+          throw new UserError(
+            "--second-template and --second-template-in-training need --morph residual or pair (the net reads a template)",
+          );
         if (config.averageFrom !== undefined && config.averageFrom > config.epochs)
           throw new UserError(
             `--average-from ${config.averageFrom} is after the last epoch (${config.epochs})`,
