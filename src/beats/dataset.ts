@@ -20,6 +20,9 @@ import type { LeadChoice, LeadSpec } from "../wfdb/index.js";
 /** The lead datasets read and models are trained on: mitdb's modified limb lead II, by name. */
 export const DEFAULT_LEAD = "MLII";
 
+/** The rate beat windows are cut at unless BuildOptions.fs says otherwise (mitdb's own). */
+export const DATASET_FS = 360;
+
 /** One part of a dataset: n beats, row-major. */
 export interface BeatPart {
   /** n x windowLength z-normalised samples. */
@@ -96,7 +99,7 @@ export async function buildBeatDataset(opts: BuildOptions): Promise<BeatDataset>
   checkInterValRecords(valRecords);
   const all = opts.records ?? (await opts.source.records());
   const resample = opts.resample ?? defaultResample;
-  const settings = { lead: opts.lead ?? DEFAULT_LEAD, window: spec, fs: opts.fs ?? 360, resample };
+  const settings = { lead: opts.lead ?? DEFAULT_LEAD, window: spec, fs: opts.fs ?? DATASET_FS, resample };
   // Extract (or load from the cache) every record, whatever the scheme: one cache serves both schemes.
   const tables = (await loadTables(opts.source, all, settings, opts.cacheDir, extractRecordBeats)).filter(
     (t) => !scheme.excludedRecords.includes(t.record),

@@ -1,5 +1,5 @@
 import { RR_DIM } from "./rr.js";
-import { emptyPart, type BeatDataset, type BeatPart } from "./dataset.js";
+import { emptyPart, takeRows, type BeatDataset, type BeatPart } from "./dataset.js";
 
 /**
  * A training part's beats read at a second lead (train --other-lead): the same annotations cut from another
@@ -27,21 +27,20 @@ export function leadTwin(train: BeatPart, other: BeatDataset): LeadTwin {
   const at = new Map<string, number>();
   src.sample.forEach((s, i) => at.set(key(src.record[i], s), i));
   const twin = new Int32Array(train.y.length).fill(-1);
-  const rows: [number, number][] = []; // [row in src, row in train]
+  const from: number[] = []; // twin row k is row from[k] of src, the training part's beat of[k]
+  const of: number[] = [];
   train.sample.forEach((s, i) => {
     const j = at.get(key(train.record[i], s));
     if (j === undefined) return;
     if (src.y[j] !== train.y[i]) throw new Error(`leadTwin: ${key(train.record[i], s)} has another label`);
-    twin[i] = rows.length;
-    rows.push([j, i]);
+    twin[i] = from.length;
+    from.push(j);
+    of.push(i);
   });
-  const part = emptyPart(len, rows.length);
-  rows.forEach(([j, i], k) => {
-    part.x.set(src.x.subarray(j * len, (j + 1) * len), k * len);
+  const part = takeRows(src, from, len);
+  of.forEach((i, k) => {
     part.rr.set(train.rr.subarray(i * RR_DIM, (i + 1) * RR_DIM), k * RR_DIM);
-    part.y[k] = src.y[j];
-    part.record[k] = twinRecord(src.record[j]);
-    part.sample[k] = src.sample[j];
+    part.record[k] = twinRecord(part.record[k]);
   });
   const templates = new Map([...other.templates].map(([r, t]) => [twinRecord(r), t]));
   return { part, twin, templates };

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
+  DATASET_FS,
   DEFAULT_WINDOW,
   classWeights,
   fnv1a32,
@@ -148,9 +149,6 @@ export function trainingSecondTemplates(part: BeatPart, len: number, before: num
   for (const i of moved) mask[i] = 1;
   return { templates: new Map([...templates].map(([r, t]) => [secondRecord(r), t])), moved: mask };
 }
-
-/** The rate datasets are cut at (BuildOptions.fs's default, the rate every train run reads). */
-const DATASET_FS = 360;
 
 /** A dataset to train on, with the lead twin of its training part when the config asks for otherLead. */
 export type TrainingData = BeatDataset & { leadTwin?: LeadTwin };
